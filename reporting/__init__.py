@@ -1,0 +1,60 @@
+"""Vigil's web application: the public reporting site and the investigators' console."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from reporting.context import VigilContext, close_request_session
+from reporting.db import create_db_engine, make_session_factory
+from reporting.errors import register_error_handlers
+from reporting.extensions import csrf, limiter
+from reporting.security import apply_security_headers
+from reporting.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(settings.instance_path),
+    )
+    app.config.update(
+        SECRET_KEY=settings.resolved_secret_key(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        # The cookie lives only as long as the browser session: nothing about a
+        # reporter's visit should outlast their closing the browser.
+        SESSION_PERMANENT=False,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+    )
+    # Request lines carry no report content, but they do carry timing that could
+    # be matched against a reporter's visit; Werkzeug's access log stays off.
+    logging.getLogger("werkzeug").disabled = True
+
+    engine = create_db_engine(settings.database_url)
+    app.extensions["vigil"] = VigilContext(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+    )
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    register_error_handlers(app)
+    app.after_request(apply_security_headers)
+    app.teardown_appcontext(close_request_session)
+
+    from reporting.console import blueprint as console_blueprint
+    from reporting.public import blueprint as public_blueprint
+
+    app.register_blueprint(public_blueprint)
+    app.register_blueprint(console_blueprint, url_prefix="/console")
+    return app

@@ -1,0 +1,37 @@
+"""What the app holds for the life of the process, and the per-request session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from reporting.settings import Settings
+
+
+@dataclass(frozen=True)
+class VigilContext:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+
+def vigil() -> VigilContext:
+    context: VigilContext = current_app.extensions["vigil"]
+    return context
+
+
+def request_session() -> Session:
+    """The database session of the current request, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = vigil().session_factory()
+    session: Session = g.db_session
+    return session
+
+
+def close_request_session(_error: BaseException | None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,102 @@
+"""Console sign-in: password plus TOTP, deny by default, sessions that end."""
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from crypto import PublicKey
+from reporting.accounts import create_user
+from reporting.models import AuditEntry, ConsoleSession, Queue, QueueMembership, Role, User
+from tests.fixtures.app import csrf_token_from
+
+
+@pytest.fixture
+def investigator(app):
+    factory = app.extensions["vigil"].session_factory
+    with factory() as session:
+        queue = Queue(slug="export-control", name="Export control")
+        session.add(queue)
+        enrolment = create_user(
+            session,
+            username="erin",
+            display_name="Erin Export",
+            role=Role.INVESTIGATOR,
+            cost=app.extensions["vigil"].settings.password_cost,
+        )
+        session.add(QueueMembership(user_id=enrolment.user_id, queue_id=queue.id))
+        session.commit()
+    return enrolment
+
+
+def post_sign_in(client, username, password, code, *, with_csrf=True):
+    page = client.get("/console/sign-in")
+    data = {"username": username, "password": password, "code": code}
+    if with_csrf:
+        data["csrf_token"] = csrf_token_from(page.get_data(as_text=True))
+    return client.post("/console/sign-in", data=data)
+
+
+def test_every_console_page_but_sign_in_needs_a_session(app, client):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/console") or rule.endpoint == "console.sign_in":
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(rule.rule, method=method)
+        assert response.status_code == 302, rule.rule
+        assert response.headers["Location"].endswith("/console/sign-in"), rule.rule
+
+
+def test_sign_in_with_password_and_code_opens_the_console(app, client, investigator):
+    code = pyotp.TOTP(investigator.totp_secret).now()
+    response = post_sign_in(client, "erin", investigator.password, code)
+    assert response.status_code == 302
+    home = client.get("/console/")
+    assert home.status_code == 200
+    text = home.get_data(as_text=True)
+    assert "Erin Export" in text
+    assert "Export control" in text
+    with app.extensions["vigil"].session_factory() as session:
+        assert len(session.scalar(select(ConsoleSession)).session_key) == 76
+        actions = session.scalars(select(AuditEntry.action)).all()
+        public_key = session.scalar(select(User.public_key).where(User.username == "erin"))
+    assert "sign_in" in actions
+    assert PublicKey(public_key).fingerprint in text
+
+
+@pytest.mark.parametrize("wrong", ["password", "code", "user"])
+def test_wrong_credentials_are_refused_with_one_message(client, investigator, wrong):
+    username = "nobody" if wrong == "user" else "erin"
+    password = "not-the-password" if wrong == "password" else investigator.password
+    code = "000000" if wrong == "code" else pyotp.TOTP(investigator.totp_secret).now()
+    if wrong == "code" and code == pyotp.TOTP(investigator.totp_secret).now():
+        code = "111111"
+    response = post_sign_in(client, username, password, code)
+    assert response.status_code == 401
+    assert "The user name, password or code is not correct." in response.get_data(as_text=True)
+    assert client.get("/console/").status_code == 302
+
+
+def test_a_used_code_cannot_be_replayed(client, investigator):
+    code = pyotp.TOTP(investigator.totp_secret).now()
+    assert post_sign_in(client, "erin", investigator.password, code).status_code == 302
+    token = csrf_token_from(client.get("/console/").get_data(as_text=True))
+    client.post("/console/sign-out", data={"csrf_token": token})
+    assert client.get("/console/").status_code == 302
+    assert post_sign_in(client, "erin", investigator.password, code).status_code == 401
+
+
+def test_sign_in_without_csrf_token_is_refused(client, investigator):
+    code = pyotp.TOTP(investigator.totp_secret).now()
+    response = post_sign_in(client, "erin", investigator.password, code, with_csrf=False)
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert client.get("/console/").status_code == 302
+
+
+def test_sign_out_ends_the_session_row(app, client, investigator):
+    code = pyotp.TOTP(investigator.totp_secret).now()
+    post_sign_in(client, "erin", investigator.password, code)
+    token = csrf_token_from(client.get("/console/").get_data(as_text=True))
+    assert client.post("/console/sign-out", data={"csrf_token": token}).status_code == 302
+    with app.extensions["vigil"].session_factory() as session:
+        assert session.scalars(select(ConsoleSession)).all() == []
