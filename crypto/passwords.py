@@ -130,7 +130,10 @@ def _check_locked_shape(blob: bytes) -> None:
 def unlock_private_key(blob: bytes, password: str) -> PrivateKey:
     """Unlock a locked key; every failure is ``CryptoError("wrong password or damaged key")``."""
     _check_locked_shape(blob)
-    secret = _password_bytes(password, new=False)
+    try:
+        secret = _password_bytes(password, new=False)
+    except CryptoError:
+        raise CryptoError(_UNLOCK_FAILED) from None
     ops = read_uint(blob[2:6])
     mem = read_uint(blob[6:14])
     if not _cost_ok(ops, mem):

@@ -171,7 +171,9 @@ def sign_in(session: Session, *, username: str, password: str, code: str) -> Sig
     )
     user.totp_last_counter = step
     session.add(console_session)
-    append_audit(session, actor_user_id=user.id, action="sign_in", target=f"user:{user.id}", details={})
+    append_audit(
+        session, actor_user_id=user.id, action="sign_in", target=f"user:{user.id}", details={}
+    )
     session.commit()
     return SignedIn(session=console_session, token=token, session_secret=session_secret)
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from crypto import CryptoError, PasswordCost
 from reporting import create_app
 from reporting.accounts import Enrolment, generate_password
-from reporting.audit import verify_audit_log
+from reporting.audit import AuditAnchor, verify_audit_log
 from reporting.bootstrap import AlreadyInitialised, add_demo_users, initialise
 from reporting.db import (
     DatabaseUnavailable,
@@ -83,7 +83,9 @@ def read_passphrase(*, confirm: bool) -> str:
 
 
 def print_enrolment(enrolment: Enrolment) -> None:
-    click.echo(f"  {enrolment.username:<12} {enrolment.role.value:<13} password: {enrolment.password}")
+    click.echo(
+        f"  {enrolment.username:<12} {enrolment.role.value:<13} password: {enrolment.password}"
+    )
     click.echo(f"  {'':<12} {'':<13} TOTP secret: {enrolment.totp_secret}")
     click.echo(f"  {'':<12} {'':<13} {enrolment.totp_uri}")
 
@@ -135,9 +137,7 @@ def serve_command(host: str, port: int, workers: int) -> None:
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Recreate a demo instance with demo users, print their logins and serve it."""
     base = load_settings()
-    instance = (
-        base.instance_path if "VIGIL_INSTANCE" in os.environ else base.instance_path / "demo"
-    )
+    instance = base.instance_path if "VIGIL_INSTANCE" in os.environ else base.instance_path / "demo"
     if instance.exists():
         if not (instance / DEMO_MARKER).exists():
             raise click.ClickException(
@@ -200,17 +200,25 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def audit_verify() -> None:
+@click.option(
+    "--anchor",
+    metavar="SEQ:HASH",
+    help="A head printed by an earlier run, kept outside the database: the chain must pass it.",
+)
+def audit_verify(anchor: str | None) -> None:
     """Check every entry of the audit log; name the first bad one."""
     engine = initialised_engine(load_settings())
+    try:
+        expected = AuditAnchor.parse(anchor) if anchor else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--anchor") from None
     with Session(engine) as session:
-        verification = verify_audit_log(session)
+        verification = verify_audit_log(session, anchor=expected)
     if not verification.ok:
-        raise click.ClickException(f"audit log damaged: {verification.problem}")
-    click.echo(
-        f"audit log intact: {verification.entries_checked} entries, "
-        f"head hash {verification.head_hash_hex}"
-    )
+        raise click.ClickException(f"audit log damaged: {verification.message}")
+    click.echo(f"audit log intact: {verification.entries_checked} entries")
+    if verification.head is not None:
+        click.echo(f"head: {verification.head}  (keep a copy; pass it as --anchor later)")
 
 
 @main.group()
@@ -227,7 +235,6 @@ def intake_check() -> None:
     with operator_errors(), Session(engine) as session:
         key = unlock_intake_key(session, key_file=settings.intake_key_file, passphrase=passphrase)
     click.echo(f"intake key unlocked: fingerprint {key.public_key.fingerprint}")
-
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ share a database with other applications.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -73,9 +74,9 @@ def _parse_url(url: str) -> URL:
         parsed = make_url(url)
     except ArgumentError as error:
         raise DatabaseUnavailable(f"malformed database URL: {error}") from None
-    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    backend, _, driver = parsed.drivername.partition("+")
     if backend in {"postgresql", "postgres"}:
-        if parsed.drivername not in {"postgresql", "postgres", "postgresql+psycopg"}:
+        if driver not in {"", "psycopg"}:
             raise DatabaseUnavailable(
                 f"unsupported PostgreSQL driver {driver!r}: use postgresql+psycopg://"
             )
@@ -132,18 +133,29 @@ def alembic_config() -> Config:
 
 def upgrade_database(engine: Engine, revision: str = "head") -> None:
     """Apply the migrations up to ``revision`` (all of them by default)."""
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    _run_migrations(engine, command.upgrade, revision)
 
 
 def downgrade_database(engine: Engine, revision: str = "base") -> None:
     """Revert the migrations down to ``revision`` (an empty database by default)."""
+    _run_migrations(engine, command.downgrade, revision)
+
+
+def _run_migrations(engine: Engine, run: Callable[[Config, str], None], revision: str) -> None:
     config = alembic_config()
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+        try:
+            run(config, revision)
+            connection.commit()
+        finally:
+            connection.rollback()
+            if connection.dialect.name == "sqlite":
+                # migrations/env.py turns foreign keys off for the migration;
+                # the pragma is ignored inside a transaction, so it is turned
+                # back on here, after the commit, before the pooled connection
+                # is handed to anyone else.
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
 
 
 def database_is_initialised(engine: Engine) -> bool:

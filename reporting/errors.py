@@ -55,6 +55,14 @@ def register_error_handlers(app: Flask) -> None:
             "Go back, reload the page and send it again.",
         )
 
+    @app.errorhandler(429)
+    def handle_rate_limited(error: HTTPException) -> tuple[str, int]:
+        return _page(
+            429,
+            "Too many attempts",
+            "This was tried too often in a short time. Wait a minute, then try again.",
+        )
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException) -> tuple[str, int]:
         status = error.code or 500

@@ -34,7 +34,7 @@ class IntakeKeyError(Exception):
 def create_intake_key(
     session: Session, *, key_file: Path, passphrase: str, cost: PasswordCost
 ) -> IntakeKey:
-    """Make the intake key pair, write its locked private key to `key_file`, record the public key."""
+    """Make the intake key pair: private key locked into `key_file`, public key recorded."""
     if not passphrase:
         raise IntakeKeyError("the intake key needs a passphrase")
     private_key = PrivateKey.generate()
@@ -45,7 +45,9 @@ def create_intake_key(
         # would make every report still waiting for triage unreadable.
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise IntakeKeyError(f"{key_file} already exists; refusing to overwrite an intake key") from None
+        raise IntakeKeyError(
+            f"{key_file} already exists; refusing to overwrite an intake key"
+        ) from None
     with os.fdopen(fd, "w") as handle:
         handle.write(encode_intake_key_file(blob))
         handle.flush()
@@ -76,7 +78,9 @@ def unlock_intake_key(session: Session, *, key_file: Path, passphrase: str) -> P
     try:
         text = key_file.read_text()
     except OSError as error:
-        raise IntakeKeyError(f"cannot read the intake key file {key_file}: {error.strerror}") from None
+        raise IntakeKeyError(
+            f"cannot read the intake key file {key_file}: {error.strerror}"
+        ) from None
     try:
         private_key = unlock_private_key(decode_intake_key_file(text), passphrase)
     except CryptoError:
@@ -84,4 +88,3 @@ def unlock_intake_key(session: Session, *, key_file: Path, passphrase: str) -> P
     if private_key.public_key != PublicKey(active_intake_key(session).public_key):
         raise IntakeKeyError(f"{key_file} does not hold the active intake key")
     return private_key
-

@@ -52,7 +52,9 @@ class Settings:
             instance_path=instance,
             database_url=env.get("VIGIL_DATABASE_URL", f"sqlite:///{instance / 'vigil.sqlite3'}"),
             blob_dir=Path(env.get("VIGIL_BLOB_DIR", instance / "blobs")).resolve(),
-            intake_key_file=Path(env.get("VIGIL_INTAKE_KEY_FILE", instance / "intake.key")).resolve(),
+            intake_key_file=Path(
+                env.get("VIGIL_INTAKE_KEY_FILE", instance / "intake.key")
+            ).resolve(),
             ratelimit_storage_uri=env.get("VIGIL_RATELIMIT_STORAGE_URI", "memory://"),
             password_cost=PASSWORD_COSTS[cost_name],
             secure_cookies=_flag(env, "VIGIL_SECURE_COOKIES", default=True),

@@ -20,12 +20,15 @@ from reporting.models import Queue, QueueMembership, Role, User
 blueprint = Blueprint("console", __name__)
 
 PUBLIC_ENDPOINTS = frozenset({"console.sign_in"})
-SESSION_TOKEN = "console_token"
+# Names of the two values the session cookie carries (not secrets themselves).
+COOKIE_TOKEN = "console_token"  # noqa: S105
+COOKIE_SESSION_SECRET = "console_session_secret"  # noqa: S105
+
 
 @blueprint.before_request
 def require_sign_in() -> Response | None:
     g.console_user = None
-    token = session.get(SESSION_TOKEN)
+    token = session.get(COOKIE_TOKEN)
     console_session = current_session(request_session(), token) if token else None
     if console_session is not None and console_session.second_factor_at is not None:
         g.console_session = console_session
@@ -35,6 +38,11 @@ def require_sign_in() -> Response | None:
         return None
     session.clear()
     return redirect(url_for("console.sign_in"))
+
+
+def sign_in_rate_key() -> str:
+    """Sign-in attempts are counted per account name, not per address (none is kept)."""
+    return "sign-in:" + request.form.get("username", "").strip().lower()
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
@@ -58,8 +66,8 @@ def sign_in_view() -> Response | str | tuple[str, int]:
         return render_template("console/sign_in.html", form=form, error=error), 401
     # A new cookie for the new privilege level: a session fixed before sign-in is dropped.
     session.clear()
-    session[SESSION_TOKEN] = signed_in.token
-    session["session_secret"] = signed_in.session_secret.hex()
+    session[COOKIE_TOKEN] = signed_in.token
+    session[COOKIE_SESSION_SECRET] = signed_in.session_secret.hex()
     return redirect(url_for("console.home"))
 
 
