@@ -46,7 +46,6 @@ from crypto.passwords import (
 from crypto.receipt import Receipt, lookup_hash
 from crypto.records import (
     MAX_RECORD_SIZE,
-    MIN_RECORD_SIZE,
     RecordKind,
     check_record_structure,
     open_record,
@@ -54,8 +53,6 @@ from crypto.records import (
 )
 from crypto.session import SESSION_KEY_SIZE, SESSION_SECRET_SIZE, open_for_session, seal_for_session
 from crypto.wraps import WRAP_SIZE, unwrap_report_key, wrap_report_key
-
-PROTOCOL_VERSION = 1
 
 __all__ = [
     "ATTACHMENT_HEADER_SIZE",
@@ -67,8 +64,6 @@ __all__ = [
     "MAX_CHUNK_SIZE",
     "MAX_RECORD_SIZE",
     "MIN_CHUNK_SIZE",
-    "MIN_RECORD_SIZE",
-    "PROTOCOL_VERSION",
     "RECORD_MAX_PAYLOAD",
     "SESSION_KEY_SIZE",
     "SESSION_SECRET_SIZE",

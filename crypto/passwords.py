@@ -32,9 +32,9 @@ from crypto.errors import CryptoError
 from crypto.keys import PrivateKey, require_type
 
 OPS_MIN: Final = 1
-OPS_MAX: Final = 16
+OPS_MAX: Final = 8
 MEM_MIN: Final = 8 * 1024
-MEM_MAX: Final = 4 * 1024**3
+MEM_MAX: Final = 1024**3  # libsodium MEMLIMIT_SENSITIVE: 4x production
 _KIB: Final = 1024
 
 _SALT_SIZE: Final = _nacl.ARGON2ID_SALT_SIZE

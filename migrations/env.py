@@ -19,8 +19,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import reporting.models  # noqa: F401  (defines every table on Base.metadata)
 from reporting.db import Base, create_db_engine
-from reporting.models import AuditEntry  # noqa: F401  (registers every model on Base)
 
 config = context.config
 target_metadata = Base.metadata

@@ -84,8 +84,7 @@ class FilesystemBlobStore:
         return self.root / key[:2] / key
 
     @contextmanager
-    def _writer(self, key: str) -> Iterator[BinaryIO]:
-        final = self._path(key)
+    def _writer(self, key: str, final: Path) -> Iterator[BinaryIO]:
         if final.exists():
             raise BlobExistsError(f"blob {key} already exists")
         self._make_directory(final.parent)
@@ -106,7 +105,8 @@ class FilesystemBlobStore:
         _fsync_directory(final.parent)
 
     def open_writer(self, key: str) -> AbstractContextManager[BinaryIO]:
-        return self._writer(key)
+        # The key is checked now, not when the block is entered.
+        return self._writer(key, self._path(key))
 
     def open_reader(self, key: str) -> BinaryIO:
         try:

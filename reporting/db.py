@@ -50,7 +50,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class DatabaseUnavailable(Exception):  # noqa: N818  (the name others code against)
+class DatabaseUnavailable(Exception):
     """The database URL cannot be used: malformed, unsupported or unreachable.
 
     The message names the database with any password hidden and says why.

@@ -304,6 +304,8 @@ class Report(Base):
     last_reporter_activity_hour: Mapped[datetime | None] = mapped_column(HourDateTime)
     last_investigator_activity_hour: Mapped[datetime | None] = mapped_column(HourDateTime)
 
+    # Assign a new list to change these: in-place changes to a JSON value are
+    # not tracked, and assignment is what runs the vocabulary check below.
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     priority: Mapped[Priority | None] = mapped_column(_enum_type(Priority, "priority"))

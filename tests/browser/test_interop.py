@@ -187,7 +187,7 @@ def test_fingerprints_agree(crypto_page):
 RECORD_VALUES = [
     {},
     {"subject": "Vacuum pumps to a front company", "amount_eur": 125000.5, "tags": ["dual-use"]},
-    {"unicode": "Ünïcödé ✓ 漢字 עברית 😀 \u2028\u2029", "escapes": "\"\\/\b\f\n\r\t\u0000\u001f"},
+    {"unicode": "Ünïcödé ✓ 漢字 עברית 😀 \u2028\u2029", "escapes": '"\\/\b\f\n\r\t\u0000\u001f'},
     {"nested": {"a": [1, [2, [3, {"b": None}]]], "t": True, "f": False}},
     [1, -1, 0, 2**53 - 1, -(2**53) + 1, 0.1, -2.5e-10, 1e300],
     "plain string",
@@ -238,7 +238,8 @@ def test_damaged_records_are_refused_on_both_sides(crypto_page):
     py_record = seal_record(py_rk, RecordKind.NOTE, {"note": "secret words"})
     js_rk, js_record = crypto_page.call(
         """(V) => { const rk = V.generateReportKey();
-          return [V.b64encode(rk), V.b64encode(V.sealRecord(rk, V.RecordKind.NOTE, {note: "secret words"}))]; }"""
+          const record = V.sealRecord(rk, V.RecordKind.NOTE, {note: "secret words"});
+          return [V.b64encode(rk), V.b64encode(record)]; }"""
     )
     for rk, record in ((py_rk, py_record), (ReportKey(unb64(js_rk)), unb64(js_record))):
         cases = dict(record_tamperings(record))
@@ -299,7 +300,10 @@ def test_handmade_records_get_the_same_verdict_on_both_sides(crypto_page):
     }
     records = {k: (handmade_record(rk, v), True) for k, v in good.items()}
     records |= {k: (handmade_record(rk, v), False) for k, v in bad.items()}
-    records["outer kind NOTE over inner BODY"] = (handmade_record(rk, inner_of(b"{}"), kind=3), False)
+    records["outer kind NOTE over inner BODY"] = (
+        handmade_record(rk, inner_of(b"{}"), kind=3),
+        False,
+    )
     for what, (record, ok) in records.items():
         result = crypto_page.try_call(
             "(V, [rk, r]) => V.openRecord(V.b64decode(rk), 1, V.b64decode(r))",
@@ -404,7 +408,8 @@ def test_browser_envelope_opens_in_python_for_both_holders(crypto_page):
         """(V, [body, intakePk]) => {
           const receipt = V.generateReceipt();
           const reporter = V.reporterKeyPair(receipt);
-          const { reportKey, envelope } = V.sealReport(body, V.b64decode(intakePk), reporter.publicKey);
+          const intake = V.b64decode(intakePk);
+          const { reportKey, envelope } = V.sealReport(body, intake, reporter.publicKey);
           return { receipt, rk: V.b64encode(reportKey), envelope: JSON.stringify(envelope) };
         }""",
         [body, intake.public_key.to_base64()],
@@ -429,7 +434,8 @@ def test_python_envelope_opens_in_the_browser_for_both_holders(crypto_page):
     rk, envelope = seal_report(body, intake.public_key, receipt.reporter_private_key().public_key)
     out = crypto_page.call(
         """(V, [env, intakeSk, receipt]) => ["intake", "reporter"].map((holder) => {
-          const sk = holder === "intake" ? V.b64decode(intakeSk) : V.reporterKeyPair(receipt).secretKey;
+          const sk = holder === "intake"
+            ? V.b64decode(intakeSk) : V.reporterKeyPair(receipt).secretKey;
           const { reportKey, body } = V.openReport(env, sk, holder);
           return [V.b64encode(reportKey), body];
         })""",
@@ -504,7 +510,7 @@ JS_DECRYPT = """async (V, [rk, ct]) => {
 )
 def test_small_attachments_both_ways(crypto_page, size, chunk_size):
     data = os.urandom(size)
-    name, ctype = "Packliste Lager 7 – Ö.pdf", "application/pdf"
+    name, ctype = "Packliste Lager 7 (Ö).pdf", "application/pdf"
     rk, ct = crypto_page.call(JS_ENCRYPT, [b64(data), name, ctype, chunk_size])
     info, plain = py_decrypt(ReportKey(unb64(rk)), unb64(ct))
     assert (info.name, info.content_type, info.size, plain) == (name, ctype, size, data)
@@ -545,7 +551,8 @@ def test_attachment_split_across_two_streams_is_refused_on_both_sides(crypto_pag
     b = unb64(
         crypto_page.call(
             """async (V, [rk, data]) => V.b64encode(await V.encryptAttachmentToBytes(
-                 V.b64decode(rk), V.b64decode(data), { name: "f.bin", type: "application/octet-stream", chunkSize: 1024 }))""",
+                 V.b64decode(rk), V.b64decode(data),
+                 { name: "f.bin", type: "application/octet-stream", chunkSize: 1024 }))""",
             [b64(raw_key(key)), b64(data)],
         )
     )
@@ -567,6 +574,8 @@ def test_large_attachment_streamed_in_the_browser_opens_in_python(crypto_page):
     size = 5 * MiB + 12345
     made = crypto_page.call(
         """async (V, size, store) => {
+          const hex = (buf) =>
+            Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
           const parts = [];
           for (let i = 0; i < size; i += 65536) {
             const p = new Uint8Array(Math.min(65536, size - i));
@@ -582,7 +591,7 @@ def test_large_attachment_streamed_in_the_browser_opens_in_python(crypto_page):
           store.ct = new Blob(pieces);
           return {
             rk: V.b64encode(rk),
-            sha256: Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join(""),
+            sha256: hex(digest),
             pieces: pieces.length,
           };
         }""",
@@ -617,15 +626,120 @@ def test_large_python_attachment_opens_in_the_browser(crypto_page):
     crypto_page.put_bytes("ct", ct, as_blob=True)
     out = crypto_page.call(
         """async (V, rk, store) => {
+          const hex = (buf) =>
+            Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
           const r = await V.decryptAttachment(V.b64decode(rk), store.ct);
           const digest = await crypto.subtle.digest("SHA-256", r.data);
-          return [r.name, r.type, r.size,
-                  Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("")];
+          return [r.name, r.type, r.size, hex(digest)];
         }""",
         b64(raw_key(key)),
     )
-    assert out == ["ledger.xlsx", "application/vnd.ms-excel", size, hashlib.sha256(data).hexdigest()]
+    assert out == [
+        "ledger.xlsx",
+        "application/vnd.ms-excel",
+        size,
+        hashlib.sha256(data).hexdigest(),
+    ]
     crypto_page.put_bytes("bad", flip_middle(ct), as_blob=True)
     crypto_page.expect_error(
         "(V, rk, store) => V.decryptAttachment(V.b64decode(rk), store.bad)", b64(raw_key(key))
     )
+
+
+def build_attachment(
+    rk: bytes,
+    meta_json: bytes,
+    chunks: list[tuple[int, bytes, bool]],
+    *,
+    chunk_size: int = 1024,
+    meta_block: int = 256,
+    meta_final: bool = False,
+    json_length: int | None = None,
+    pad_byte: int = 0,
+) -> bytes:
+    """An attachment built byte by byte with libsodium, to make what no writer should."""
+    fk, prefix, key_nonce = os.urandom(32), os.urandom(19), os.urandom(24)
+
+    def nonce(index: int, final: bool) -> bytes:
+        return prefix + struct.pack(">IB", index, final)
+
+    length = len(meta_json) if json_length is None else json_length
+    inner = struct.pack(">I", length) + meta_json
+    inner += bytes([pad_byte]) * (-len(inner) % meta_block)
+    meta_box = bindings.crypto_secretbox_easy(inner, nonce(0, meta_final), fk)
+    out = b"\x01\x10" + struct.pack(">I", chunk_size) + prefix + key_nonce
+    out += bindings.crypto_secretbox_easy(fk, key_nonce, rk)
+    out += struct.pack(">I", len(meta_box)) + meta_box
+    for index, plain, final in chunks:
+        out += bindings.crypto_secretbox_easy(plain, nonce(index, final), fk)
+    return out
+
+
+def meta(name: object = "n.bin", type_: object = "t/x", size: object = 2048) -> bytes:
+    return json.dumps({"name": name, "type": type_, "size": size}).encode()
+
+
+def test_handmade_attachments_get_the_same_verdict_on_both_sides(crypto_page):
+    rk = os.urandom(32)
+    a, b = os.urandom(1024), os.urandom(1024)
+    two = [(1, a, False), (2, b, True)]
+    good = {
+        "control": build_attachment(rk, meta(), two),
+        "trailing empty final chunk": build_attachment(
+            rk, meta(), [(1, a, False), (2, b, False), (3, b"", True)]
+        ),
+        "members in another order, with spaces": build_attachment(
+            rk, b'{ "size" : 2048, "type" : "t/x", "name" : "n.bin" }', two
+        ),
+        "empty file": build_attachment(rk, meta(size=0), [(1, b"", True)]),
+        "largest metadata": build_attachment(rk, meta(name="x" * (4096 - len(meta(name="")))), two),
+    }
+    bad = {
+        "extra member": build_attachment(rk, b'{"name":"n","type":"t","size":2048,"x":1}', two),
+        "missing type": build_attachment(rk, b'{"name":"n","size":2048}', two),
+        "name not a string": build_attachment(rk, meta(name=5), two),
+        "type null": build_attachment(rk, meta(type_=None), two),
+        "size negative": build_attachment(rk, meta(size=-1), two),
+        "size a string": build_attachment(rk, meta(size="2048"), two),
+        "size beyond 2**53 - 1": build_attachment(rk, meta(size=2**53), two),
+        "size smaller than content": build_attachment(rk, meta(size=2047), two),
+        "size larger than content": build_attachment(rk, meta(size=2049), two),
+        "lone surrogate in name": build_attachment(
+            rk, b'{"name":"\\ud800","type":"t","size":2048}', two
+        ),
+        "metadata not JSON": build_attachment(rk, b"{name: 1}", two),
+        "metadata an array": build_attachment(rk, b'["n.bin","t/x",2048]', two),
+        "metadata too long": build_attachment(
+            rk, meta(name="x" * (4097 - len(meta(name="")))), two
+        ),
+        "metadata padding not zero": build_attachment(rk, meta(), two, pad_byte=1),
+        "metadata block not 256": build_attachment(rk, meta(), two, meta_block=200),
+        "metadata length beyond its box": build_attachment(rk, meta(), two, json_length=300),
+        "metadata under the final flag": build_attachment(rk, meta(), two, meta_final=True),
+        "last chunk not final": build_attachment(rk, meta(), [(1, a, False), (2, b, False)]),
+        "first chunk final": build_attachment(rk, meta(), [(1, a, True), (2, b, True)]),
+        "chunks numbered from 0": build_attachment(rk, meta(), [(0, a, False), (1, b, True)]),
+        "chunk index skipped": build_attachment(rk, meta(), [(1, a, False), (3, b, True)]),
+        "short non-final chunk": build_attachment(
+            rk, meta(size=1524), [(1, a[:500], False), (2, b, True)]
+        ),
+        "empty chunk in the middle": build_attachment(
+            rk, meta(), [(1, a, False), (2, b"", False), (3, b, True)]
+        ),
+        "no chunk": build_attachment(rk, meta(size=0), []),
+        "chunk larger than chunk_size": build_attachment(rk, meta(size=2048), [(1, a + b, True)]),
+    }
+    cases = {k: (v, True) for k, v in good.items()} | {k: (v, False) for k, v in bad.items()}
+    for what, (stream, ok) in cases.items():
+        try:
+            info, data = py_decrypt(ReportKey(rk), stream)
+            python = [info.name, info.content_type, info.size, b64(data)]
+        except CryptoError:
+            python = None
+        result = crypto_page.try_call(JS_DECRYPT, [b64(rk), b64(stream)])
+        assert (python is not None) == ok, f"{what}: Python {'accepts' if python else 'refuses'}"
+        assert result["ok"] == ok, f"{what}: browser {'accepts' if result['ok'] else 'refuses'}"
+        if ok:
+            assert result["value"] == python, what
+        else:
+            assert result["vigil"], f"{what}: {result}"

@@ -158,7 +158,7 @@ def refused(stream: bytes, message: str | None = None) -> None:
         decrypt(stream)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(positions, bit_masks)
 def test_any_flipped_byte_is_refused(position: int, bits: int) -> None:
     refused(flip(STREAM, position, bits))
@@ -167,7 +167,7 @@ def test_any_flipped_byte_is_refused(position: int, bits: int) -> None:
 SMALL = encrypt(b"just one chunk")
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(positions, bit_masks)
 def test_a_flipped_byte_in_a_one_chunk_stream_never_changes_the_result(
     position: int, bits: int

@@ -1,11 +1,12 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crypto import CryptoError, b64decode, b64encode
 from crypto.encoding import decode_json, encode_json
 
 
+@settings(deadline=None)
 @given(st.binary(max_size=200))
 def test_base64_round_trip(data: bytes) -> None:
     text = b64encode(data)

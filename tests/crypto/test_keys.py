@@ -3,7 +3,7 @@ import re
 
 import nacl.public
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crypto import (
@@ -41,6 +41,7 @@ def test_public_key_base64_round_trip_and_equality() -> None:
         PublicKey.from_base64("not base64")
 
 
+@settings(deadline=None)
 @given(st.binary(min_size=32, max_size=32))
 def test_fingerprint_format_and_derivation(raw: bytes) -> None:
     fingerprint = PublicKey(raw).fingerprint

@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from crypto import CryptoError, PrivateKey, open_for_session, seal_for_session
 
@@ -29,6 +29,7 @@ def test_each_session_gets_its_own_secret() -> None:
         open_for_session(secret, BLOB)
 
 
+@settings(deadline=None)
 @given(positions, bit_masks)
 def test_any_flipped_byte_is_refused(position: int, bits: int) -> None:
     with pytest.raises(CryptoError):

@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
+from reporting.audit import append_audit
 from reporting.models import (
     Attachment,
     Author,
@@ -48,7 +49,7 @@ def test_round_to_hour_rounds_down_in_utc() -> None:
 
 def test_round_to_hour_refuses_naive_datetimes() -> None:
     with pytest.raises(ValueError, match="naive"):
-        round_to_hour(datetime(2025, 3, 9, 14, 30))  # noqa: DTZ001
+        round_to_hour(datetime(2025, 3, 9, 14, 30))
 
 
 def test_times_read_back_as_aware_utc(db_session: Session) -> None:
@@ -68,7 +69,7 @@ def test_exact_reporter_side_times_are_refused(db_session: Session) -> None:
 
 def test_naive_times_are_refused(db_session: Session) -> None:
     with pytest.raises(StatementError, match="naive"):
-        make_report(db_session, received_hour=datetime(2025, 3, 9, 14))  # noqa: DTZ001
+        make_report(db_session, received_hour=datetime(2025, 3, 9, 14))
 
 
 def test_hour_columns_compare_with_exact_times(db_session: Session) -> None:
@@ -251,7 +252,7 @@ def test_deleting_a_report_deletes_its_rows(db_session: Session) -> None:
     db_session.execute(text("DELETE FROM reports WHERE id = :id"), {"id": report.id})
     db_session.commit()
     for table in ("report_parts", "wraps", "messages", "attachments"):
-        assert db_session.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0  # noqa: S608
+        assert db_session.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
 
 
 def test_a_queue_with_reports_cannot_be_deleted(db_session: Session) -> None:
@@ -263,8 +264,6 @@ def test_a_queue_with_reports_cannot_be_deleted(db_session: Session) -> None:
 
 
 def test_a_user_with_audit_history_cannot_be_deleted(db_session: Session) -> None:
-    from reporting.audit import append_audit
-
     user = make_user(db_session)
     append_audit(db_session, actor_user_id=user.id, action="sign_in", target=None, details={})
     db_session.commit()

@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import random
+import re
 import struct
 import sys
 from pathlib import Path
@@ -61,13 +62,17 @@ MAKE = """
 async ([bodies, payloads, attachments]) => {
   const V = window.VigilCrypto;
   const e = V.b64encode, d = V.b64decode;
-  const out = { receipts: [], fingerprints: [], envelopes: [], records: [], wraps: [], attachments: [] };
+  const out = {
+    receipts: [], fingerprints: [], envelopes: [], records: [], wraps: [], attachments: [],
+  };
   for (let i = 0; i < 4; i++) {
     const receipt = V.generateReceipt();
     const k = V.reporterKeyPair(receipt);
     const token = V.lookupToken(receipt);
-    out.receipts.push({ receipt, reporter_private_key: e(k.secretKey), reporter_public_key: e(k.publicKey),
-                        lookup_token: e(token), lookup_hash: e(V.lookupHash(token)) });
+    out.receipts.push({
+      receipt, reporter_private_key: e(k.secretKey), reporter_public_key: e(k.publicKey),
+      lookup_token: e(token), lookup_hash: e(V.lookupHash(token)),
+    });
     out.fingerprints.push({ public_key: e(k.publicKey), fingerprint: V.fingerprint(k.publicKey) });
   }
   for (const body of bodies) {
@@ -78,19 +83,22 @@ async ([bodies, payloads, attachments]) => {
   }
   for (const [kind, payload] of payloads) {
     const rk = V.generateReportKey();
-    out.records.push({ report_key: e(rk), kind, record: e(V.sealRecord(rk, kind, payload)), payload });
+    const record = e(V.sealRecord(rk, kind, payload));
+    out.records.push({ report_key: e(rk), kind, record, payload });
   }
   for (let i = 0; i < 3; i++) {
     const holder = V.reporterKeyPair(V.generateReceipt());
     const rk = V.generateReportKey();
-    out.wraps.push({ private_key: e(holder.secretKey), wrap: e(V.wrapReportKey(rk, holder.publicKey)),
-                     report_key: e(rk) });
+    const wrap = e(V.wrapReportKey(rk, holder.publicKey));
+    out.wraps.push({ private_key: e(holder.secretKey), wrap, report_key: e(rk) });
   }
   for (const [name, type, data, chunkSize] of attachments) {
     const rk = V.generateReportKey();
     const file = new File([d(data)], name, { type });
     const ct = await V.encryptAttachmentToBytes(rk, file, { chunkSize });
-    out.attachments.push({ report_key: e(rk), attachment: e(ct), name, type, chunk_size: chunkSize });
+    out.attachments.push({
+      report_key: e(rk), attachment: e(ct), name, type, chunk_size: chunkSize,
+    });
   }
   return out;
 }
@@ -136,9 +144,12 @@ def invalid_entries(vectors: dict[str, Any]) -> list[dict[str, Any]]:
         "wrap: flipped ciphertext": flip(raw, 81),
         "wrap: truncated": raw[:-1],
     }.items():
-        out.append({"what": what, "op": "unwrap", "private_key": wrap["private_key"], "input": b64(bad)})
-    out.append({"what": "wrap: wrong key", "op": "unwrap",
-                "private_key": vectors["wraps"][1]["private_key"], "input": wrap["wrap"]})  # fmt: skip
+        out.append(
+            {"what": what, "op": "unwrap", "private_key": wrap["private_key"], "input": b64(bad)}
+        )
+    other_key = vectors["wraps"][1]["private_key"]
+    out.append({"what": "wrap: wrong key", "op": "unwrap", "private_key": other_key,
+                "input": wrap["wrap"]})  # fmt: skip
 
     env = vectors["envelopes"][1]
     e = env["envelope"]
@@ -151,7 +162,10 @@ def invalid_entries(vectors: dict[str, Any]) -> list[dict[str, Any]]:
             "wraps": {"intake": e["wraps"]["reporter"], "reporter": e["wraps"]["intake"]},
         },
         "envelope: flipped body": {**e, "body": b64(flip(body, len(body) - 1))},
-        "envelope: body of another report": {**e, "body": vectors["envelopes"][0]["envelope"]["body"]},
+        "envelope: body of another report": {
+            **e,
+            "body": vectors["envelopes"][0]["envelope"]["body"],
+        },
     }.items():
         out.append({"what": what, "op": "open_envelope", "private_key": env["intake_private_key"],
                     "as_holder": "intake", "input": bad})  # fmt: skip
@@ -187,6 +201,11 @@ def invalid_entries(vectors: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def browser_name(user_agent: str) -> str:
+    match = re.search(r"(HeadlessChrome|Chrome)/[0-9.]+", user_agent)
+    return match.group(0) if match else "Chromium"
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
@@ -215,8 +234,7 @@ def main() -> int:
     vectors = {
         "protocol": 1,
         "made_by": "browser",
-        "comment": "Made by tests/vectors/make_browser_vectors.py in "
-        + user_agent.split(" HeadlessChrome/")[-1].split(" ")[0].join(["HeadlessChrome ", ""]),
+        "comment": f"made by tests/vectors/make_browser_vectors.py in {browser_name(user_agent)}",
         **made,
     }
     vectors["invalid"] = invalid_entries(vectors)

@@ -260,7 +260,7 @@ def build() -> dict[str, object]:
     )
     bad_envelope("body is not base64", {**good, "body": "not base64!"}, intake, "intake")
     bad_envelope(
-        "body base64 without padding",
+        "body base64 with its padding replaced by a letter",
         {**good, "body": good["body"].rstrip("=") + "A"},
         intake,
         "intake",  # type: ignore[attr-defined]
