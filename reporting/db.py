@@ -91,7 +91,12 @@ def _parse_url(url: str) -> URL:
 def _create_sqlite_engine(url: URL) -> Engine:
     database = url.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseUnavailable(
+                f"cannot create the folder for the SQLite database {database}: {error.strerror}"
+            ) from None
     engine = create_engine(url)
 
     @event.listens_for(engine, "connect")

@@ -68,6 +68,10 @@ def test_unopenable_sqlite_raises_database_unavailable(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(DatabaseUnavailable):
         check_connection(create_db_engine(f"sqlite:///{folder}"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(DatabaseUnavailable, match="cannot create the folder"):
+        create_db_engine(f"sqlite:///{blocker / 'vigil.sqlite3'}")
 
 
 def test_database_is_initialised_only_after_upgrade(database_url: str) -> None:

@@ -6,7 +6,6 @@ import {
   b64encode,
   concat,
   fail,
-  isBytes,
   isPlainObject,
   parseJSON,
   readU32,
@@ -192,4 +191,3 @@ export function openReport(envelope, secretKey, asHolder) {
   return { reportKey, body };
 }
 
-export { isBytes };
