@@ -67,9 +67,16 @@ class SignedIn:
     session_secret: bytes
 
 
+# No look-alike characters (0/o, 1/l/i) and no separator in the alphabet, so a
+# password read off a screen is typed right the first time.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def generate_password() -> str:
-    """A password for a new account, shown once: about 96 bits in four groups."""
-    return "-".join(secrets.token_urlsafe(6) for _ in range(4))
+    """A password for a new account, shown once: four groups of six, about 119 bits."""
+    return "-".join(
+        "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(6)) for _ in range(4)
+    )
 
 
 def create_user(
