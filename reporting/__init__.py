@@ -50,11 +50,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     limiter.init_app(app)
     register_error_handlers(app)
     app.after_request(apply_security_headers)
+    app.context_processor(lambda: {"components": settings.components})
     app.teardown_appcontext(close_request_session)
 
-    from reporting.console import blueprint as console_blueprint
-    from reporting.public import blueprint as public_blueprint
+    # Imported only when served, so a public-only process never loads the console.
+    if "public" in settings.components:
+        from reporting.public import blueprint as public_blueprint
 
-    app.register_blueprint(public_blueprint)
-    app.register_blueprint(console_blueprint, url_prefix="/console")
+        app.register_blueprint(public_blueprint)
+    if "console" in settings.components:
+        from reporting.console import blueprint as console_blueprint
+
+        app.register_blueprint(console_blueprint, url_prefix="/console")
     return app

@@ -74,9 +74,7 @@ PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 def generate_password() -> str:
     """A password for a new account, shown once: four groups of six, about 119 bits."""
-    return "-".join(
-        "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(6)) for _ in range(4)
-    )
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(6)) for _ in range(4))
 
 
 def create_user(

@@ -24,6 +24,9 @@ PASSWORD_COSTS: Mapping[str, PasswordCost] = {
 }
 
 
+COMPONENTS = frozenset({"public", "console"})
+
+
 class SettingsError(Exception):
     """A setting has a value Vigil cannot use; the message names it."""
 
@@ -38,6 +41,9 @@ class Settings:
     password_cost: PasswordCost
     secure_cookies: bool
     secret_key: str | None = None
+    # Which sites this process serves. A public-only process (the one facing
+    # the internet) then carries no console code or sign-in at all.
+    components: frozenset[str] = COMPONENTS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +65,7 @@ class Settings:
             password_cost=PASSWORD_COSTS[cost_name],
             secure_cookies=_flag(env, "VIGIL_SECURE_COOKIES", default=True),
             secret_key=env.get("VIGIL_SECRET_KEY") or None,
+            components=_components(env.get("VIGIL_COMPONENTS", "public,console")),
         )
 
     def resolved_secret_key(self) -> str:
@@ -89,3 +96,12 @@ def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     if value.lower() in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be true or false, not {value!r}")
+
+
+def _components(value: str) -> frozenset[str]:
+    components = frozenset(part.strip() for part in value.split(",") if part.strip())
+    if not components or not components <= COMPONENTS:
+        raise SettingsError(
+            f"VIGIL_COMPONENTS must list one or both of public, console, not {value!r}"
+        )
+    return components

@@ -1,6 +1,10 @@
 """The DESIGN.md headers on every kind of response, public and console."""
 
+from dataclasses import replace
+
 import pytest
+
+from reporting import create_app
 
 EXPECTED = {
     "Content-Security-Policy": (
@@ -50,3 +54,20 @@ def test_error_page_does_not_echo_the_request(client):
     response = client.get(f"/{canary}")
     assert response.status_code == 404
     assert canary not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("components", "served", "absent"),
+    [
+        (frozenset({"public"}), "/", "/console/sign-in"),
+        (frozenset({"console"}), "/console/sign-in", "/privacy"),
+    ],
+)
+def test_a_process_serves_only_its_components(settings, components, served, absent):
+    app = create_app(replace(settings, components=components))
+    client = app.test_client()
+    assert client.get(served).status_code == 200
+    missing = client.get(absent)
+    assert missing.status_code == 404
+    assert "Not Found" in missing.get_data(as_text=True)
+    app.extensions["vigil"].engine.dispose()
