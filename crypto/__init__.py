@@ -21,6 +21,7 @@ from crypto.attachments import (
     MAX_ATTACHMENT_SIZE,
     AttachmentInfo,
     AttachmentReader,
+    attachment_stream_limit,
     check_attachment_layout,
     check_attachment_structure,
     decrypt_attachment,
@@ -52,6 +53,7 @@ from crypto.records import (
     seal_record,
 )
 from crypto.session import SESSION_KEY_SIZE, SESSION_SECRET_SIZE, open_for_session, seal_for_session
+from crypto.spool import SealedSpool
 from crypto.wraps import WRAP_SIZE, unwrap_report_key, wrap_report_key
 
 __all__ = [
@@ -78,6 +80,8 @@ __all__ = [
     "RecordKind",
     "ReportEnvelope",
     "ReportKey",
+    "SealedSpool",
+    "attachment_stream_limit",
     "b64decode",
     "b64encode",
     "change_key_password",

@@ -151,6 +151,18 @@ def check_attachment_layout(head: bytes, total_length: int) -> int:
     return chunk_size
 
 
+def attachment_stream_limit(max_size: int) -> int:
+    """The longest valid stream for a file of at most ``max_size`` bytes.
+
+    For the server, which must bound an upload before it has all of it: the
+    smallest chunk size and the largest metadata give the most overhead.
+    """
+    if type(max_size) is not int or not 0 <= max_size <= MAX_ATTACHMENT_SIZE:
+        raise CryptoError("attachment: size out of range")
+    chunks = max(1, -(-max_size // MIN_CHUNK_SIZE))
+    return ATTACHMENT_HEAD_SIZE + _META_BOX_MAX + chunks * TAG_SIZE + max_size
+
+
 def encrypt_attachment(
     key: ReportKey,
     source: Readable,

@@ -7,12 +7,16 @@ from pathlib import Path
 
 from flask import Flask
 
+from crypto import attachment_stream_limit
+from reporting.blobstore import FilesystemBlobStore
 from reporting.context import VigilContext, close_request_session
 from reporting.db import create_db_engine, make_session_factory
 from reporting.errors import register_error_handlers
-from reporting.extensions import csrf, limiter
+from reporting.extensions import babel, csrf, limiter
+from reporting.requests import VigilRequest
 from reporting.security import apply_security_headers
 from reporting.settings import Settings
+from reporting.uploads import MAX_PART_BYTES, PendingUploads
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(settings.instance_path),
     )
+    app.request_class = VigilRequest
     app.config.update(
         SECRET_KEY=settings.resolved_secret_key(),
         SESSION_COOKIE_HTTPONLY=True,
@@ -34,18 +39,30 @@ def create_app(settings: Settings | None = None) -> Flask:
         # reporter's visit should outlast their closing the browser.
         SESSION_PERMANENT=False,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        # Flask-WTF's HTTPS check wants a Referer header, which the site's own
+        # Referrer-Policy (no-referrer) suppresses. The CSRF token and the
+        # SameSite=Strict cookie carrying its session are the protection.
+        WTF_CSRF_SSL_STRICT=False,
     )
     # Request lines carry no report content, but they do carry timing that could
     # be matched against a reporter's visit; Werkzeug's access log stays off.
     logging.getLogger("werkzeug").disabled = True
 
     engine = create_db_engine(settings.database_url)
+    blob_store = FilesystemBlobStore(settings.blob_dir)
     app.extensions["vigil"] = VigilContext(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
+        blob_store=blob_store,
+        uploads=PendingUploads(
+            blob_store,
+            max_stream_bytes=attachment_stream_limit(settings.max_attachment_bytes),
+            max_per_request=MAX_PART_BYTES,
+        ),
     )
 
+    babel.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     register_error_handlers(app)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from crypto import (
@@ -35,6 +36,8 @@ TOTP_ISSUER = "Vigil"
 # A code is accepted one 30-second step early or late, for clock drift.
 TOTP_DRIFT_STEPS = 1
 SESSION_LIFETIME = timedelta(hours=12)
+# A console left open and unattended is closed after this long.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 
 
 class SignInFailed(Exception):
@@ -48,8 +51,8 @@ class Enrolment:
     user_id: int
     username: str
     role: Role
-    password: str
-    totp_secret: str
+    password: str = field(repr=False)
+    totp_secret: str = field(repr=False)
 
     @property
     def totp_uri(self) -> str:
@@ -63,8 +66,8 @@ class SignedIn:
     """The two halves of a console session: the cookie's and the database's."""
 
     session: ConsoleSession
-    token: str
-    session_secret: bytes
+    token: str = field(repr=False)
+    session_secret: bytes = field(repr=False)
 
 
 # No look-alike characters (0/o, 1/l/i) and no separator in the alphabet, so a
@@ -121,45 +124,68 @@ def token_id(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-def _accepted_totp_step(user: User, code: str, now: datetime) -> int | None:
-    """The time step `code` belongs to, if it is valid and later than the last one used."""
-    if user.totp_secret is None:
+def _matching_totp_step(secret: str | None, code: str, now: datetime) -> int | None:
+    """The time step whose code is `code`, within the allowed clock drift."""
+    if secret is None:
         return None
-    totp = pyotp.TOTP(user.totp_secret)
+    totp = pyotp.TOTP(secret)
     current = totp.timecode(now)
     for step in range(current - TOTP_DRIFT_STEPS, current + TOTP_DRIFT_STEPS + 1):
         if secrets.compare_digest(totp.generate_otp(step), code):
-            if user.totp_last_counter is not None and step <= user.totp_last_counter:
-                return None
             return step
     return None
 
 
-def sign_in(session: Session, *, username: str, password: str, code: str) -> SignedIn:
+def _claim_totp_step(session: Session, user_id: int, step: int) -> bool:
+    """Record `step` as used, unless it (or a later one) already was.
+
+    One conditional UPDATE, so two sign-ins racing with the same code cannot
+    both pass: the database lets exactly one of them change the row.
+    """
+    result = session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .where(or_(User.totp_last_counter.is_(None), User.totp_last_counter < step))
+        .values(totp_last_counter=step)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+
+@lru_cache(maxsize=4)
+def _decoy_password_hash(cost: PasswordCost) -> str:
+    return hash_password(secrets.token_urlsafe(16), cost)
+
+
+def _refuse(session: Session, user_id: int | None, reason: str) -> SignInFailed:
+    # The attempted user name is not recorded: people type passwords into the
+    # wrong box, and the audit log can never be cleaned.
+    append_audit(
+        session,
+        actor_user_id=user_id,
+        action="sign_in.refused",
+        target=f"user:{user_id}" if user_id is not None else None,
+        details={"reason": reason},
+    )
+    session.commit()
+    return SignInFailed(reason)
+
+
+def sign_in(
+    session: Session, *, username: str, password: str, code: str, cost: PasswordCost
+) -> SignedIn:
     """Check password and second factor; open a console session holding the private key."""
     now = utc_now()
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
-        append_audit(
-            session,
-            actor_user_id=None,
-            action="sign_in.refused",
-            target=None,
-            details={"username": username, "reason": "unknown or inactive user"},
-        )
-        session.commit()
-        raise SignInFailed("unknown user")
-    step = _accepted_totp_step(user, code.strip(), now)
-    if not verify_password(user.password_hash, password) or step is None:
-        append_audit(
-            session,
-            actor_user_id=user.id,
-            action="sign_in.refused",
-            target=f"user:{user.id}",
-            details={"reason": "wrong password or code"},
-        )
-        session.commit()
-        raise SignInFailed("wrong password or code")
+        # The same Argon2id work as for a real account, so the time taken does
+        # not tell which user names exist.
+        verify_password(_decoy_password_hash(cost), password)
+        raise _refuse(session, None, "unknown or inactive user")
+    password_ok = verify_password(user.password_hash, password)
+    step = _matching_totp_step(user.totp_secret, code.strip(), now)
+    if not password_ok or step is None or not _claim_totp_step(session, user.id, step):
+        session.rollback()
+        raise _refuse(session, user.id, "wrong password or code")
 
     private_key = unlock_private_key(user.locked_private_key, password)
     session_secret, session_key = seal_for_session(private_key)
@@ -174,7 +200,6 @@ def sign_in(session: Session, *, username: str, password: str, code: str) -> Sig
         last_seen_at=now,
         expires_at=now + SESSION_LIFETIME,
     )
-    user.totp_last_counter = step
     session.add(console_session)
     append_audit(
         session, actor_user_id=user.id, action="sign_in", target=f"user:{user.id}", details={}
@@ -195,10 +220,13 @@ def current_session(session: Session, token: str) -> ConsoleSession | None:
         or not user.is_active
         or console_session.generation != user.session_generation
         or console_session.expires_at <= now
+        or console_session.last_seen_at + SESSION_IDLE_TIMEOUT <= now
     ):
         session.delete(console_session)
         session.commit()
         return None
+    console_session.last_seen_at = now
+    session.commit()
     return console_session
 
 

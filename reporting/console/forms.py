@@ -12,5 +12,5 @@ class SignInForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     code = StringField(
         "Authentication code",
-        validators=[DataRequired(), Regexp(r"^\s*\d{6}\s*$", message="Enter the six digits.")],
+        validators=[DataRequired(), Regexp(r"^\s*[0-9]{6}\s*$", message="Enter the six digits.")],
     )

@@ -1,9 +1,10 @@
 """Every vector file opens (and every invalid case fails) on the Python side.
 
-Covers tests/vectors/python-v1.json (so the committed file is known good), any
-other ``*-v1.json`` there (such as the browser's, which makes this the
-browser-to-Python direction of the interoperability check), and a freshly
-built set, so the generator itself stays correct.
+Covers tests/vectors/python-v1.json (so the committed file is known good),
+tests/vectors/browser-v1.json (made in Chromium by
+tests/vectors/make_browser_vectors.py: the browser-to-Python direction of the
+interoperability check, no browser needed) and any other ``*-v1.json`` there,
+and a freshly built set, so the generator itself stays correct.
 """
 
 import hashlib
@@ -36,6 +37,8 @@ from tests.vectors import make_python_vectors
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 PYTHON_FILE = VECTORS / "python-v1.json"
+BROWSER_FILE = VECTORS / "browser-v1.json"
+INVALID_OPS = {"open_record", "unwrap", "open_envelope", "open_attachment", "parse_receipt"}
 FILES = sorted(VECTORS.glob("*-v1.json"))
 
 
@@ -71,8 +74,18 @@ def test_python_file_covers_what_the_browser_test_needs() -> None:
     assert {0, 1024, 3000} <= sizes
     assert all(a["chunk_size"] == 1024 for a in data["attachments"])
     assert any(not a["name"].isascii() for a in data["attachments"])
-    ops = {case["op"] for case in data["invalid"]}
-    assert ops == {"open_record", "unwrap", "open_envelope", "open_attachment", "parse_receipt"}
+    assert {case["op"] for case in data["invalid"]} == INVALID_OPS
+
+
+def test_browser_file_exists_and_covers_every_section() -> None:
+    # A glob alone would pass silently if the browser's file went missing.
+    assert BROWSER_FILE in FILES
+    data = _load(BROWSER_FILE)
+    assert data["protocol"] == 1
+    assert data["made_by"] == "browser"
+    for section in ("receipts", "fingerprints", "envelopes", "records", "wraps", "attachments"):
+        assert data[section], section
+    assert {case["op"] for case in data["invalid"]} == INVALID_OPS
 
 
 def test_receipts(vectors: dict[str, Any]) -> None:
@@ -105,10 +118,11 @@ def test_envelopes(vectors: dict[str, Any]) -> None:
 def test_records(vectors: dict[str, Any]) -> None:
     for case in vectors["records"]:
         key = ReportKey(b64decode(case["report_key"]))
-        assert (
-            open_record(key, RecordKind(case["kind"]), b64decode(case["record"]))
-            == (case["payload"])
-        )
+        record = b64decode(case["record"])
+        assert open_record(key, RecordKind(case["kind"]), record) == case["payload"]
+        # The writer padded the compact UTF-8 payload to its bucket (docs/crypto.md).
+        payload = json.dumps(case["payload"], ensure_ascii=False, separators=(",", ":"))
+        assert len(record) == 42 + max(512, 1 << (6 + len(payload.encode()) - 1).bit_length())
 
 
 def test_wraps(vectors: dict[str, Any]) -> None:

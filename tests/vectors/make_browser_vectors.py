@@ -8,7 +8,7 @@ Every object is made in headless Chromium by static/dist/vigil-crypto.js (keys
 and nonces from the browser's CSPRNG); Python only chooses the plaintexts and
 derives the `invalid` entries by damaging valid ones. The Python implementation
 must open every valid entry and refuse every invalid one, without a browser:
-tests/browser/test_browser_vectors.py. The file is committed; rerunning this
+tests/crypto/test_vectors.py. The file is committed; rerunning this
 script replaces it with new random keys.
 """
 

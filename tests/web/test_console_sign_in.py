@@ -1,11 +1,14 @@
 """Console sign-in: password plus TOTP, deny by default, sessions that end."""
 
+import threading
+from datetime import timedelta
+
 import pyotp
 import pytest
 from sqlalchemy import select
 
 from crypto import PublicKey
-from reporting.accounts import create_user
+from reporting.accounts import SignInFailed, create_user, sign_in
 from reporting.models import AuditEntry, ConsoleSession, Queue, QueueMembership, Role, User
 from tests.fixtures.app import csrf_token_from
 
@@ -103,3 +106,80 @@ def test_sign_out_ends_the_session_row(app, client, investigator):
     assert client.post("/console/sign-out", data={"csrf_token": token}).status_code == 302
     with app.extensions["vigil"].session_factory() as session:
         assert session.scalars(select(ConsoleSession)).all() == []
+
+
+def test_sign_in_over_https_is_accepted(app, investigator):
+    # Browsers send no Referer (the site's policy is no-referrer); HTTPS form
+    # posts must still pass the CSRF check.
+    client = app.test_client()
+    page = client.get("/console/sign-in", base_url="https://vigil.example")
+    response = client.post(
+        "/console/sign-in",
+        base_url="https://vigil.example",
+        data={
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            "username": "erin",
+            "password": investigator.password,
+            "code": pyotp.TOTP(investigator.totp_secret).now(),
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_a_malformed_code_is_explained_next_to_the_field(client, investigator):
+    response = post_sign_in(client, "erin", investigator.password, "١٢٣٤٥٦")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="code-error"' in html
+    assert "Enter the six digits." in html
+    assert 'aria-describedby="code-hint code-error"' in html
+
+
+def test_refused_sign_ins_do_not_record_the_typed_name(app, client, investigator):
+    post_sign_in(client, "my-password-typed-in-the-wrong-box", "x", "123456")
+    with app.extensions["vigil"].session_factory() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "sign_in.refused")
+        ).all()
+    assert len(entries) == 1
+    assert "wrong-box" not in str(entries[0].details)
+
+
+def test_an_idle_session_ends(app, client, investigator):
+    post_sign_in(client, "erin", investigator.password, pyotp.TOTP(investigator.totp_secret).now())
+    assert client.get("/console/").status_code == 200
+    with app.extensions["vigil"].session_factory() as session:
+        console_session = session.scalar(select(ConsoleSession))
+        console_session.last_seen_at -= timedelta(minutes=31)
+        session.commit()
+    assert client.get("/console/").status_code == 302
+    with app.extensions["vigil"].session_factory() as session:
+        assert session.scalars(select(ConsoleSession)).all() == []
+
+
+def test_one_code_used_by_two_simultaneous_sign_ins_opens_one_session(app, investigator):
+    factory = app.extensions["vigil"].session_factory
+    cost = app.extensions["vigil"].settings.password_cost
+    code = pyotp.TOTP(investigator.totp_secret).now()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def attempt():
+        with factory() as session:
+            barrier.wait()
+            try:
+                sign_in(
+                    session, username="erin", password=investigator.password, code=code, cost=cost
+                )
+                outcomes.append("signed in")
+            except SignInFailed:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "signed in"]
+    with factory() as session:
+        assert len(session.scalars(select(ConsoleSession)).all()) == 1

@@ -1,5 +1,6 @@
 """The DESIGN.md headers on every kind of response, public and console."""
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -45,7 +46,10 @@ def test_public_pages_set_no_cookie_and_load_nothing_from_elsewhere(client):
         html = response.get_data(as_text=True)
         assert "http://" not in html
         assert "https://" not in html
-        assert "<script>" not in html
+        # Any <script> without src is inline code, whatever its other attributes.
+        assert not re.search(r"<script\b(?![^>]*\bsrc=)", html)
+        assert not re.search(r"\son[a-z]+\s*=", html)  # inline event handlers
+        assert "<style" not in html
         assert "style=" not in html
 
 

@@ -40,7 +40,12 @@ def test_sign_in_attempts_are_limited_per_account(settings, storage_uri):
     token = csrf_token_from(client.get("/console/sign-in").get_data(as_text=True))
     other = client.post(
         "/console/sign-in",
-        data={"csrf_token": token, "username": "someone-else", "password": "x", "code": "123456"},
+        data={
+            "csrf_token": token,
+            "username": f"other-{uuid.uuid4().hex}",
+            "password": "x",
+            "code": "123456",
+        },
     )
     assert other.status_code == 401
     app.extensions["vigil"].engine.dispose()

@@ -1,0 +1,165 @@
+"""Storing a new report: one transaction for the case, its wraps and its attachments.
+
+The same function stores a report sealed in the browser (the JSON API) and one
+sealed by the server for a browser without JavaScript (reporting.nojs); only
+`server_saw_plaintext` differs. A report is acknowledged only after its commit,
+so a reporter who holds a receipt holds a case that survives a crash.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crypto import CryptoError, ReportEnvelope, lookup_hash
+from reporting import payloads
+from reporting.errors import Conflict, InvalidSubmission
+from reporting.models import (
+    Attachment,
+    Author,
+    HolderKind,
+    IntakeType,
+    Report,
+    Wrap,
+    current_hour,
+)
+from reporting.uploads import AdoptedUpload, PendingUploads
+
+# EU Directive 2019/1937, art. 9: acknowledge a report within seven days and
+# give feedback within three months.
+ACKNOWLEDGE_WITHIN = timedelta(days=7)
+FEEDBACK_WITHIN_MONTHS = 3
+# A voluntary self-disclosure's initial notification is followed by the full
+# narrative within 180 days (as in 15 CFR 764.5(c)(2)(iv)).
+NARRATIVE_WITHIN = timedelta(days=180)
+
+
+@dataclass(frozen=True, repr=False)
+class NewReport:
+    intake_type: IntakeType
+    envelope: ReportEnvelope
+    lookup_token: bytes
+    upload_ids: tuple[str, ...]
+    server_saw_plaintext: bool
+
+
+def parse_new_report(data: object, *, max_attachments: int) -> tuple[NewReport, object]:
+    """A `POST /api/reports` body as a NewReport and its proof of work (unchecked)."""
+    fields = payloads.members(
+        data, ("intake_type", "envelope", "lookup_token"), ("attachments", "pow")
+    )
+    try:
+        intake_type = IntakeType(str(fields["intake_type"]))
+        envelope = ReportEnvelope.from_json(fields["envelope"])
+    except (ValueError, CryptoError):
+        raise InvalidSubmission() from None
+    # from_json checked the structure; the size is ours to bound.
+    if len(envelope.body) > payloads.MAX_RECORD_BYTES:
+        raise InvalidSubmission()
+    new = NewReport(
+        intake_type=intake_type,
+        envelope=envelope,
+        lookup_token=payloads.lookup_token(fields),
+        upload_ids=payloads.upload_ids(fields, limit=max_attachments),
+        server_saw_plaintext=False,
+    )
+    return new, fields.get("pow")
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day `months` later, or the month's last day if it is shorter."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def deadlines(intake_type: IntakeType, received_hour: datetime) -> dict[str, datetime]:
+    """The due dates a new case starts with, counted from the hour it arrived.
+
+    From the hour, not the exact time, so that a deadline cannot date the
+    report more precisely than `received_hour` does.
+    """
+    if intake_type is IntakeType.TIP:
+        return {
+            "ack_due": received_hour + ACKNOWLEDGE_WITHIN,
+            "feedback_due": add_months(received_hour, FEEDBACK_WITHIN_MONTHS),
+        }
+    return {"narrative_due": received_hour + NARRATIVE_WITHIN}
+
+
+@contextmanager
+def committing(session: Session) -> Iterator[None]:
+    """Commit at the end of the block; a uniqueness clash becomes Conflict, all rolled back.
+
+    Clashes are replays: a lookup token or a proof of work used twice, a
+    second full narrative racing the first.
+    """
+    try:
+        yield
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict() from None
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def add_attachments(
+    session: Session,
+    report_id: int,
+    adopted: list[AdoptedUpload],
+    *,
+    author: Author,
+    hour: datetime,
+    message_id: int | None = None,
+    part_id: int | None = None,
+) -> None:
+    for upload in adopted:
+        session.add(
+            Attachment(
+                report_id=report_id,
+                message_id=message_id,
+                part_id=part_id,
+                blob_key=upload.blob_key,
+                ciphertext_size=upload.size,
+                author_side=author,
+                created_hour=hour,
+            )
+        )
+
+
+def create_report(session: Session, uploads: PendingUploads, new: NewReport) -> Report:
+    """Store the report, its two wraps and its attachments, and commit; all or nothing."""
+    hour = current_hour()
+    report = Report(
+        intake_type=new.intake_type,
+        lookup_hash=lookup_hash(new.lookup_token),
+        body=new.envelope.body,
+        server_saw_plaintext=new.server_saw_plaintext,
+        received_hour=hour,
+        last_reporter_activity_hour=hour,
+        **deadlines(new.intake_type, hour),
+    )
+    report.wraps = [
+        Wrap(
+            holder_kind=HolderKind.INTAKE, wrapped_key=new.envelope.intake_wrap, created_hour=hour
+        ),
+        Wrap(
+            holder_kind=HolderKind.REPORTER,
+            wrapped_key=new.envelope.reporter_wrap,
+            created_hour=hour,
+        ),
+    ]
+    with uploads.adopt(new.upload_ids) as adopted, committing(session):
+        session.add(report)
+        session.flush()
+        add_attachments(session, report.id, adopted, author=Author.REPORTER, hour=hour)
+    return report

@@ -1,0 +1,158 @@
+// The public site's JSON API (docs/submission.md), over fetch/XHR to our own
+// origin only (the CSP's connect-src 'self').
+//
+// Every state-changing request carries the form's CSRF token in X-CSRFToken.
+// Errors come back as `{"error": code, "message": sentence}`; an ApiError
+// keeps both so the page can show the server's sentence next to the form.
+
+import { sleep } from "./dom.js";
+import { t } from "./messages.js";
+
+export class ApiError extends Error {
+  constructor(status, code, message, data = {}) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.data = data;
+  }
+}
+
+// The request never reached the server, or its answer never came back.
+export class NetworkError extends Error {
+  constructor() {
+    super(t("error.network"));
+    this.name = "NetworkError";
+  }
+}
+
+// Turn a non-2xx answer into an ApiError. Some refusals are not produced by
+// the API views (a CSRF failure, the rate limiter) and may be HTML pages:
+// those get our own sentence, never the page's markup.
+async function apiError(response) {
+  let data = null;
+  if ((response.headers.get("content-type") || "").includes("application/json")) {
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+  }
+  const status = response.status;
+  if (data && typeof data === "object") {
+    const code = typeof data.error === "string" ? data.error : `http_${status}`;
+    const message =
+      typeof data.message === "string" && data.message
+        ? data.message
+        : status === 429
+          ? t("error.rate")
+          : t("error.generic", { message: status });
+    return new ApiError(status, code, message, data);
+  }
+  if (status === 429) return new ApiError(status, "rate_limited", t("error.rate"));
+  if (status === 400) return new ApiError(status, "csrf", t("error.expired"));
+  return new ApiError(status, `http_${status}`, t("error.generic", { message: `HTTP ${status}` }));
+}
+
+function headers(csrf, type) {
+  const h = { Accept: "application/json" };
+  if (type) h["Content-Type"] = type;
+  if (csrf) h["X-CSRFToken"] = csrf;
+  return h;
+}
+
+const FETCH_OPTIONS = {
+  method: "POST",
+  credentials: "same-origin",
+  cache: "no-store",
+  referrerPolicy: "no-referrer",
+  redirect: "error",
+};
+
+async function send(url, init) {
+  let response;
+  try {
+    response = await fetch(url, { ...FETCH_OPTIONS, ...init });
+  } catch {
+    throw new NetworkError();
+  }
+  if (!response.ok) throw await apiError(response);
+  return response;
+}
+
+// POST a JSON body, return the parsed JSON answer.
+export async function postJSON(url, body, csrf) {
+  const response = await send(url, { headers: headers(csrf, "application/json"), body: JSON.stringify(body) });
+  try {
+    return await response.json();
+  } catch {
+    throw new NetworkError();
+  }
+}
+
+// POST a JSON body, return the answer's bytes (an attachment's ciphertext) as a Blob.
+export async function postForBlob(url, body, csrf) {
+  const response = await send(url, { headers: headers(csrf, "application/json"), body: JSON.stringify(body) });
+  try {
+    return await response.blob();
+  } catch {
+    throw new NetworkError();
+  }
+}
+
+// POST raw bytes with upload progress. fetch() cannot report upload
+// progress, XMLHttpRequest can, and on a slow Tor circuit a part of several
+// MiB takes long enough that the bar must move within it.
+export function postBytes(url, blob, csrf, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    for (const [name, value] of Object.entries(headers(csrf, "application/octet-stream"))) {
+      xhr.setRequestHeader(name, value);
+    }
+    xhr.responseType = "text";
+    if (onProgress) xhr.upload.addEventListener("progress", (e) => onProgress(e.loaded));
+    xhr.addEventListener("error", () => reject(new NetworkError()));
+    xhr.addEventListener("abort", () => reject(new NetworkError()));
+    xhr.addEventListener("timeout", () => reject(new NetworkError()));
+    xhr.addEventListener("load", () => {
+      let data = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        if (data === null) reject(new NetworkError());
+        else resolve(data);
+        return;
+      }
+      // Reuse the fetch path's mapping of refusals.
+      const response = new Response(xhr.responseText, {
+        status: xhr.status,
+        headers: { "content-type": xhr.getResponseHeader("content-type") || "" },
+      });
+      apiError(response).then(reject, reject);
+    });
+    xhr.send(blob);
+  });
+}
+
+// Retry `attempt` on network failures and on the answers that mean "try again
+// later" from a proxy (502, 503, 504), with growing pauses. `onRetry(seconds)`
+// lets the page say what is happening. Refusals (4xx) are not retried here.
+export async function withRetry(attempt, { onRetry, tries = 7 } = {}) {
+  let pause = 1;
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt(i);
+    } catch (err) {
+      const transient =
+        err instanceof NetworkError || (err instanceof ApiError && [502, 503, 504].includes(err.status));
+      if (!transient || i >= tries) throw err;
+      if (onRetry) onRetry(pause);
+      await sleep(pause * 1000);
+      pause = Math.min(pause * 2, 30);
+    }
+  }
+}

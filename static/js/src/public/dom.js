@@ -1,0 +1,70 @@
+// Tiny DOM helpers. Nothing here writes HTML from strings: text goes in as
+// text nodes, so report content can never become markup. No inline styles
+// either (the CSP refuses them): visibility uses the `hidden` attribute and
+// CSS classes from static/css/vigil.css.
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+let uid = 0;
+export function uniqueId(prefix) {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+// A polite live region for progress, created once per container. Screen
+// readers announce each new text; the region itself stays in the page.
+export function statusRegion(container, { assertive = false } = {}) {
+  let region = container.querySelector(":scope > .js-status");
+  if (!region) {
+    region = el("div", {
+      class: "js-status",
+      role: assertive ? "alert" : "status",
+      "aria-live": assertive ? "assertive" : "polite",
+    });
+    container.prepend(region);
+  }
+  return {
+    node: region,
+    say(text, kind = "info") {
+      region.textContent = text;
+      region.className = `js-status notice${kind === "error" ? " error" : kind === "ok" ? " ok" : ""}`;
+      region.hidden = !text;
+    },
+    clear() {
+      region.textContent = "";
+      region.hidden = true;
+    },
+  };
+}
+
+// Move focus somewhere that is not normally focusable (a heading, a panel)
+// so that keyboard and screen-reader users land on what just appeared.
+export function focusOn(node) {
+  if (!node) return;
+  if (!node.hasAttribute("tabindex")) node.setAttribute("tabindex", "-1");
+  node.focus();
+  if (typeof node.scrollIntoView === "function") node.scrollIntoView({ block: "start" });
+}
+
+export function csrfToken(form) {
+  const field = form.querySelector('input[name="csrf_token"]');
+  return field ? field.value : "";
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,116 @@
+// The attachment picker, enhanced: files chosen in several goes add up to one
+// list, each with its size, a remove button and (while sending) a progress
+// bar. The files stay in the browser until they are encrypted; the file input
+// itself is emptied after each choice, so the list here is the only truth.
+
+import { el } from "./dom.js";
+import { formatBytes, t } from "./messages.js";
+
+export class FilePicker {
+  constructor(input, { maxFiles, maxBytes, onChange }) {
+    this.input = input;
+    this.maxFiles = maxFiles;
+    this.maxBytes = maxBytes;
+    this.onChange = onChange || (() => {});
+    this.files = [];
+    this.rows = new Map();
+    this.list = el("ul", { class: "js-file-list", "aria-live": "polite" });
+    this.error = el("p", { class: "field-error", id: `${input.id || input.name}-files-error`, hidden: true });
+    input.after(this.list, this.error);
+    this.describe(input, this.error.id);
+    input.addEventListener("change", () => this.add(Array.from(input.files || [])));
+    this.render();
+  }
+
+  describe(node, id) {
+    const ids = (node.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (!ids.includes(id)) node.setAttribute("aria-describedby", [...ids, id].join(" "));
+  }
+
+  add(chosen) {
+    const problems = [];
+    for (const file of chosen) {
+      if (this.maxBytes && file.size > this.maxBytes) {
+        problems.push(t("files.too_large", { name: file.name, max: formatBytes(this.maxBytes) }));
+      } else if (this.maxFiles && this.files.length >= this.maxFiles) {
+        problems.push(t("files.too_many", { max: this.maxFiles }));
+        break;
+      } else {
+        this.files.push(file);
+      }
+    }
+    // Empty the input: the same file can then be chosen again after removal.
+    this.input.value = "";
+    this.showError(problems.join(" "));
+    this.render();
+    this.onChange();
+  }
+
+  remove(file) {
+    this.files = this.files.filter((f) => f !== file);
+    this.showError("");
+    this.render();
+    this.onChange();
+    this.input.focus();
+  }
+
+  showError(text) {
+    this.error.textContent = text;
+    this.error.hidden = !text;
+    this.input.setAttribute("aria-invalid", text ? "true" : "false");
+  }
+
+  render() {
+    this.rows.clear();
+    this.list.replaceChildren();
+    for (const file of this.files) {
+      const progress = el("progress", { max: 1, value: 0, hidden: true, "aria-label": file.name });
+      const state = el("span", { class: "js-file-state" });
+      const remove = el("button", {
+        type: "button",
+        class: "link-button",
+        "aria-label": t("files.remove", { name: file.name }),
+        text: "×",
+        onclick: () => this.remove(file),
+      });
+      const row = el(
+        "li",
+        { class: "js-file" },
+        el("span", { class: "js-file-name", text: file.name }),
+        el("span", { class: "js-file-size", text: formatBytes(file.size) }),
+        remove,
+        progress,
+        state,
+      );
+      this.rows.set(file, { row, progress, state, remove });
+      this.list.append(row);
+    }
+  }
+
+  // While sending: no more changes, and each file shows its own progress.
+  lock(locked) {
+    this.input.disabled = locked;
+    for (const { remove } of this.rows.values()) remove.disabled = locked;
+  }
+
+  progress(file, fraction, text) {
+    const row = this.rows.get(file);
+    if (!row) return;
+    row.progress.hidden = false;
+    row.progress.value = Math.max(0, Math.min(1, fraction));
+    if (text !== undefined) row.state.textContent = text;
+  }
+
+  clear() {
+    this.files = [];
+    this.render();
+  }
+}
+
+export function limitsOf(form) {
+  const number = (name) => {
+    const value = Number(form.dataset[name]);
+    return Number.isFinite(value) && value > 0 ? value : 0;
+  };
+  return { maxFiles: number("maxAttachments"), maxBytes: number("maxAttachmentBytes") };
+}

@@ -1,0 +1,90 @@
+// Proof of work for anonymous submissions: ask the server for a challenge,
+// solve it, hand back what POST /api/reports wants in its `pow` member.
+//
+// The search runs in a Web Worker when the browser lets us start one from our
+// own origin (the CSP's worker-src falls back to script-src 'self'); if that
+// fails for any reason it runs on the main thread in short slices between
+// timers, so the page keeps answering the keyboard and the progress bar moves.
+
+import { postJSON } from "./api.js";
+import { searcher } from "./pow-core.js";
+
+const SLICE_MS = 25;
+
+function workerUrl() {
+  const own = document.querySelector('script[src*="vigil-public"]');
+  if (!own) return null;
+  return new URL("vigil-pow-worker.js", own.src).href;
+}
+
+function solveInWorker(challenge, difficulty, onProgress) {
+  return new Promise((resolve, reject) => {
+    const url = workerUrl();
+    if (!url || typeof Worker === "undefined") {
+      reject(new Error("no worker"));
+      return;
+    }
+    let worker;
+    try {
+      worker = new Worker(url);
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    worker.addEventListener("message", (event) => {
+      const { nonce, tried } = event.data;
+      if (onProgress) onProgress(tried);
+      if (typeof nonce === "string") {
+        worker.terminate();
+        resolve(nonce);
+      }
+    });
+    worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      worker.terminate();
+      reject(new Error("worker failed"));
+    });
+    worker.postMessage({ challenge, difficulty });
+  });
+}
+
+function solveInSlices(challenge, difficulty, onProgress) {
+  const search = searcher(challenge, difficulty);
+  let batch = 256;
+  return new Promise((resolve) => {
+    function slice() {
+      const started = performance.now();
+      let nonce = null;
+      // Grow or shrink the batch so that a slice takes about SLICE_MS.
+      while (nonce === null && performance.now() - started < SLICE_MS) nonce = search.step(batch);
+      const took = performance.now() - started;
+      batch = Math.max(64, Math.min(65536, Math.round((batch * SLICE_MS) / Math.max(1, took))));
+      if (onProgress) onProgress(search.tried);
+      if (nonce !== null) resolve(nonce);
+      else setTimeout(slice, 0);
+    }
+    setTimeout(slice, 0);
+  });
+}
+
+// Solve `difficulty` bits for `challenge`; `onProgress(fraction)` gets an
+// estimate between 0 and 1 (the expected work is 2^difficulty tries).
+export async function solve(challenge, difficulty, onProgress) {
+  if (difficulty <= 0) return "0";
+  const expected = 2 ** difficulty;
+  const progress = onProgress ? (tried) => onProgress(Math.min(0.99, tried / expected)) : null;
+  try {
+    return await solveInWorker(challenge, difficulty, progress);
+  } catch {
+    return solveInSlices(challenge, difficulty, progress);
+  }
+}
+
+// A fresh challenge from the server, solved. `issued` lets the caller ask for
+// a new one if the first grew stale during a long upload (tokens live 30 min).
+export async function proofOfWork(csrf, onProgress) {
+  const issued = Date.now();
+  const { challenge, difficulty } = await postJSON("/api/challenge", {}, csrf);
+  const nonce = await solve(challenge, Number(difficulty) || 0, onProgress);
+  return { pow: { challenge, nonce }, issued };
+}

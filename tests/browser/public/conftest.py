@@ -1,0 +1,117 @@
+"""Fixtures for the public site in a real browser.
+
+`public_browser` opens pages of the real app (`live_server`) in fresh Chromium
+contexts, with JavaScript on or off, and records for each page:
+
+- every request that left the browser (method, URL and body bytes), so a test
+  can prove that no plaintext did;
+- console errors, uncaught exceptions and CSP violations, which fail the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fixtures.browser import _CSP_RECORDER, PageProblems, _is_problem
+
+
+@dataclass
+class SentRequest:
+    method: str
+    url: str
+    body: bytes
+
+
+@dataclass
+class PublicPage:
+    page: Any
+    base_url: str
+    problems: PageProblems
+    requests: list[SentRequest] = field(default_factory=list)
+
+    def goto(self, path: str) -> Any:
+        response = self.page.goto(self.base_url + path, wait_until="load")
+        assert response is not None and response.ok, f"cannot load {path}"
+        return response
+
+    def csp_violations(self) -> list[str]:
+        if not self.page.evaluate("() => document.documentElement !== null"):
+            return []
+        try:
+            return list(self.page.evaluate("() => window.__vigilCspViolations || []"))
+        except Exception:  # JavaScript off: the recorder could not run
+            return []
+
+    def assert_clean(self) -> None:
+        problems = [f"CSP violation: {v}" for v in self.csp_violations()] + self.problems.all()
+        assert not problems, "problems in the page:\n" + "\n".join(problems)
+
+
+class PublicBrowser:
+    def __init__(self, browser: Any, base_url: str) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.contexts: list[Any] = []
+        self.pages: list[PublicPage] = []
+
+    def new_page(self, *, javascript: bool = True, viewport: dict[str, int] | None = None) -> PublicPage:
+        context = self.browser.new_context(
+            java_script_enabled=javascript,
+            viewport=viewport or {"width": 1280, "height": 900},
+            accept_downloads=True,
+        )
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        problems = PageProblems()
+        public = PublicPage(page, self.base_url, problems)
+        page.on(
+            "console",
+            lambda m: problems.console_errors.append(f"{m.type}: {m.text}")
+            if _is_problem(m)
+            else None,
+        )
+        page.on("pageerror", lambda e: problems.page_errors.append(str(e)))
+
+        def record(request: Any) -> None:
+            body = request.post_data_buffer
+            public.requests.append(SentRequest(request.method, request.url, body or b""))
+
+        # Every request of the context, the proof-of-work worker's included.
+        context.on("request", record)
+        page.add_init_script(_CSP_RECORDER)
+        self.pages.append(public)
+        return public
+
+    def close(self) -> None:
+        try:
+            for page in self.pages:
+                page.assert_clean()
+        finally:
+            for context in self.contexts:
+                context.close()
+
+
+@pytest.fixture
+def public_browser(chromium_browser: Any, vigil_base_url: str) -> Iterator[PublicBrowser]:
+    browser = PublicBrowser(chromium_browser, vigil_base_url)
+    yield browser
+    browser.close()
+
+
+def files_containing(root: Path, needles: list[bytes]) -> dict[str, list[str]]:
+    """Every file under `root` with any of `needles` in it (also UTF-16, base64 is not checked)."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        hits = [n.decode(errors="replace") for n in needles if n in data]
+        if hits:
+            found[str(path)] = hits
+    return found
