@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from flask import current_app, g
@@ -25,6 +27,16 @@ class VigilContext:
 def vigil() -> VigilContext:
     context: VigilContext = current_app.extensions["vigil"]
     return context
+
+
+def derived_secret(label: str) -> bytes:
+    """A key for one use (`label`) derived from the app's secret key.
+
+    One secret, many uses: deriving a key per use means no value made for
+    one (a challenge's MAC, a rate-limit key) can stand in for another's.
+    """
+    secret: str = current_app.config["SECRET_KEY"]
+    return hmac.new(secret.encode(), f"vigil/{label}".encode(), hashlib.sha256).digest()
 
 
 def request_session() -> Session:

@@ -115,6 +115,11 @@ class UploadBusy(Conflict):
     default_message = lazy_gettext("This file is still being uploaded. Try again in a moment.")
 
 
+class UploadComplete(Conflict):
+    code = "upload_complete"
+    default_message = lazy_gettext("This file was already uploaded in full.")
+
+
 class LengthRequired(VigilError):
     status = 411
     code = "length_required"

@@ -87,14 +87,18 @@ class CaseView:
     attachments: list[CaseAttachment]
 
 
+def reporter_wrap(report: Report) -> bytes:
+    return next(
+        wrap.wrapped_key for wrap in report.wraps if wrap.holder_kind is HolderKind.REPORTER
+    )
+
+
 def case_view(session: Session, report: Report) -> CaseView:
     """The reporter's view of the case; investigators' messages are marked read."""
     messages = _shown_messages(report)
     view = CaseView(
         report=report,
-        reporter_wrap=next(
-            wrap.wrapped_key for wrap in report.wraps if wrap.holder_kind is HolderKind.REPORTER
-        ),
+        reporter_wrap=reporter_wrap(report),
         parts=[
             CasePart(part.id, part.kind, part.submitted_hour, part.body) for part in report.parts
         ],

@@ -34,11 +34,6 @@ class Challenge:
     difficulty: int
 
 
-def challenge_key(secret_key: str) -> bytes:
-    """The HMAC key for challenges: the app's secret, separated from its other uses."""
-    return hmac.new(secret_key.encode(), b"vigil/pow-challenge", hashlib.sha256).digest()
-
-
 def _mac(key: bytes, payload: str) -> str:
     return hmac.new(key, payload.encode("ascii"), hashlib.sha256).hexdigest()
 

@@ -44,6 +44,7 @@ from reporting.errors import (
     InvalidUpload,
     PayloadTooLarge,
     UploadBusy,
+    UploadComplete,
     UploadNotFound,
     UploadOffsetMismatch,
 )
@@ -52,6 +53,8 @@ from reporting.models import current_hour
 MAX_PART_BYTES = 8 * 1024 * 1024
 PENDING_LIFETIME = timedelta(hours=24)
 UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
+# A complete upload (its last part arrived) is renamed with this suffix.
+_COMPLETE = ".complete"
 _COPY_SIZE = 64 * 1024
 # Expired uploads are looked for when an upload is opened, at most this often.
 _PURGE_INTERVAL_SECONDS = 600
@@ -76,11 +79,11 @@ class PendingUploads:
         self.max_per_request = max_per_request
         self._next_purge = 0.0
 
-    def _path(self, upload_id: str) -> Path:
+    def _path(self, upload_id: str, *, complete: bool = False) -> Path:
         # Only ids `create` can have made: no separators, no "..".
         if not UPLOAD_ID.fullmatch(upload_id):
             raise UploadNotFound()
-        return self.directory / upload_id
+        return self.directory / (upload_id + _COMPLETE if complete else upload_id)
 
     def _make_directory(self) -> None:
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -100,17 +103,25 @@ class PendingUploads:
         self._make_directory()
         return tempfile.TemporaryFile(dir=self.directory)
 
-    def append(self, upload_id: str, offset: int, source: Readable, length: int) -> int:
+    def append(
+        self, upload_id: str, offset: int, source: Readable, length: int, *, final: bool
+    ) -> int:
         """Append `length` bytes from `source` at `offset`; returns the bytes now received.
 
         `offset` must be what has arrived so far, else UploadOffsetMismatch
         says how much that is. A part cut off in transit leaves what did
         arrive, which is a prefix of the stream: the client resumes after it.
+        `final` marks the last part: the stream's layout is checked and the
+        upload is complete, ready to attach, and takes no more parts. Without
+        it the server could not tell a stream cut at a chunk boundary (which
+        still has a valid layout) from a whole one.
         """
         path = self._path(upload_id)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         except FileNotFoundError:
+            if self._path(upload_id, complete=True).exists():
+                raise UploadComplete() from None
             raise UploadNotFound() from None
         with os.fdopen(fd, "ab") as handle:
             _lock(handle, path)
@@ -128,23 +139,22 @@ class PendingUploads:
                 _stamp_hour(path)
             total = os.fstat(fd).st_size
             if received < ATTACHMENT_HEADER_SIZE <= total:
-                self._check_header(path, handle, fd, received)
+                _check_header(path, fd, received)
+            if final:
+                self._complete(upload_id)
             return total
 
-    def _check_header(self, path: Path, handle: BinaryIO, fd: int, received: int) -> None:
-        # Refuse a stream that is not an attachment as soon as its header is
-        # in, rather than storing up to the limit of garbage.
+    def _complete(self, upload_id: str) -> None:
+        """Check a whole stream's layout and mark the upload complete (the caller locked it)."""
+        path = self._path(upload_id)
         with path.open("rb") as reader:
-            header = reader.read(ATTACHMENT_HEADER_SIZE)
-        try:
-            check_attachment_structure(header)
-        except CryptoError:
-            os.ftruncate(fd, received)
-            raise InvalidUpload() from None
+            _checked_layout(reader)
+        os.rename(path, self._path(upload_id, complete=True))
+        _fsync_directory(self.directory)
 
     @contextmanager
     def adopt(self, upload_ids: Sequence[str]) -> Iterator[list[AdoptedUpload]]:
-        """Check complete uploads and link them into the blob store, all or none.
+        """Link complete uploads into the blob store, all or none.
 
         The caller commits the rows that name the blobs inside the block. If
         the block raises, the blobs are deleted again and the uploads stay
@@ -156,38 +166,45 @@ class PendingUploads:
             raise InvalidSubmission()
         with ExitStack() as stack:
             locked = [
-                (upload_id, stack.enter_context(self._locked(upload_id)))
+                (upload_id, stack.enter_context(self._locked_complete(upload_id)))
                 for upload_id in upload_ids
             ]
             adopted: list[AdoptedUpload] = []
             try:
                 for upload_id, handle in locked:
-                    size = _checked_layout(handle)
                     key = self.blob_store.new_key()
-                    self.blob_store.adopt_file(key, self._path(upload_id))
-                    adopted.append(AdoptedUpload(upload_id, key, size))
+                    self.blob_store.adopt_file(key, self._path(upload_id, complete=True))
+                    adopted.append(AdoptedUpload(upload_id, key, os.fstat(handle.fileno()).st_size))
                 yield adopted
             except BaseException:
                 for upload in adopted:
                     self.blob_store.delete(upload.blob_key)
                 raise
-            for upload_id in upload_ids:
+            self.discard(upload_ids)
+
+    def discard(self, upload_ids: Sequence[str]) -> None:
+        """Remove pending uploads, complete or not (those already gone are no error)."""
+        for upload_id in upload_ids:
+            for complete in (False, True):
                 with suppress(FileNotFoundError):
-                    self._path(upload_id).unlink()
+                    self._path(upload_id, complete=complete).unlink()
 
     @contextmanager
-    def _locked(self, upload_id: str) -> Iterator[BinaryIO]:
-        path = self._path(upload_id)
+    def _locked_complete(self, upload_id: str) -> Iterator[BinaryIO]:
+        path = self._path(upload_id, complete=True)
         try:
             handle = path.open("rb")
         except FileNotFoundError:
+            if self._path(upload_id).exists():
+                raise InvalidUpload() from None  # still open: its last part never came
             raise UploadNotFound() from None
         with handle:
+            # Two submissions naming one upload: the second waits for nothing.
             _lock(handle, path)
             yield handle
 
     def write_new(self, produce: Callable[[BinaryIO], object]) -> str:
-        """A new upload holding what `produce` writes (the server-side encryption path)."""
+        """A new, complete upload holding what `produce` writes (the server-side path)."""
         upload_id = self.create()
         path = self._path(upload_id)
         try:
@@ -195,10 +212,11 @@ class PendingUploads:
                 produce(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
+            _stamp_hour(path)
+            os.rename(path, self._path(upload_id, complete=True))
         except BaseException:
-            path.unlink()
+            self.discard([upload_id])
             raise
-        _stamp_hour(path)
         return upload_id
 
     def _purge_expired_now_and_then(self) -> None:
@@ -214,7 +232,8 @@ class PendingUploads:
         removed = 0
         with suppress(FileNotFoundError), os.scandir(self.directory) as entries:
             for entry in entries:
-                if UPLOAD_ID.fullmatch(entry.name) and entry.stat().st_mtime < cutoff:
+                upload_id = entry.name.removesuffix(_COMPLETE)
+                if UPLOAD_ID.fullmatch(upload_id) and entry.stat().st_mtime < cutoff:
                     with suppress(FileNotFoundError):
                         os.unlink(entry.path)
                         removed += 1
@@ -237,14 +256,32 @@ def _lock(handle: BinaryIO, path: Path) -> None:
         raise UploadNotFound()
 
 
-def _checked_layout(handle: BinaryIO) -> int:
-    size = os.fstat(handle.fileno()).st_size
+def _check_header(path: Path, fd: int, received: int) -> None:
+    # Refuse a stream that is not an attachment as soon as its header is in,
+    # rather than storing up to the limit of garbage; the part is dropped.
+    with path.open("rb") as reader:
+        header = reader.read(ATTACHMENT_HEADER_SIZE)
+    try:
+        check_attachment_structure(header)
+    except CryptoError:
+        os.ftruncate(fd, received)
+        raise InvalidUpload() from None
+
+
+def _checked_layout(handle: BinaryIO) -> None:
     head = handle.read(ATTACHMENT_HEAD_SIZE)
     try:
-        check_attachment_layout(head, size)
+        check_attachment_layout(head, os.fstat(handle.fileno()).st_size)
     except CryptoError:
         raise InvalidUpload() from None
-    return size
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _stamp_hour(path: Path) -> None:

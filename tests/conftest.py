@@ -3,5 +3,6 @@
 pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.app",
+    "tests.fixtures.intake",
     "tests.fixtures.browser",
 ]

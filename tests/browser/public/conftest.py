@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,15 +102,3 @@ def public_browser(chromium_browser: Any, vigil_base_url: str) -> Iterator[Publi
     yield browser
     browser.close()
 
-
-def files_containing(root: Path, needles: list[bytes]) -> dict[str, list[str]]:
-    """Every file under `root` with any of `needles` in it (also UTF-16, base64 is not checked)."""
-    found: dict[str, list[str]] = {}
-    for path in sorted(root.rglob("*")):
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        hits = [n.decode(errors="replace") for n in needles if n in data]
-        if hits:
-            found[str(path)] = hits
-    return found

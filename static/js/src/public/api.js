@@ -138,18 +138,26 @@ export function postBytes(url, blob, csrf, onProgress) {
   });
 }
 
-// Retry `attempt` on network failures and on the answers that mean "try again
-// later" from a proxy (502, 503, 504), with growing pauses. `onRetry(seconds)`
-// lets the page say what is happening. Refusals (4xx) are not retried here.
+// Worth trying again as it is: the connection failed, a proxy answered for a
+// server that is restarting (502, 503, 504 without our own error code), or an
+// upload is still busy with a part whose answer we never got.
+export function isTransient(err) {
+  if (err instanceof NetworkError) return true;
+  if (!(err instanceof ApiError)) return false;
+  if (err.code === "upload_busy") return true;
+  return [502, 503, 504].includes(err.status) && err.code.startsWith("http_");
+}
+
+// Retry `attempt` on transient failures with growing pauses (1 s, 2 s, 4 s …
+// up to 30 s). `onRetry(seconds)` lets the page say what is happening.
+// Refusals are not retried here.
 export async function withRetry(attempt, { onRetry, tries = 7 } = {}) {
   let pause = 1;
   for (let i = 1; ; i++) {
     try {
       return await attempt(i);
     } catch (err) {
-      const transient =
-        err instanceof NetworkError || (err instanceof ApiError && [502, 503, 504].includes(err.status));
-      if (!transient || i >= tries) throw err;
+      if (!isTransient(err) || i >= tries) throw err;
       if (onRetry) onRetry(pause);
       await sleep(pause * 1000);
       pause = Math.min(pause * 2, 30);

@@ -9,11 +9,13 @@ import { crypto } from "./vigil.js";
 function start() {
   const V = crypto();
   if (!V) return; // no crypto, no enhancement: the plain form is the safe fallback
-  document.documentElement.classList.add("js");
-  for (const form of document.querySelectorAll("form[data-vigil-form]")) {
-    const kind = form.dataset.vigilForm;
-    if (kind === "tip" || kind === "disclosure") enhanceReportForm(form, V);
-    else if (kind === "followup") enhanceFollowup(form, V);
+  const report = document.querySelector("form#report-form[data-intake-type]");
+  const followup = document.querySelector("form#followup-form");
+  if (report) enhanceReportForm(report, V);
+  if (followup) enhanceFollowup(followup, V);
+  if (report || followup) {
+    // The notice that the server will see the text is true only without us.
+    for (const notice of document.querySelectorAll("[data-nojs-notice]")) notice.hidden = true;
   }
 }
 

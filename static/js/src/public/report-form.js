@@ -23,7 +23,7 @@ import { proofOfWork } from "./pow.js";
 import { showReceipt } from "./receipt-panel.js";
 import { enhanceRepeats } from "./repeat.js";
 import { ciphertextEstimate, uploadFile } from "./upload.js";
-import { checkForm, liveChecks, showServerError } from "./validate.js";
+import { checkForm, liveChecks } from "./validate.js";
 
 // A solved challenge older than this is solved again before use (the server
 // accepts one for 30 minutes; a large upload over Tor can take longer).
@@ -36,8 +36,9 @@ function intakeKey(V, form) {
 }
 
 export function enhanceReportForm(form, V) {
-  const intakeType = form.dataset.intakeType || form.dataset.vigilForm;
-  const status = statusRegion(form.parentElement === null ? form : form, { assertive: false });
+  const intakeType = form.dataset.intakeType;
+  // Announces row additions and removals to screen readers.
+  const status = statusRegion(form);
   const alert = el("div", { class: "js-alert notice error", role: "alert", tabindex: "-1", hidden: true });
   form.prepend(alert);
   const progress = el("div", { class: "js-progress", hidden: true },
@@ -84,7 +85,7 @@ export function enhanceReportForm(form, V) {
       invalid[0].focus();
       return;
     }
-    const body = collectBody(form);
+    const body = collectBody(form, intakeType);
     const files = picker ? picker.files.slice() : [];
     busy = true;
     form.setAttribute("aria-busy", "true");
@@ -176,7 +177,7 @@ export function enhanceReportForm(form, V) {
       return await submitOnce(payload(), csrf);
     } catch (err) {
       // A used or expired challenge: solve a fresh one, once.
-      if (err instanceof ApiError && /pow|challenge/.test(err.code)) {
+      if (err instanceof ApiError && err.code === "proof_of_work") {
         say(t("step.pow"));
         solved = await proofOfWork(csrf, onPow);
         say(t("step.send"));
@@ -212,8 +213,8 @@ export function enhanceReportForm(form, V) {
     if (picker) picker.clear();
     const container = el("div", { class: "js-receipt-container" });
     form.replaceWith(container);
-    // Anything else on the page about filling the form in is now stale.
-    for (const node of document.querySelectorAll("[data-hide-after-submit]")) node.hidden = true;
+    // The page's lead and notices were about filling the form in.
+    for (const node of document.querySelectorAll("#form-errors, main > .lead")) node.hidden = true;
     showReceipt(container, {
       receipt,
       reference: result.reference,
@@ -224,11 +225,8 @@ export function enhanceReportForm(form, V) {
 
   function failed(err) {
     if (err instanceof ApiError) {
-      if (err.status === 409 || /upload|attachment/.test(err.code)) session.uploads.clear();
-      const fields = err.data && err.data.fields;
-      if (fields && typeof fields === "object") {
-        for (const [name, message] of Object.entries(fields)) showServerError(form, name, String(message));
-      }
+      // An upload the server no longer has, or refused: upload the files again.
+      if (err.code === "invalid_upload" || err.status === 404) session.uploads.clear();
       showAlert(err.message);
     } else if (err instanceof NetworkError) {
       showAlert(err.message);

@@ -13,7 +13,7 @@
 // made again: if the server ever claims less than that, the file is started
 // over as a new upload.
 
-import { ApiError, postBytes, postJSON, withRetry } from "./api.js";
+import { ApiError, NetworkError, postBytes, postJSON, withRetry } from "./api.js";
 
 // At most 8 MiB per request (the server's limit); 4 MiB keeps a retry over a
 // slow circuit cheap while the per-request overhead stays small.
@@ -42,7 +42,11 @@ async function sendPart(id, offset, part, csrf, hooks) {
       );
       return answer.received;
     } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 409 || !Number.isInteger(err.data.received)) throw err;
+      // The upload expired (24 h) or was never there: start the file again.
+      if (err instanceof ApiError && err.status === 404) throw new StartOver();
+      if (!(err instanceof ApiError) || err.code !== "offset_mismatch" || !Number.isInteger(err.data.received)) {
+        throw err;
+      }
       const received = err.data.received;
       if (received === end) return received; // the part had arrived; only the answer was lost
       if (received < offset || received > end || round >= 5) throw new StartOver();
@@ -84,7 +88,8 @@ export async function uploadFile(rk, file, csrf, hooks) {
     try {
       return await uploadOnce(rk, file, csrf, hooks);
     } catch (err) {
-      if (!(err instanceof StartOver) || round >= 3) throw err;
+      if (!(err instanceof StartOver)) throw err;
+      if (round >= 3) throw new NetworkError();
       hooks.onBytes(0);
     }
   }

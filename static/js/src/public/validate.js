@@ -8,6 +8,7 @@
 // paragraph tied to its field with aria-describedby, the field gets
 // aria-invalid, and focus goes to the first field to fix.
 
+import { EMAIL, EMAIL_FIELDS, LINE_FIELDS, lines } from "./body.js";
 import { el } from "./dom.js";
 import { t } from "./messages.js";
 
@@ -16,7 +17,7 @@ const CONTROLS = "input:not([type=hidden]):not([type=file]):not([type=submit]):n
 function messageFor(control) {
   const v = control.validity;
   if (v.valueMissing) {
-    return control.type === "checkbox" && control.dataset.certify !== undefined ? t("field.certify") : t("field.required");
+    return control.type === "checkbox" ? t("field.tick") : t("field.required");
   }
   if (v.tooLong || (control.maxLength > 0 && control.value.length > control.maxLength)) {
     return t("field.too_long", { max: control.maxLength });
@@ -47,14 +48,21 @@ function describedBy(control, id, on) {
   else control.removeAttribute("aria-describedby");
 }
 
+// The server's rules that the HTML does not carry (see body.js), and text
+// checked as the server will see it: surrounding spaces do not count.
+function ownProblem(control) {
+  if (control.type === "checkbox" || typeof control.value !== "string") return "";
+  const value = control.value.trim();
+  if (control.required && !value) return t("field.required");
+  const maxLines = LINE_FIELDS[control.name];
+  if (maxLines && lines(value).length > maxLines) return t("field.lines", { max: maxLines });
+  if (EMAIL_FIELDS.has(control.name) && value && !EMAIL.test(value)) return t("field.email");
+  return "";
+}
+
 // Show (or clear) the message of one control; returns true when it is valid.
-export function checkControl(control) {
-  // Text is checked as the server will see it: surrounding spaces do not count.
-  if (control.required && typeof control.value === "string" && control.type !== "checkbox" && !control.value.trim()) {
-    control.setCustomValidity(t("field.required"));
-  } else {
-    control.setCustomValidity("");
-  }
+export function checkControl(control, extra = "") {
+  control.setCustomValidity(extra || ownProblem(control));
   const message = control.disabled ? "" : messageFor(control);
   const node = errorNode(control);
   node.textContent = message;
@@ -83,19 +91,4 @@ export function liveChecks(form) {
   form.addEventListener("input", (e) => {
     if (e.target.getAttribute && e.target.getAttribute("aria-invalid") === "true") checkControl(e.target);
   });
-}
-
-// Show a message from the server for a named field, if the form has it.
-export function showServerError(form, name, message) {
-  const control = form.elements.namedItem(name);
-  if (!control || !(control instanceof HTMLElement) || !control.matches(CONTROLS)) return null;
-  control.setCustomValidity(message);
-  const node = errorNode(control);
-  node.textContent = message;
-  node.hidden = false;
-  describedBy(control, node.id, true);
-  control.setAttribute("aria-invalid", "true");
-  // Clear it once the reporter changes the field.
-  control.addEventListener("input", () => control.setCustomValidity(""), { once: true });
-  return control;
 }

@@ -1,0 +1,208 @@
+"""The JSON API the public pages' script uses (docs/submission.md).
+
+Thin views: parse, call a service, answer. Every refusal is a VigilError that
+reporting/errors.py turns into `{"error", "message"}` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Response, request, send_file
+
+from crypto import RecordKind, b64encode
+from reporting import payloads
+from reporting.context import derived_secret, request_session, vigil
+from reporting.errors import BadRequest, InvalidSubmission, LengthRequired, UnsupportedMediaType
+from reporting.followup import (
+    CaseView,
+    add_message,
+    add_part,
+    case_view,
+    find_case,
+    open_case_attachment,
+)
+from reporting.models import PartKind, Report, utc_now
+from reporting.pow import issue_challenge, purge_spent_challenges, spend_proof
+from reporting.public import blueprint, limits
+from reporting.requests import body_limit
+from reporting.submissions import create_report, parse_new_report
+from reporting.uploads import MAX_PART_BYTES
+
+POW_KEY_LABEL = "pow-challenge"
+# The API's names for a disclosure's later stages, and the stored kinds.
+PART_KINDS = {"full_narrative": PartKind.NARRATIVE, "supplement": PartKind.SUPPLEMENT}
+API_PART_NAMES = {kind: name for name, kind in PART_KINDS.items()}
+
+
+def _json_limit(_settings: object) -> int:
+    return payloads.MAX_JSON_BYTES
+
+
+def json_body() -> object:
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType()
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidSubmission()
+    return data
+
+
+def _hour(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _find_case(data: dict[str, object]) -> Report:
+    token = payloads.lookup_token(data)
+    return find_case(request_session(), token, delay=vigil().settings.lookup_delay)
+
+
+@blueprint.post("/api/challenge")
+@limits.challenges
+def api_challenge() -> dict[str, Any]:
+    now = utc_now()
+    session = request_session()
+    purge_spent_challenges(session, now)
+    session.commit()
+    challenge = issue_challenge(derived_secret(POW_KEY_LABEL), vigil().settings.pow_difficulty, now)
+    return {"challenge": challenge.token, "difficulty": challenge.difficulty}
+
+
+@blueprint.post("/api/uploads")
+@limits.upload_opening
+def api_open_upload() -> tuple[dict[str, Any], int]:
+    return {"upload": vigil().uploads.create()}, 201
+
+
+@blueprint.post("/api/uploads/<upload_id>")
+@limits.upload_parts
+@body_limit(lambda _settings: MAX_PART_BYTES)
+def api_upload_part(upload_id: str) -> dict[str, Any]:
+    if request.mimetype != "application/octet-stream":
+        raise UnsupportedMediaType()
+    offset = request.args.get("offset", type=int)
+    if offset is None or offset < 0:
+        raise BadRequest()
+    if request.content_length is None:
+        raise LengthRequired()
+    received = vigil().uploads.append(upload_id, offset, request.stream, request.content_length)
+    return {"received": received}
+
+
+@blueprint.post("/api/reports")
+@limits.submissions
+@body_limit(_json_limit)
+def api_reports() -> tuple[dict[str, Any], int]:
+    context = vigil()
+    new, proof = parse_new_report(json_body(), max_attachments=context.settings.max_attachments)
+    session = request_session()
+    spend_proof(
+        session,
+        derived_secret(POW_KEY_LABEL),
+        proof,
+        required=context.settings.pow_difficulty,
+        now=utc_now(),
+    )
+    report = create_report(session, context.uploads, new)
+    return {"reference": report.public_reference}, 201
+
+
+def case_json(view: CaseView) -> dict[str, Any]:
+    report = view.report
+    return {
+        "reference": report.public_reference,
+        "intake_type": report.intake_type.value,
+        "status": report.status.value,
+        "received_hour": _hour(report.received_hour),
+        "deadlines": {
+            "ack_due": _hour(report.ack_due),
+            "feedback_due": _hour(report.feedback_due),
+            "narrative_due": _hour(report.narrative_due),
+        },
+        "server_saw_plaintext": report.server_saw_plaintext,
+        "reporter_wrap": b64encode(view.reporter_wrap),
+        "body": b64encode(report.body),
+        "parts": [
+            {
+                "id": part.id,
+                "kind": API_PART_NAMES[part.kind],
+                "submitted_hour": _hour(part.submitted_hour),
+                "body": b64encode(part.body),
+            }
+            for part in view.parts
+        ],
+        "messages": [
+            {
+                "id": message.id,
+                "author": message.author.value,
+                "created_hour": _hour(message.created_hour),
+                "record": b64encode(message.record),
+            }
+            for message in view.messages
+        ],
+        "attachments": [
+            {
+                "id": attachment.id,
+                "size": attachment.size,
+                "author": attachment.author.value,
+                "message": attachment.message_id,
+                "part": attachment.part_id,
+            }
+            for attachment in view.attachments
+        ],
+    }
+
+
+@blueprint.post("/api/case")
+@limits.followup
+@body_limit(_json_limit)
+def api_case() -> dict[str, Any]:
+    data = payloads.members(json_body(), ("lookup_token",))
+    return case_json(case_view(request_session(), _find_case(data)))
+
+
+@blueprint.post("/api/case/messages")
+@limits.followup
+@body_limit(_json_limit)
+def api_case_message() -> tuple[dict[str, Any], int]:
+    context = vigil()
+    data = payloads.members(json_body(), ("lookup_token", "record"), ("attachments",))
+    record = payloads.record(data, "record", RecordKind.MESSAGE)
+    upload_ids = payloads.upload_ids(data, limit=context.settings.max_attachments)
+    report = _find_case(data)
+    message = add_message(request_session(), context.uploads, report, record, upload_ids)
+    return {"id": message.id}, 201
+
+
+@blueprint.post("/api/case/parts")
+@limits.followup
+@body_limit(_json_limit)
+def api_case_part() -> tuple[dict[str, Any], int]:
+    context = vigil()
+    data = payloads.members(json_body(), ("lookup_token", "kind", "record"), ("attachments",))
+    kind = PART_KINDS.get(str(data["kind"]))
+    if kind is None:
+        raise InvalidSubmission()
+    body = payloads.record(data, "record", RecordKind.BODY)
+    upload_ids = payloads.upload_ids(data, limit=context.settings.max_attachments)
+    report = _find_case(data)
+    part = add_part(
+        request_session(),
+        context.uploads,
+        report,
+        kind=kind,
+        body=body,
+        upload_ids=upload_ids,
+        server_saw_plaintext=False,
+    )
+    return {"id": part.id}, 201
+
+
+@blueprint.post("/api/case/attachments/<int:attachment_id>")
+@limits.followup
+@body_limit(_json_limit)
+def api_case_attachment(attachment_id: int) -> Response:
+    data = payloads.members(json_body(), ("lookup_token",))
+    source = open_case_attachment(vigil().blob_store, _find_case(data), attachment_id)
+    return send_file(source, mimetype="application/octet-stream", etag=False, max_age=None)

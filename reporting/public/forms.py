@@ -1,0 +1,370 @@
+"""The public site's forms and the report bodies they make (docs/report-format.md).
+
+Each form renders server-side and works without JavaScript; with JavaScript
+the page's script reads the same fields and builds the same body in the
+browser. The body is the form field by field: the top-level names below are
+its keys, repeatable entries are lists of objects with blank rows left out,
+"one per line" fields are lists of the non-blank lines, text is trimmed. The
+limits are the same on both paths: the browser enforces them through the
+rendered `maxlength` attributes and the server through the validators.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    MultipleFileField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from crypto import CryptoError, Receipt
+
+BODY_FORMAT: Final = 1
+
+# Limits in characters.
+SHORT: Final = 200
+MEDIUM: Final = 2_000
+LONG: Final = 20_000
+NARRATIVE: Final = 50_000
+MAX_LIST_LINES: Final = 50
+# Blank rows rendered for repeatable entries, and the most the server takes
+# (the script may add rows up to the maximum).
+BLANK_ROWS: Final = 3
+MAX_GOODS: Final = 30
+MAX_PARTIES: Final = 30
+
+PARTY_ROLES: Final = (
+    SelectChoice("", _l("Choose a role")),
+    SelectChoice("buyer", _l("Buyer")),
+    SelectChoice("consignee", _l("Consignee")),
+    SelectChoice("end_user", _l("End user")),
+    SelectChoice("freight_forwarder", _l("Freight forwarder")),
+    SelectChoice("bank", _l("Bank")),
+    SelectChoice("intermediary", _l("Intermediary or broker")),
+    SelectChoice("other", _l("Other")),
+)
+STAGES: Final = (
+    SelectChoice("full_narrative", _l("Full narrative")),
+    SelectChoice("supplement", _l("Supplement")),
+)
+
+
+def _limit(size: int) -> list[Any]:
+    return [Optional(), Length(max=size)]
+
+
+class MaxLines:
+    """At most `count` non-blank lines."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if len(_lines(field)) > self.count:
+            raise ValidationError(_l("Give at most %(count)d, one per line.", count=self.count))
+
+
+def _text(field: Field) -> str:
+    return str(field.data or "").strip()
+
+
+def _lines(field: Field) -> list[str]:
+    return [line.strip() for line in str(field.data or "").splitlines() if line.strip()]
+
+
+def _rows(entries: FieldList) -> list[dict[str, str]]:
+    rows = []
+    for entry in entries:
+        row = {name: _text(field) for name, field in entry.form._fields.items()}
+        if any(row.values()):
+            rows.append(row)
+    return rows
+
+
+def _body(form: Form, kind: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """The body of a report form: each named field by its kind."""
+    body: dict[str, Any] = {"form": kind, "format": BODY_FORMAT}
+    for name in names:
+        field = form[name]
+        if isinstance(field, FieldList):
+            body[name] = _rows(field)
+        elif isinstance(field, BooleanField):
+            body[name] = bool(field.data)
+        elif any(isinstance(v, MaxLines) for v in field.validators):
+            body[name] = _lines(field)
+        else:
+            body[name] = _text(field)
+    return body
+
+
+# ------------------------------------------------------------------ entries
+
+
+class GoodsEntry(Form):  # type: ignore[misc]
+    description = StringField(_l("Description"), validators=_limit(MEDIUM))
+    code = StringField(_l("HS code or ECCN, if known"), validators=_limit(SHORT))
+    quantity = StringField(_l("Quantity"), validators=_limit(SHORT))
+    value = StringField(_l("Value and currency"), validators=_limit(SHORT))
+
+
+class PartyEntry(Form):  # type: ignore[misc]
+    name = StringField(_l("Name"), validators=_limit(SHORT))
+    country = StringField(_l("Country"), validators=_limit(SHORT))
+    role = SelectField(_l("Role"), choices=PARTY_ROLES, default="")
+
+
+class ItemEntry(Form):  # type: ignore[misc]
+    description = StringField(_l("Description"), validators=_limit(MEDIUM))
+    eccn = StringField(_l("ECCN"), validators=_limit(SHORT))
+    hs_code = StringField(_l("HS code"), validators=_limit(SHORT))
+    quantity = StringField(_l("Quantity"), validators=_limit(SHORT))
+    value = StringField(_l("Value and currency"), validators=_limit(SHORT))
+
+
+class DisclosedPartyEntry(Form):  # type: ignore[misc]
+    name = StringField(_l("Name"), validators=_limit(SHORT))
+    address = StringField(_l("Address"), validators=_limit(MEDIUM))
+    country = StringField(_l("Country"), validators=_limit(SHORT))
+    role = SelectField(_l("Role"), choices=PARTY_ROLES, default="")
+
+
+def _conflicts() -> TextAreaField:
+    return TextAreaField(
+        _l("People who must not see this report"),
+        description=_l(
+            "If someone working on such cases may be involved or close to those involved, "
+            "give their names, one per line. They will be kept away from your report."
+        ),
+        validators=[Optional(), Length(max=MEDIUM), MaxLines(20)],
+    )
+
+
+def _attachments() -> MultipleFileField:
+    return MultipleFileField(_l("Files"))
+
+
+# ------------------------------------------------------------------ report forms
+
+
+class TipForm(FlaskForm):  # type: ignore[misc]
+    """An anonymous tip."""
+
+    what_happened = TextAreaField(
+        _l("What happened?"),
+        description=_l("Describe what you saw or know, in your own words."),
+        validators=[DataRequired(_l("Tell us what happened.")), Length(max=LONG)],
+    )
+    goods = FieldList(
+        FormField(GoodsEntry), _l("Goods"), min_entries=BLANK_ROWS, max_entries=MAX_GOODS
+    )
+    parties = FieldList(
+        FormField(PartyEntry), _l("Parties"), min_entries=BLANK_ROWS, max_entries=MAX_PARTIES
+    )
+    route = TextAreaField(
+        _l("Route and countries"),
+        description=_l(
+            "Where the goods came from, which countries or ports they went through, "
+            "where they went."
+        ),
+        validators=_limit(MEDIUM),
+    )
+    dates = TextAreaField(
+        _l("When"),
+        description=_l("Dates or periods, as precisely as you know them."),
+        validators=_limit(MEDIUM),
+    )
+    payment = TextAreaField(
+        _l("Payment"),
+        description=_l("How it was paid: banks, letters of credit, cash, third parties."),
+        validators=_limit(MEDIUM),
+    )
+    how_known = TextAreaField(
+        _l("How do you know this?"),
+        description=_l("For example: you handled the documents, you were told, you saw the goods."),
+        validators=_limit(MEDIUM),
+    )
+    conflicts = _conflicts()
+    attachments = _attachments()
+
+    BODY_FIELDS = (
+        "what_happened",
+        "goods",
+        "parties",
+        "route",
+        "dates",
+        "payment",
+        "how_known",
+        "conflicts",
+    )
+
+    def to_body(self) -> dict[str, Any]:
+        return _body(self, "tip", self.BODY_FIELDS)
+
+
+class DisclosureForm(FlaskForm):  # type: ignore[misc]
+    """A voluntary self-disclosure's initial notification (later stages: PartForm)."""
+
+    company = StringField(
+        _l("Company"), validators=[DataRequired(_l("Name the company.")), Length(max=SHORT)]
+    )
+    company_address = TextAreaField(_l("Company address"), validators=_limit(MEDIUM))
+    contact_name = StringField(
+        _l("Contact person"),
+        validators=[DataRequired(_l("Name a contact person.")), Length(max=SHORT)],
+    )
+    contact_role = StringField(_l("Their position"), validators=_limit(SHORT))
+    contact_email = StringField(
+        _l("Their e-mail address"),
+        validators=[
+            DataRequired(_l("Give an e-mail address.")),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Give a valid e-mail address.")),
+        ],
+    )
+    contact_phone = StringField(_l("Their telephone number"), validators=_limit(SHORT))
+    violation = TextAreaField(
+        _l("The violation"),
+        description=_l("What happened, which rules it broke, and how it was found."),
+        validators=[DataRequired(_l("Describe the violation.")), Length(max=LONG)],
+    )
+    items = FieldList(
+        FormField(ItemEntry), _l("Items"), min_entries=BLANK_ROWS, max_entries=MAX_GOODS
+    )
+    licences = TextAreaField(
+        _l("Licence numbers"),
+        description=_l("Export licences concerned, one per line."),
+        validators=[Optional(), Length(max=MEDIUM), MaxLines(MAX_LIST_LINES)],
+    )
+    parties = FieldList(
+        FormField(DisclosedPartyEntry),
+        _l("Parties"),
+        min_entries=BLANK_ROWS,
+        max_entries=MAX_PARTIES,
+    )
+    dates = TextAreaField(
+        _l("Dates"), description=_l("When the transactions took place."), validators=_limit(MEDIUM)
+    )
+    corrective_actions = TextAreaField(
+        _l("Corrective actions"),
+        description=_l("What the company has done or will do so that it does not happen again."),
+        validators=_limit(LONG),
+    )
+    conflicts = _conflicts()
+    certified = BooleanField(
+        _l(
+            "I certify that this notification is true and complete to the best of my knowledge, "
+            "and that I am authorised to make it on behalf of the company."
+        ),
+        validators=[DataRequired(_l("The notification must be certified."))],
+    )
+    attachments = _attachments()
+
+    BODY_FIELDS = (
+        "company",
+        "company_address",
+        "contact_name",
+        "contact_role",
+        "contact_email",
+        "contact_phone",
+        "violation",
+        "items",
+        "licences",
+        "parties",
+        "dates",
+        "corrective_actions",
+        "conflicts",
+        "certified",
+    )
+
+    def to_body(self) -> dict[str, Any]:
+        return {**_body(self, "disclosure", self.BODY_FIELDS), "stage": "initial_notification"}
+
+
+# ------------------------------------------------------------------ follow-up forms
+
+
+def _check_receipt(form: Form, field: Field) -> None:
+    try:
+        Receipt.parse(field.data or "")
+    except CryptoError:
+        raise ValidationError(
+            _l(
+                "This is not a receipt: a receipt has 24 letters and digits, such as "
+                "7KQ2-M9XD-T4RA-0WZB-E1HN-Q5PC."
+            )
+        ) from None
+
+
+RECEIPT_VALIDATORS: Final = (
+    DataRequired(_l("Enter your receipt.")),
+    Length(max=64),
+    _check_receipt,
+)
+
+
+class ReceiptForm(FlaskForm):  # type: ignore[misc]
+    """Enter the receipt to open a case; the case page's forms carry it hidden."""
+
+    receipt = StringField(_l("Your receipt"), validators=list(RECEIPT_VALIDATORS))
+
+    def parsed_receipt(self) -> Receipt:
+        return Receipt.parse(self.receipt.data)
+
+
+class MessageForm(ReceiptForm):
+    """A reporter's answer or further information, with files."""
+
+    receipt = HiddenField(validators=list(RECEIPT_VALIDATORS))
+    text = TextAreaField(
+        _l("Your message"),
+        validators=[DataRequired(_l("Write a message.")), Length(max=LONG)],
+    )
+    attachments = _attachments()
+
+    def to_record(self) -> dict[str, Any]:
+        return {"format": BODY_FORMAT, "author": "reporter", "text": _text(self.text)}
+
+
+class PartForm(ReceiptForm):
+    """A later stage of a voluntary self-disclosure."""
+
+    receipt = HiddenField(validators=list(RECEIPT_VALIDATORS))
+    stage = SelectField(_l("Stage"), choices=STAGES, default="supplement")
+    narrative = TextAreaField(
+        _l("Narrative"),
+        validators=[DataRequired(_l("Write the narrative.")), Length(max=NARRATIVE)],
+    )
+    certified = BooleanField(
+        _l(
+            "I certify that this is true and complete to the best of my knowledge, "
+            "and that I am authorised to make it on behalf of the company."
+        ),
+        validators=[DataRequired(_l("This stage must be certified."))],
+    )
+    attachments = _attachments()
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            **_body(self, "disclosure", ("narrative", "certified")),
+            "stage": self.stage.data,
+        }
+
+
+def body_labels(intake_type: str) -> dict[str, str]:
+    """The form's labels by body key, to show a decrypted body to its reporter."""
+    form_class = TipForm if intake_type == "tip" else DisclosureForm
+    form = form_class(formdata=None, meta={"csrf": False})
+    return {name: str(form[name].label.text) for name in form_class.BODY_FIELDS}

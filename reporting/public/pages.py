@@ -1,0 +1,241 @@
+"""The public pages. Every form works without JavaScript (reporting.nojs does the crypto).
+
+With JavaScript the pages' script takes the same forms over and uses the JSON
+API instead (reporting.public.api), so the server never sees plaintext.
+Pages that show or carry a receipt are answers to POSTs, never URLs, and like
+every page they are sent with `Cache-Control: no-store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, cast
+
+from flask import Response, current_app, render_template, request
+from flask_babel import gettext
+from werkzeug.datastructures import FileStorage
+
+from crypto import PublicKey, Receipt, SealedSpool
+from reporting import nojs
+from reporting.context import request_session, vigil
+from reporting.errors import CaseNotFound, NotAcceptingReports
+from reporting.followup import case_view, find_case, open_case_attachment
+from reporting.intake import IntakeKeyError, active_intake_key
+from reporting.models import IntakeType, PartKind, Report
+from reporting.public import blueprint, limits
+from reporting.public.api import PART_KINDS
+from reporting.public.forms import (
+    DisclosureForm,
+    MessageForm,
+    PartForm,
+    ReceiptForm,
+    TipForm,
+    body_labels,
+)
+from reporting.requests import body_limit
+from reporting.settings import Settings
+
+PageResult = str | tuple[str, int] | Response
+
+
+def form_body_limit(settings: Settings) -> int:
+    """A form with all its files: every file at its limit, and the text besides."""
+    return settings.max_attachments * settings.max_attachment_bytes + 4 * 1024 * 1024
+
+
+def _intake_key() -> PublicKey:
+    try:
+        return PublicKey(active_intake_key(request_session()).public_key)
+    except IntakeKeyError:
+        raise NotAcceptingReports() from None
+
+
+def _plain_files(files: Iterable[object]) -> list[nojs.PlainFile]:
+    # Every uploaded file arrives in a SealedSpool (reporting.requests).
+    plain = [
+        nojs.PlainFile(
+            name=file.filename or "",
+            content_type=file.mimetype or "application/octet-stream",
+            spool=cast(SealedSpool, file.stream),
+        )
+        for file in files
+        if isinstance(file, FileStorage)
+    ]
+    return nojs.chosen_files(plain, limit=vigil().settings.max_attachments)
+
+
+PUBLIC_SCRIPT = "dist/vigil-public.js"
+
+
+@blueprint.context_processor
+def page_context() -> dict[str, Any]:
+    settings = vigil().settings
+    static = Path(current_app.static_folder or "")
+    return {
+        "upload_limits": {
+            "max_attachments": settings.max_attachments,
+            "max_attachment_bytes": settings.max_attachment_bytes,
+        },
+        # The forms' script (static/js/src/public/, built by npm) once it exists.
+        "public_script": PUBLIC_SCRIPT if (static / PUBLIC_SCRIPT).is_file() else None,
+    }
+
+
+def _status() -> int:
+    return 400 if request.method == "POST" else 200
+
+
+@blueprint.get("/")
+def index() -> str:
+    return render_template("public/index.html")
+
+
+@blueprint.get("/privacy")
+def privacy() -> str:
+    return render_template("public/privacy.html")
+
+
+def _report_page(
+    template: str, form: TipForm | DisclosureForm, intake_type: IntakeType
+) -> PageResult:
+    intake_key = _intake_key()
+    if not form.validate_on_submit():
+        return render_template(template, form=form, intake_key=intake_key), _status()
+    receipt, report = nojs.submit_report(
+        request_session(),
+        vigil().uploads,
+        intake_key=intake_key,
+        intake_type=intake_type,
+        body=form.to_body(),
+        files=_plain_files(form.attachments.data or []),
+    )
+    return render_template("public/receipt.html", receipt=str(receipt), report=report), 201
+
+
+@blueprint.route("/tip", methods=["GET", "POST"])
+@limits.submissions
+@body_limit(form_body_limit)
+def tip() -> PageResult:
+    return _report_page("public/tip.html", TipForm(), IntakeType.TIP)
+
+
+@blueprint.route("/disclosure", methods=["GET", "POST"])
+@limits.submissions
+@body_limit(form_body_limit)
+def disclosure() -> PageResult:
+    return _report_page("public/disclosure.html", DisclosureForm(), IntakeType.DISCLOSURE)
+
+
+# ------------------------------------------------------------------ follow-up
+
+
+def _case_page(
+    receipt: Receipt,
+    *,
+    notice: str | None = None,
+    message_form: MessageForm | None = None,
+    part_form: PartForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    context = vigil()
+    session = request_session()
+    report = find_case(session, receipt.lookup_token(), delay=context.settings.lookup_delay)
+    view = case_view(session, report)
+    opened = nojs.open_case(view, nojs.report_key(report, receipt), context.blob_store)
+    has_narrative = any(part.kind is PartKind.NARRATIVE for part in view.parts)
+    part_form = part_form or PartForm(formdata=None, receipt=str(receipt))
+    if has_narrative:
+        part_form.stage.choices = [
+            choice for choice in part_form.stage.choices if choice.value != "full_narrative"
+        ]
+    page = render_template(
+        "public/case.html",
+        case=opened,
+        receipt=str(receipt),
+        notice=notice,
+        message_form=message_form or MessageForm(formdata=None, receipt=str(receipt)),
+        part_form=part_form,
+        has_narrative=has_narrative,
+        body_labels=body_labels(report.intake_type.value),
+    )
+    return page, status
+
+
+@blueprint.route("/followup", methods=["GET", "POST"])
+@limits.followup
+def followup() -> PageResult:
+    form = ReceiptForm()
+    if not form.validate_on_submit():
+        return render_template("public/followup.html", form=form), _status()
+    try:
+        return _case_page(form.parsed_receipt())
+    except CaseNotFound as error:
+        return render_template("public/followup.html", form=form, error=error), error.status
+
+
+def _opened_report(receipt: Receipt) -> Report:
+    return find_case(request_session(), receipt.lookup_token(), delay=vigil().settings.lookup_delay)
+
+
+@blueprint.post("/followup/messages")
+@limits.followup
+@body_limit(form_body_limit)
+def followup_message() -> PageResult:
+    form = MessageForm()
+    if not form.receipt.validate(form):
+        return render_template("public/followup.html", form=ReceiptForm()), 400
+    receipt = form.parsed_receipt()
+    if not form.validate_on_submit():
+        return _case_page(receipt, message_form=form, status=400)
+    report = _opened_report(receipt)
+    nojs.send_message(
+        request_session(),
+        vigil().uploads,
+        report,
+        nojs.report_key(report, receipt),
+        payload=form.to_record(),
+        files=_plain_files(form.attachments.data or []),
+    )
+    return _case_page(receipt, notice=gettext("Your message was sent."))
+
+
+@blueprint.post("/followup/parts")
+@limits.followup
+@body_limit(form_body_limit)
+def followup_part() -> PageResult:
+    form = PartForm()
+    if not form.receipt.validate(form):
+        return render_template("public/followup.html", form=ReceiptForm()), 400
+    receipt = form.parsed_receipt()
+    if not form.validate_on_submit():
+        return _case_page(receipt, part_form=form, status=400)
+    report = _opened_report(receipt)
+    nojs.file_part(
+        request_session(),
+        vigil().uploads,
+        report,
+        nojs.report_key(report, receipt),
+        kind=PART_KINDS[form.stage.data],
+        body=form.to_body(),
+        files=_plain_files(form.attachments.data or []),
+    )
+    return _case_page(receipt, notice=gettext("This stage of your disclosure was received."))
+
+
+@blueprint.post("/followup/attachments/<int:attachment_id>")
+@limits.followup
+def followup_attachment(attachment_id: int) -> PageResult:
+    form = ReceiptForm()
+    if not form.validate_on_submit():
+        return render_template("public/followup.html", form=form), 400
+    receipt = form.parsed_receipt()
+    report = _opened_report(receipt)
+    key = nojs.report_key(report, receipt)
+    source = open_case_attachment(vigil().blob_store, report, attachment_id)
+    info, chunks = nojs.decrypted_download(key, source)
+    # Always a download of opaque bytes: a file's own type is never trusted
+    # to be rendered by the browser on our origin.
+    response = Response(chunks, mimetype="application/octet-stream")
+    response.headers.set("Content-Disposition", "attachment", filename=info.name or "attachment")
+    return response
