@@ -82,6 +82,8 @@ DEFAULT_CONFIGS = ("2x4", "2x8", "4x2")
 AIM_RATE = 500.0
 AIM_RATIO = 0.5
 RESPONSE_TIMEOUT = 30.0
+# Other processes' CPU (in cores) above which a phase's figures are not clean.
+NOISY_LOAD = 0.1
 READY_TIMEOUT = 30.0
 
 # ------------------------------------------------------------------ servers
@@ -276,12 +278,11 @@ def process_group_cpu(pgid: int) -> dict[int, float]:
     return usage
 
 
-def machine_cpu() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine since boot, all cores."""
+def machine_busy_cpu() -> float:
+    """CPU seconds the whole machine has spent busy since boot, all cores together."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    total = sum(values[:8])
-    idle = values[3] + values[4]
-    return (total - idle) / CLOCK_TICKS, total / CLOCK_TICKS
+    # user nice system idle iowait irq softirq steal: all but idle and iowait.
+    return (sum(values[:8]) - values[3] - values[4]) / CLOCK_TICKS
 
 
 def own_cpu() -> float:
@@ -729,10 +730,11 @@ class Result:
     endpoint: str
     phase: Phase
     seconds: float  # the measured window, shortened if the payloads ran out
+    window: float  # the measured window as planned, over which CPU is counted
     server_cpu: float
     worker_cpu: list[float]
     client_cpu: float
-    machine_busy: float  # fraction of all cores
+    machine_busy: float  # CPU seconds used by every process on the machine in the window
     durability: Durability | None = None
 
     @property
@@ -754,6 +756,11 @@ class Result:
         answered = sum(self.phase.window_statuses.values())
         return self.server_cpu / answered * 1000 if answered else float("nan")
 
+    @property
+    def others_load(self) -> float:
+        """Other processes' CPU during the window, in cores (they compete with the bench)."""
+        return max(0.0, self.machine_busy - self.server_cpu - self.client_cpu) / self.window
+
 
 def run_phase(
     endpoint: str,
@@ -771,7 +778,7 @@ def run_phase(
         marks: dict[bool, tuple[dict[int, float], float, tuple[float, float]]] = {}
 
         def on_window(opening: bool) -> None:
-            marks[opening] = (server.cpu_seconds(), own_cpu(), machine_cpu())
+            marks[opening] = (server.cpu_seconds(), own_cpu(), machine_busy_cpu())
 
         phase = asyncio.run(
             drive(
@@ -801,16 +808,16 @@ def run_phase(
         if phase.exhausted_at is None
         else min(phase.window_end, phase.exhausted_at)
     )
-    machine_total = machine_end[1] - machine_start[1]
     return Result(
         config=config,
         endpoint=endpoint,
         phase=phase,
         seconds=max(1e-9, end - phase.window_start),
+        window=phase.window_end - phase.window_start,
         server_cpu=sum(server_end.values()) - sum(server_start.values()),
         worker_cpu=sorted(worker_cpu, reverse=True),
         client_cpu=client_end - client_start,
-        machine_busy=(machine_end[0] - machine_start[0]) / machine_total if machine_total else 0.0,
+        machine_busy=machine_end - machine_start,
     )
 
 
@@ -828,18 +835,18 @@ def filesystem_of(path: Path) -> str:
 
 HEADER = (
     f"  {'config':<6} {'endpoint':<8} {'subm/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-    f"{'201s':>7} {'errors':>6} {'srv CPU':>8} {'workers':>9} {'client':>7} {'busy':>5}"
+    f"{'201s':>7} {'errors':>6} {'srv CPU':>8} {'workers':>9} {'client':>7} {'others':>6}"
 )
 
 
 def print_row(result: Result) -> None:
-    shares = "/".join(f"{cpu / result.seconds:.0%}" for cpu in result.worker_cpu)
+    shares = "/".join(f"{cpu / result.window:.0%}" for cpu in result.worker_cpu)
     print(
         f"  {result.config!s:<6} {result.endpoint:<8} {result.rate:>8,.0f} "
         f"{result.latency_ms(0.50):>7.1f} {result.latency_ms(0.99):>7.1f} "
         f"{result.phase.statuses[201]:>7,} {result.errors:>6,} "
         f"{result.server_cpu_per_request_ms:>6.2f}ms {shares:>9} "
-        f"{result.client_cpu / result.seconds:>7.0%} {result.machine_busy:>5.0%}",
+        f"{result.client_cpu / result.window:>7.0%} {result.others_load:>6.0%}",
         flush=True,
     )
     for kind, count in result.phase.errors.items():
@@ -930,7 +937,7 @@ def bench(args: argparse.Namespace, root: Path, servers: list[ServerProcess]) ->
     )
     print(
         "  columns: srv CPU = server CPU per answered request; workers = each worker's CPU "
-        "(1 core = 100%); client = this process's CPU; busy = whole machine"
+        "(1 core = 100%); client = this process's CPU; others = every other process's CPU"
     )
     print(HEADER)
     pairs = []
@@ -957,6 +964,12 @@ def bench(args: argparse.Namespace, root: Path, servers: list[ServerProcess]) ->
         )
         print_row(bare)
         pairs.append((vigil, bare))
+    busiest = max(result.others_load for pair in pairs for result in pair)
+    if busiest > NOISY_LOAD:
+        print(
+            f"warning: other processes used up to {busiest:.0%} of a core during a phase; "
+            "they compete with client and server: rerun on a quiet machine for clean figures"
+        )
     met = print_summary(pairs)
     print(f"total {time.perf_counter() - started:.0f} s")
     return met

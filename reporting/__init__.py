@@ -43,6 +43,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         # Referrer-Policy (no-referrer) suppresses. The CSRF token and the
         # SameSite=Strict cookie carrying its session are the protection.
         WTF_CSRF_SSL_STRICT=False,
+        # Views that take more (reports, uploads) say so with `body_limit`.
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        # Text fields stay in memory (files are sealed into spools, see
+        # reporting/requests.py), so these bound it: per field, and in number
+        # (a form with 30 parties of 4 fields is 150 parts).
+        MAX_FORM_MEMORY_SIZE=256 * 1024,
+        MAX_FORM_PARTS=1000,
+        BABEL_DEFAULT_LOCALE="en",
     )
     # Request lines carry no report content, but they do carry timing that could
     # be matched against a reporter's visit; Werkzeug's access log stays off.

@@ -106,7 +106,7 @@ class FilesystemBlobStore:
         finally:
             with suppress(FileNotFoundError):
                 os.unlink(temporary)
-        _fsync_directory(final.parent)
+        fsync_directory(final.parent)
 
     def open_writer(self, key: str) -> AbstractContextManager[BinaryIO]:
         # The key is checked now, not when the block is entered.
@@ -125,7 +125,7 @@ class FilesystemBlobStore:
             os.link(path, final)
         except FileExistsError:
             raise BlobExistsError(f"blob {key} already exists") from None
-        _fsync_directory(final.parent)
+        fsync_directory(final.parent)
 
     def open_reader(self, key: str) -> BinaryIO:
         try:
@@ -148,17 +148,17 @@ class FilesystemBlobStore:
             path.unlink()
         except FileNotFoundError:
             return
-        _fsync_directory(path.parent)
+        fsync_directory(path.parent)
 
     def _make_directory(self, directory: Path) -> None:
         if directory.is_dir():
             return
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         directory.mkdir(mode=0o700, exist_ok=True)
-        _fsync_directory(self.root)
+        fsync_directory(self.root)
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -8,7 +8,9 @@ kept in memory by Werkzeug; MAX_FORM_MEMORY_SIZE bounds each one and
 MAX_FORM_PARTS their number, so oversize input is a 413, not a file.
 
 How much a request may carry is set per view with `body_limit`; anything else
-gets the app's MAX_CONTENT_LENGTH.
+gets the app's MAX_CONTENT_LENGTH. Only a multipart body may be larger than
+MAX_IN_MEMORY_BODY: its files are streamed into spools, while any other body
+(a urlencoded form, JSON) is held in memory whole.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from reporting.context import vigil
 from reporting.settings import Settings
 
 View = TypeVar("View", bound=Callable[..., object])
+MAX_IN_MEMORY_BODY = 8 * 1024 * 1024
 _BODY_LIMIT = "vigil_body_limit"
 
 
@@ -55,9 +58,11 @@ class VigilRequest(Request):
     def max_content_length(self) -> int | None:
         view = current_app.view_functions.get(self.endpoint or "")
         limit: Callable[[Settings], int] | None = getattr(view, _BODY_LIMIT, None)
-        if limit is not None:
+        if limit is None:
+            return super().max_content_length
+        if self.mimetype == "multipart/form-data":
             return limit(vigil().settings)
-        return super().max_content_length
+        return min(limit(vigil().settings), MAX_IN_MEMORY_BODY)
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:

@@ -38,7 +38,7 @@ from crypto import (
     check_attachment_structure,
 )
 from crypto.attachments import Readable
-from reporting.blobstore import FilesystemBlobStore
+from reporting.blobstore import FilesystemBlobStore, fsync_directory
 from reporting.errors import (
     InvalidSubmission,
     InvalidUpload,
@@ -150,7 +150,7 @@ class PendingUploads:
         with path.open("rb") as reader:
             _checked_layout(reader)
         os.rename(path, self._path(upload_id, complete=True))
-        _fsync_directory(self.directory)
+        fsync_directory(self.directory)
 
     @contextmanager
     def adopt(self, upload_ids: Sequence[str]) -> Iterator[list[AdoptedUpload]]:
@@ -274,14 +274,6 @@ def _checked_layout(handle: BinaryIO) -> None:
         check_attachment_layout(head, os.fstat(handle.fileno()).st_size)
     except CryptoError:
         raise InvalidUpload() from None
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _stamp_hour(path: Path) -> None:

@@ -86,7 +86,13 @@ def api_upload_part(upload_id: str) -> dict[str, Any]:
         raise BadRequest()
     if request.content_length is None:
         raise LengthRequired()
-    received = vigil().uploads.append(upload_id, offset, request.stream, request.content_length)
+    received = vigil().uploads.append(
+        upload_id,
+        offset,
+        request.stream,
+        request.content_length,
+        final=request.args.get("final") == "1",
+    )
     return {"received": received}
 
 

@@ -9,7 +9,8 @@ and Vigil does not store:
   (`rate_limit_bucket`). A flood can then slow honest reporters too, which is
   why a script must also pay the proof of work for each report and why the
   limits are settings: the operator trades availability against abuse.
-- Upload parts: per upload id. The id is random, lives at most a day, and
+- Upload parts: per upload id (keyed through an HMAC too, since the id is a
+  capability for the upload). The id is random, lives at most a day, and
   opening uploads is itself limited, so a sender gets no more buckets than
   the opening limit hands out; a reporter uploading a large file is never
   slowed by someone else's upload.
@@ -61,17 +62,24 @@ def _request_lookup_token() -> bytes | None:
         return None
 
 
+def _keyed(kind: str, value: bytes) -> str:
+    """A bucket name for a secret value that does not reveal the value to the store."""
+    digest = hmac.new(derived_secret(f"rate-limit-{kind}"), value, hashlib.sha256)
+    return f"{kind}:{digest.hexdigest()[:32]}"
+
+
 def case_bucket() -> str:
     token = _request_lookup_token()
     if token is None:
         # Malformed requests are refused without a lookup; they share a bucket.
         return "case:none"
-    key = derived_secret("rate-limit-case")
-    return "case:" + hmac.new(key, token, hashlib.sha256).hexdigest()[:32]
+    return _keyed("case", token)
 
 
 def upload_bucket() -> str:
-    return "upload:" + str((request.view_args or {}).get("upload_id", ""))
+    # The upload id is a capability for the upload: keyed like a lookup token.
+    upload_id = str((request.view_args or {}).get("upload_id", ""))
+    return _keyed("upload", upload_id.encode())
 
 
 def _failed(response: Response) -> bool:

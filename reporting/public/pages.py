@@ -8,7 +8,7 @@ every page they are sent with `Cache-Control: no-store`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,7 +16,7 @@ from flask import Response, current_app, render_template, request
 from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 
-from crypto import PublicKey, Receipt, SealedSpool
+from crypto import PublicKey, Receipt, ReportKey, SealedSpool
 from reporting import nojs
 from reporting.context import request_session, vigil
 from reporting.errors import CaseNotFound, NotAcceptingReports
@@ -178,26 +178,36 @@ def _opened_report(receipt: Receipt) -> Report:
     return find_case(request_session(), receipt.lookup_token(), delay=vigil().settings.lookup_delay)
 
 
+def _followup_post(
+    form: MessageForm | PartForm,
+    form_name: str,
+    act: Callable[[Report, ReportKey, list[nojs.PlainFile]], object],
+    notice: str,
+) -> PageResult:
+    """A form of the case page: check the receipt it carries and the form, act, show the case."""
+    if not form.receipt.validate(form):
+        return render_template("public/followup.html", form=ReceiptForm()), 400
+    receipt = form.parsed_receipt()
+    if not form.validate_on_submit():
+        return _case_page(receipt, status=400, **{form_name: form})
+    report = _opened_report(receipt)
+    act(report, nojs.report_key(report, receipt), _plain_files(form.attachments.data or []))
+    return _case_page(receipt, notice=notice)
+
+
 @blueprint.post("/followup/messages")
 @limits.followup
 @body_limit(form_body_limit)
 def followup_message() -> PageResult:
     form = MessageForm()
-    if not form.receipt.validate(form):
-        return render_template("public/followup.html", form=ReceiptForm()), 400
-    receipt = form.parsed_receipt()
-    if not form.validate_on_submit():
-        return _case_page(receipt, message_form=form, status=400)
-    report = _opened_report(receipt)
-    nojs.send_message(
-        request_session(),
-        vigil().uploads,
-        report,
-        nojs.report_key(report, receipt),
-        payload=form.to_record(),
-        files=_plain_files(form.attachments.data or []),
+    return _followup_post(
+        form,
+        "message_form",
+        lambda report, key, files: nojs.send_message(
+            request_session(), vigil().uploads, report, key, payload=form.to_record(), files=files
+        ),
+        gettext("Your message was sent."),
     )
-    return _case_page(receipt, notice=gettext("Your message was sent."))
 
 
 @blueprint.post("/followup/parts")
@@ -205,22 +215,20 @@ def followup_message() -> PageResult:
 @body_limit(form_body_limit)
 def followup_part() -> PageResult:
     form = PartForm()
-    if not form.receipt.validate(form):
-        return render_template("public/followup.html", form=ReceiptForm()), 400
-    receipt = form.parsed_receipt()
-    if not form.validate_on_submit():
-        return _case_page(receipt, part_form=form, status=400)
-    report = _opened_report(receipt)
-    nojs.file_part(
-        request_session(),
-        vigil().uploads,
-        report,
-        nojs.report_key(report, receipt),
-        kind=PART_KINDS[form.stage.data],
-        body=form.to_body(),
-        files=_plain_files(form.attachments.data or []),
+    return _followup_post(
+        form,
+        "part_form",
+        lambda report, key, files: nojs.file_part(
+            request_session(),
+            vigil().uploads,
+            report,
+            key,
+            kind=PART_KINDS[form.stage.data],
+            body=form.to_body(),
+            files=files,
+        ),
+        gettext("This stage of your disclosure was received."),
     )
-    return _case_page(receipt, notice=gettext("This stage of your disclosure was received."))
 
 
 @blueprint.post("/followup/attachments/<int:attachment_id>")

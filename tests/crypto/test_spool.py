@@ -20,7 +20,9 @@ from crypto import (
 CANARY = b"CANARY-spool-4d1f"
 
 
-def spool_of(data: bytes, *, chunk_size: int = 16, pieces: int = 3) -> tuple[SealedSpool, io.BytesIO]:
+def spool_of(
+    data: bytes, *, chunk_size: int = 16, pieces: int = 3
+) -> tuple[SealedSpool, io.BytesIO]:
     file = io.BytesIO()
     spool = SealedSpool(file, chunk_size=chunk_size)
     step = max(1, len(data) // pieces)

@@ -98,9 +98,9 @@ class Reporter:
         assert response.status_code == 201, response.get_json()
         return response.get_json()["upload"]
 
-    def send_part(self, upload: str, offset: int, data: bytes) -> Any:
+    def send_part(self, upload: str, offset: int, data: bytes, *, final: bool = False) -> Any:
         return self.client.post(
-            f"/api/uploads/{upload}?offset={offset}",
+            f"/api/uploads/{upload}?offset={offset}" + ("&final=1" if final else ""),
             data=data,
             content_type="application/octet-stream",
             headers={"X-CSRFToken": self.csrf},
@@ -109,7 +109,10 @@ class Reporter:
     def upload(self, stream: bytes, part_size: int = 1 << 20) -> str:
         upload = self.open_upload()
         for offset in range(0, len(stream), part_size):
-            response = self.send_part(upload, offset, stream[offset : offset + part_size])
+            final = offset + part_size >= len(stream)
+            response = self.send_part(
+                upload, offset, stream[offset : offset + part_size], final=final
+            )
             assert response.status_code == 200, response.get_json()
         return upload
 

@@ -26,7 +26,6 @@ from crypto import (
 )
 from reporting import create_app
 from reporting.models import (
-    Attachment,
     Author,
     HolderKind,
     IntakeType,
@@ -245,21 +244,36 @@ def test_uploads_resume_at_the_offset_the_server_has(app, reporter, intake_key):
     assert behind.get_json()["received"] == 1000
     ahead = reporter.send_part(upload, 2000, stream[2000:])
     assert ahead.get_json()["received"] == 1000
-    assert reporter.send_part(upload, 1000, stream[1000:]).get_json() == {"received": len(stream)}
+    assert reporter.send_part(upload, 1000, stream[1000:], final=True).get_json() == {
+        "received": len(stream)
+    }
+    refused(app, reporter.send_part(upload, len(stream), b"more"), 409, "upload_complete")
     assert reporter.submit(sealed, [upload]).status_code == 201
 
 
-def test_finishing_an_incomplete_upload_is_refused_and_it_stays_pending(app, reporter, intake_key):
+def test_attaching_an_incomplete_upload_is_refused_and_it_stays_pending(app, reporter, intake_key):
     sealed = seal_tip(intake_key.public_key)
+    # Cut at a chunk boundary: the layout alone would look whole.
     stream = attachment_stream(sealed.key, b"y" * 200_000)
+    cut = len(stream) - (200_000 - 3 * 65_536) - 16
     upload = reporter.open_upload()
-    reporter.send_part(upload, 0, stream[: len(stream) - 10])
+    reporter.send_part(upload, 0, stream[:cut])
     before = storage_state(app)
     response = reporter.submit(sealed, [upload])
     refused(app, response, 400, "invalid_upload")
     assert storage_state(app) == before  # no row, no blob; the upload still pending
-    assert reporter.send_part(upload, len(stream) - 10, stream[-10:]).status_code == 200
+    assert reporter.send_part(upload, cut, stream[cut:], final=True).status_code == 200
     assert reporter.submit(sealed, [upload]).status_code == 201
+
+
+def test_a_truncated_stream_cannot_be_completed(app, reporter, intake_key):
+    sealed = seal_tip(intake_key.public_key)
+    stream = attachment_stream(sealed.key, b"z" * 70_000)
+    # The second chunk (4,464 bytes and its tag) cut to 10 bytes: no chunk is that short.
+    upload = reporter.open_upload()
+    response = reporter.send_part(upload, 0, stream[: len(stream) - 4480 + 10], final=True)
+    refused(app, response, 400, "invalid_upload")
+    refused(app, reporter.submit(sealed, [upload]), 400, "invalid_upload")
 
 
 def test_a_stream_that_is_no_attachment_is_refused_at_its_header(app, reporter):

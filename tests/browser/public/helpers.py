@@ -97,3 +97,30 @@ def files_containing(root: Path, needles: list[bytes]) -> dict[str, list[str]]:
             if hits:
                 found[str(path)] = hits
     return found
+
+
+def fill_values(page: Any, values: dict[str, str]) -> None:
+    """Fill fields by name: text as given, "true" ticks a box, selects by value."""
+    for name, value in values.items():
+        control = page.locator(f'[name="{name}"]')
+        if control.get_attribute("type") == "checkbox":
+            if value == "true":
+                control.check()
+        elif control.locator("xpath=self::select").count():
+            control.select_option(value)
+        else:
+            control.fill(value)
+
+
+def submit_and_wait_for_receipt(page: Any, button: str, *, javascript: bool = True) -> str:
+    """Send the form; the receipt the page then shows (the script's panel, or the server's page)."""
+    page.get_by_role("button", name=button).click()
+    if javascript:
+        panel = page.locator("[data-receipt-panel]")
+        panel.wait_for(timeout=60_000)
+        receipt = panel.locator("[data-receipt]").get_attribute("data-receipt")
+    else:
+        page.locator("#receipt").wait_for(timeout=60_000)
+        receipt = page.locator("#receipt").text_content()
+    assert receipt
+    return receipt.strip()

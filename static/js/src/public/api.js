@@ -100,10 +100,10 @@ export async function postForBlob(url, body, csrf) {
   }
 }
 
-// POST raw bytes with upload progress. fetch() cannot report upload
+// POST raw bytes (a Uint8Array) with upload progress. fetch() cannot report upload
 // progress, XMLHttpRequest can, and on a slow Tor circuit a part of several
 // MiB takes long enough that the bar must move within it.
-export function postBytes(url, blob, csrf, onProgress) {
+export function postBytes(url, bytes, csrf, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);
@@ -134,7 +134,7 @@ export function postBytes(url, blob, csrf, onProgress) {
       });
       apiError(response).then(reject, reject);
     });
-    xhr.send(blob);
+    xhr.send(bytes);
   });
 }
 

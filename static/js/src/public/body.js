@@ -37,9 +37,16 @@ export function lines(text) {
 const SKIP = new Set(["csrf_token", "receipt"]);
 const ROW_NAME = /^([^-]+)-(\d+)-(.+)$/;
 
+// What a plain form submission would carry for the control. A textarea's
+// line breaks are sent as CRLF (HTML's newline normalisation), while its
+// `value` has LF: converted, so both paths store the same text.
+export function submittedText(control) {
+  const value = control.tagName === "TEXTAREA" ? control.value.replace(/\r\n|\r|\n/g, "\r\n") : control.value;
+  return value.trim();
+}
+
 function valueOf(control) {
-  if (control.type === "checkbox") return control.checked;
-  return control.value.trim();
+  return control.type === "checkbox" ? control.checked : submittedText(control);
 }
 
 export function collectBody(form, kind) {

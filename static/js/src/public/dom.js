@@ -25,29 +25,17 @@ export function uniqueId(prefix) {
   return `${prefix}-${uid}`;
 }
 
-// A polite live region for progress, created once per container. Screen
-// readers announce each new text; the region itself stays in the page.
-export function statusRegion(container, { assertive = false } = {}) {
-  let region = container.querySelector(":scope > .js-status");
-  if (!region) {
-    region = el("div", {
-      class: "js-status",
-      role: assertive ? "alert" : "status",
-      "aria-live": assertive ? "assertive" : "polite",
-    });
-    container.prepend(region);
-  }
-  return {
-    node: region,
-    say(text, kind = "info") {
+// A visually hidden live region: screen readers announce what is put in it
+// ("Party 2 added."), sighted users see the change itself.
+export function announcer(container) {
+  const region = el("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
+  container.append(region);
+  return (text) => {
+    // Cleared first so that the same sentence twice is announced twice.
+    region.textContent = "";
+    setTimeout(() => {
       region.textContent = text;
-      region.className = `js-status notice${kind === "error" ? " error" : kind === "ok" ? " ok" : ""}`;
-      region.hidden = !text;
-    },
-    clear() {
-      region.textContent = "";
-      region.hidden = true;
-    },
+    }, 50);
   };
 }
 

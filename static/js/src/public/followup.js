@@ -10,7 +10,7 @@
 // "Close" drops them.
 
 import { ApiError, NetworkError, postForBlob, postJSON } from "./api.js";
-import { BODY_FORMAT } from "./body.js";
+import { BODY_FORMAT, submittedText } from "./body.js";
 import { csrfToken, el, focusOn } from "./dom.js";
 import { FilePicker, limitsOf } from "./files.js";
 import { bodyLabel, formatBytes, t } from "./messages.js";
@@ -59,6 +59,10 @@ export function enhanceFollowup(form, V) {
   const alert = el("div", { class: "js-alert notice error", role: "alert", tabindex: "-1", hidden: true });
   form.prepend(alert);
   form.noValidate = true;
+  // A receipt is not a word: no spelling fixes, no autofill suggestions, capitals.
+  input.setAttribute("autocomplete", "off");
+  input.setAttribute("autocapitalize", "characters");
+  input.setAttribute("spellcheck", "false");
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -361,7 +365,7 @@ class CaseView {
         sentText: t("followup.sent"),
         payload: () => ({
           record: this.V.b64encode(
-            this.V.sealRecord(this.rk, this.V.RecordKind.MESSAGE, { format: BODY_FORMAT, author: "reporter", text: text.value.trim() }),
+            this.V.sealRecord(this.rk, this.V.RecordKind.MESSAGE, { format: BODY_FORMAT, author: "reporter", text: submittedText(text) }),
           ),
         }),
       }),
@@ -398,7 +402,7 @@ class CaseView {
             this.V.sealRecord(this.rk, this.V.RecordKind.BODY, {
               form: "disclosure",
               format: BODY_FORMAT,
-              narrative: narrative.value.trim(),
+              narrative: submittedText(narrative),
               certified: certified.checked,
               stage: stage.value,
             }),

@@ -9,8 +9,10 @@ import { crypto } from "./vigil.js";
 function start() {
   const V = crypto();
   if (!V) return; // no crypto, no enhancement: the plain form is the safe fallback
-  const report = document.querySelector("form#report-form[data-intake-type]");
-  const followup = document.querySelector("form#followup-form");
+  // The stylesheet hides what is only true without the script (.nojs-only).
+  document.documentElement.classList.add("js");
+  const report = document.querySelector('form[data-vigil-form="tip"], form[data-vigil-form="disclosure"]');
+  const followup = document.querySelector('form[data-vigil-form="followup"]');
   if (report) enhanceReportForm(report, V);
   if (followup) enhanceFollowup(followup, V);
   if (report || followup) {

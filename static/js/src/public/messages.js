@@ -19,7 +19,7 @@ const ENGLISH = {
   "files.too_many": "You can attach at most {max} files.",
   "files.too_large": "“{name}” is too large: at most {max} per file.",
   "files.remove": "Remove {name}",
-  "rows.add": "Add another {label}",
+  "rows.add": "Add another",
   "rows.remove": "Remove",
   "rows.remove_named": "Remove {label}",
   "rows.removed": "Entry removed.",

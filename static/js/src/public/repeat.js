@@ -1,15 +1,17 @@
 // Repeatable groups of fields (goods, items, parties): add and remove rows.
 //
 // The server renders (templates/public/_forms.html, `entries`):
-//   <fieldset class="entries" data-entries="parties" data-max-entries="30">
+//   <fieldset class="entries" data-repeat="parties" data-repeat-max="30"
+//             data-repeat-min="1" data-repeat-add="Add another party">
 //     <legend>Parties</legend>
-//     <fieldset class="entry" data-entry><legend>Party 1</legend>
+//     <fieldset class="entry" data-repeat-row>
+//       <legend>Party <span data-repeat-number>1</span></legend>
 //       controls named parties-0-name, parties-0-country, … </fieldset> …
-// Without this script the reporter gets the three blank rows it rendered.
-// With it, blank rows beyond the first are folded away, "Add another" makes
-// a new row (up to data-max-entries) and each row can be removed. After every
-// change the rows are renumbered so names stay parties-0-…, parties-1-…, as
-// WTForms' FieldList reads them, and legends say Party 1, Party 2, …
+// Without this script the reporter gets the blank rows it rendered. With it,
+// blank rows beyond data-repeat-min are folded away, "Add another …" makes a
+// new row (up to data-repeat-max, the most the server takes) and each row can
+// be removed. After every change the rows are renumbered so names stay
+// parties-0-…, parties-1-…, as WTForms' FieldList reads them.
 
 import { el } from "./dom.js";
 import { t } from "./messages.js";
@@ -25,8 +27,8 @@ function renumber(row, prefix, index) {
       if (value) node.setAttribute(attribute, value.replace(pattern, `$1$2${index}$3`));
     }
   }
-  const legend = row.querySelector(":scope > legend");
-  if (legend) legend.textContent = legend.textContent.replace(/\d+\s*$/, String(index + 1));
+  const number = row.querySelector("[data-repeat-number]");
+  if (number) number.textContent = String(index + 1);
 }
 
 function isBlank(row) {
@@ -50,25 +52,23 @@ function clearRow(row) {
   for (const field of row.querySelectorAll(".has-error")) field.classList.remove("has-error");
 }
 
-// "Party 3" → "Party": the row's label, for the buttons' names.
-function rowLabel(row) {
+// "Party 3": what a screen reader should hear for the row's remove button.
+function rowName(row) {
   const legend = row.querySelector(":scope > legend");
-  return legend ? legend.textContent.replace(/\s*\d+\s*$/, "").trim() : "";
+  return legend ? legend.textContent.replace(/\s+/g, " ").trim() : "";
 }
 
 export function enhanceRepeats(form, announce) {
-  for (const group of form.querySelectorAll("[data-entries]")) {
-    const prefix = group.dataset.entries;
-    const max = Number(group.dataset.maxEntries) || 30;
-    const rows = () => Array.from(group.querySelectorAll(":scope > [data-entry]"));
+  for (const group of form.querySelectorAll("[data-repeat]")) {
+    const prefix = group.dataset.repeat;
+    const max = Number(group.dataset.repeatMax) || 30;
+    const min = Math.max(1, Number(group.dataset.repeatMin) || 1);
+    const rows = () => Array.from(group.querySelectorAll(":scope > [data-repeat-row]"));
     if (!rows().length) continue;
-    const label = rowLabel(rows()[0]);
-    // "Add another party": lower case reads right in English, not in every language.
-    const english = (document.documentElement.lang || "en").startsWith("en");
     const addButton = el("button", {
       type: "button",
       class: "secondary js-repeat-add",
-      text: t("rows.add", { label: english ? label.toLowerCase() : label }),
+      text: group.dataset.repeatAdd || t("rows.add"),
     });
 
     const refresh = () => {
@@ -77,9 +77,8 @@ export function enhanceRepeats(form, announce) {
         renumber(row, prefix, i);
         const remove = row.querySelector(":scope > .js-repeat-remove");
         if (!remove) return;
-        // One row always stays: it is where the first entry goes.
-        remove.hidden = all.length <= 1;
-        remove.setAttribute("aria-label", t("rows.remove_named", { label: `${label} ${i + 1}` }));
+        remove.hidden = all.length <= min;
+        remove.setAttribute("aria-label", t("rows.remove_named", { label: rowName(row) }));
       });
       addButton.disabled = all.length >= max;
     };
@@ -103,7 +102,7 @@ export function enhanceRepeats(form, announce) {
     };
 
     // Fold the blank rows the server rendered for browsers without scripts.
-    for (const row of rows().slice(1)) if (isBlank(row)) row.remove();
+    for (const row of rows().slice(min)) if (isBlank(row)) row.remove();
     rows().forEach(addRemoveButton);
 
     addButton.addEventListener("click", () => {
@@ -116,7 +115,7 @@ export function enhanceRepeats(form, announce) {
       last.after(copy);
       addRemoveButton(copy);
       refresh();
-      announce(t("rows.added", { label: `${label} ${all.length + 1}` }));
+      announce(t("rows.added", { label: rowName(copy) }));
       copy.querySelector(CONTROLS)?.focus();
     });
     group.append(addButton);

@@ -16,7 +16,7 @@
 
 import { ApiError, NetworkError, postJSON, withRetry } from "./api.js";
 import { collectBody } from "./body.js";
-import { csrfToken, el, focusOn, statusRegion } from "./dom.js";
+import { announcer, csrfToken, el, focusOn } from "./dom.js";
 import { FilePicker, limitsOf } from "./files.js";
 import { t } from "./messages.js";
 import { proofOfWork } from "./pow.js";
@@ -37,8 +37,8 @@ function intakeKey(V, form) {
 
 export function enhanceReportForm(form, V) {
   const intakeType = form.dataset.intakeType;
-  // Announces row additions and removals to screen readers.
-  const status = statusRegion(form);
+  // Tells screen readers that a row was added or removed.
+  const announce = announcer(form);
   const alert = el("div", { class: "js-alert notice error", role: "alert", tabindex: "-1", hidden: true });
   form.prepend(alert);
   const progress = el("div", { class: "js-progress", hidden: true },
@@ -52,7 +52,7 @@ export function enhanceReportForm(form, V) {
 
   const fileInput = form.querySelector('input[type="file"]');
   const picker = fileInput ? new FilePicker(fileInput, limitsOf(form)) : null;
-  enhanceRepeats(form, (text) => status.say(text));
+  enhanceRepeats(form, announce);
   liveChecks(form);
 
   // Kept across tries of the same page (see the comment at the top).
@@ -214,7 +214,7 @@ export function enhanceReportForm(form, V) {
     const container = el("div", { class: "js-receipt-container" });
     form.replaceWith(container);
     // The page's lead and notices were about filling the form in.
-    for (const node of document.querySelectorAll("#form-errors, main > .lead")) node.hidden = true;
+    for (const node of document.querySelectorAll("[data-hide-after-submit], #form-errors")) node.hidden = true;
     showReceipt(container, {
       receipt,
       reference: result.reference,

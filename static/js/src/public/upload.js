@@ -27,30 +27,34 @@ export function ciphertextEstimate(size) {
   return size + 101 + 272 + 16 * Math.max(1, Math.ceil(size / 65536));
 }
 
-async function sendPart(id, offset, part, csrf, hooks) {
-  const end = offset + part.size;
+// Send one part, resuming from what the server says it holds; returns the
+// bytes the upload now has. `final` marks the last part, which completes the
+// upload (the server checks the whole stream's layout and takes no more).
+async function sendPart(id, offset, part, final, csrf, hooks) {
+  const end = offset + part.length;
   let at = offset;
   for (let round = 1; ; round++) {
     const from = at;
+    const url = `/api/uploads/${encodeURIComponent(id)}?offset=${from}${final ? "&final=1" : ""}`;
     try {
-      const answer = await withRetry(
-        () =>
-          postBytes(`/api/uploads/${encodeURIComponent(id)}?offset=${from}`, part.slice(from - offset), csrf, (n) =>
-            hooks.onBytes(from + n),
-          ),
-        { onRetry: hooks.onRetry },
-      );
+      const answer = await withRetry(() => postBytes(url, part.subarray(from - offset), csrf, (n) => hooks.onBytes(from + n)), {
+        onRetry: hooks.onRetry,
+      });
       return answer.received;
     } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      // The final part had arrived and completed the upload; its answer was lost.
+      if (err.code === "upload_complete" && final) return end;
       // The upload expired (24 h) or was never there: start the file again.
-      if (err instanceof ApiError && err.status === 404) throw new StartOver();
-      if (!(err instanceof ApiError) || err.code !== "offset_mismatch" || !Number.isInteger(err.data.received)) {
-        throw err;
-      }
+      if (err.status === 404 || err.code === "upload_complete") throw new StartOver();
+      if (err.code !== "offset_mismatch" || !Number.isInteger(err.data.received)) throw err;
       const received = err.data.received;
-      if (received === end) return received; // the part had arrived; only the answer was lost
       if (received < offset || received > end || round >= 5) throw new StartOver();
-      at = received; // some of it arrived: send the rest, from where the server stands
+      // The part had arrived; only the answer was lost.
+      if (received === end && !final) return received;
+      // Some of it arrived: send the rest from where the server stands (for
+      // the final part possibly nothing, just the final mark).
+      at = received;
       hooks.onBytes(at);
     }
   }
@@ -60,23 +64,26 @@ async function uploadOnce(rk, file, csrf, hooks) {
   const V = hooks.V;
   const { upload: id } = await withRetry(() => postJSON("/api/uploads", {}, csrf), { onRetry: hooks.onRetry });
   let offset = 0;
-  let pieces = [];
+  // One buffer for the whole file, reused part after part: the part's bytes
+  // are sent as they are (not as a Blob), so what leaves the browser is
+  // exactly this ciphertext, and memory stays at one part.
+  const buffer = new Uint8Array(PART_BYTES);
   let buffered = 0;
-  const flush = async () => {
-    const part = new Blob(pieces, { type: "application/octet-stream" });
-    pieces = [];
-    buffered = 0;
-    const received = await sendPart(id, offset, part, csrf, hooks);
-    if (received !== offset + part.size) throw new StartOver();
+  const flush = async (final) => {
+    const part = buffer.subarray(0, buffered);
+    const received = await sendPart(id, offset, part, final, csrf, hooks);
+    if (received !== offset + part.length) throw new StartOver();
     offset = received;
+    buffered = 0;
     hooks.onBytes(offset);
   };
   for await (const piece of V.encryptAttachment(rk, file)) {
-    if (buffered + piece.length > PART_BYTES && buffered > 0) await flush();
-    pieces.push(piece);
+    if (buffered + piece.length > PART_BYTES && buffered > 0) await flush(false);
+    buffer.set(piece, buffered);
     buffered += piece.length;
   }
-  if (buffered > 0) await flush();
+  // Never empty here: the piece that overflowed a part is always kept for the next.
+  await flush(true);
   return id;
 }
 

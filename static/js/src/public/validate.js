@@ -34,8 +34,8 @@ function errorNode(control) {
   let node = document.getElementById(id);
   if (!node) {
     node = el("p", { class: "field-error js-field-error", id, hidden: true });
-    // After the control, or after its label when the label wraps it (checkboxes).
-    const anchor = control.closest("label") || control;
+    // After the control; for a tick box after the box and its label together.
+    const anchor = control.closest(".checkbox, label") || control;
     anchor.after(node);
   }
   return node;

@@ -1,0 +1,185 @@
+"""Coming back with the receipt, without JavaScript: read replies, answer, add stages and files."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from crypto import RecordKind, open_record
+from reporting.models import Author, Message, PartKind, Report, ReportPart
+from tests.fixtures.app import csrf_token_from
+from tests.public.support import (
+    investigator_reply,
+    open_intake_wrap,
+    receipt_from,
+    storage_state,
+)
+from tests.storage.helpers import make_user
+
+
+def file_nojs(client, path: str, data: dict[str, object]) -> str:
+    token = csrf_token_from(client.get(path).get_data(as_text=True))
+    response = client.post(
+        path, data={"csrf_token": token, **data}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return receipt_from(response.get_data(as_text=True))
+
+
+def open_case(client, receipt: str):
+    token = csrf_token_from(client.get("/followup").get_data(as_text=True))
+    return client.post("/followup", data={"csrf_token": token, "receipt": receipt})
+
+
+def test_a_reporter_reads_a_reply_and_answers_it(app, client, intake_key):
+    receipt = file_nojs(
+        client,
+        "/tip",
+        {
+            "what_happened": "Valves relabelled as plumbing parts",
+            "attachments": [(io.BytesIO(b"invoice"), "invoice.txt", "text/plain")],
+        },
+    )
+    session = app.extensions["vigil"].session_factory()
+    report = session.scalars(select(Report)).one()
+    key = open_intake_wrap(report, intake_key)
+    user = make_user(session)
+    investigator_reply(session, report, key, user.id, "Which forwarder handled them?")
+
+    # Typed in lower case with spaces: still the receipt.
+    page = open_case(client, receipt.lower().replace("-", " "))
+    assert page.status_code == 200, page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "Which forwarder handled them?" in html
+    assert "Valves relabelled as plumbing parts" in html
+    assert "invoice.txt" in html
+    assert 'name="receipt" value="' + receipt + '"' in html
+    assert page.headers["Cache-Control"] == "no-store"
+
+    token = csrf_token_from(html)
+    answer = client.post(
+        "/followup/messages",
+        data={
+            "csrf_token": token,
+            "receipt": receipt,
+            "text": "Blue Dolphin Logistics",
+            "attachments": [(io.BytesIO(b"waybill"), "waybill.txt", "text/plain")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 200
+    assert "Your message was sent." in answer.get_data(as_text=True)
+    assert "Blue Dolphin Logistics" in answer.get_data(as_text=True)
+
+    session.expire_all()
+    message = session.scalars(select(Message).order_by(Message.id.desc())).first()
+    assert message.author_kind is Author.REPORTER
+    assert open_record(key, RecordKind.MESSAGE, message.ciphertext) == {
+        "format": 1,
+        "author": "reporter",
+        "text": "Blue Dolphin Logistics",
+    }
+    assert [a.message_id for a in report.attachments if a.message_id] == [message.id]
+    reply = session.scalars(select(Message).where(Message.author_kind == Author.INVESTIGATOR)).one()
+    assert reply.read_by_reporter
+
+    # The reporter downloads the investigator-visible file, decrypted by the server.
+    attachment_id = next(a.id for a in report.attachments if a.message_id == message.id)
+    download = client.post(
+        f"/followup/attachments/{attachment_id}", data={"csrf_token": token, "receipt": receipt}
+    )
+    assert download.status_code == 200
+    assert download.data == b"waybill"
+    assert download.mimetype == "application/octet-stream"
+    assert "filename=waybill.txt" in download.headers["Content-Disposition"]
+    session.close()
+
+
+def test_wrong_and_malformed_receipts(app, client, intake_key):
+    file_nojs(client, "/tip", {"what_happened": "x"})
+    wrong = open_case(client, "7KQ2-M9XD-T4RA-0WZB-E1HN-Q5PC")
+    assert wrong.status_code == 404
+    assert "No case matches this receipt" in wrong.get_data(as_text=True)
+    malformed = open_case(client, "not a receipt")
+    assert malformed.status_code == 400
+    assert 'id="receipt-error"' in malformed.get_data(as_text=True)
+    expired = client.post("/followup", data={"receipt": "7KQ2-M9XD-T4RA-0WZB-E1HN-Q5PC"})
+    assert expired.status_code == 400
+    assert "This form has expired" in expired.get_data(as_text=True)
+
+
+def test_disclosure_stages_without_javascript(app, client, intake_key):
+    receipt = file_nojs(
+        client,
+        "/disclosure",
+        {
+            "company": "Acme",
+            "contact_name": "C",
+            "contact_email": "c@acme.example",
+            "violation": "v",
+            "certified": "y",
+        },
+    )
+    page = open_case(client, receipt)
+    html = page.get_data(as_text=True)
+    assert "Full narrative due" in html
+    token = csrf_token_from(html)
+
+    def file(stage: str, certified: bool = True):
+        data = {
+            "csrf_token": token,
+            "receipt": receipt,
+            "stage": stage,
+            "narrative": f"{stage} text",
+        }
+        if certified:
+            data["certified"] = "y"
+        return client.post("/followup/parts", data=data, content_type="multipart/form-data")
+
+    uncertified = file("full_narrative", certified=False)
+    assert uncertified.status_code == 400
+    assert 'id="certified-error"' in uncertified.get_data(as_text=True)
+    narrative = file("full_narrative")
+    assert narrative.status_code == 200
+    assert "full_narrative text" in narrative.get_data(as_text=True)
+    assert "Full narrative due" not in narrative.get_data(as_text=True)
+    before = storage_state(app)
+    second = file("full_narrative")
+    assert second.status_code == 409
+    assert storage_state(app) == before
+    assert file("supplement").status_code == 200
+
+    with app.extensions["vigil"].session_factory() as session:
+        parts = session.scalars(select(ReportPart).order_by(ReportPart.id)).all()
+        report = session.scalars(select(Report)).one()
+        key = open_intake_wrap(report, intake_key)
+        assert [p.kind for p in parts] == [PartKind.NARRATIVE, PartKind.SUPPLEMENT]
+        assert all(p.server_saw_plaintext for p in parts)
+        assert open_record(key, RecordKind.BODY, parts[0].body) == {
+            "form": "disclosure",
+            "format": 1,
+            "stage": "full_narrative",
+            "narrative": "full_narrative text",
+            "certified": True,
+        }
+
+
+@pytest.mark.parametrize("path", ["/followup/messages", "/followup/parts"])
+def test_followup_forms_with_a_bad_receipt(app, client, intake_key, path):
+    token = csrf_token_from(client.get("/followup").get_data(as_text=True))
+    response = client.post(path, data={"csrf_token": token, "receipt": "nonsense", "text": "x"})
+    assert response.status_code == 400
+    unknown = client.post(
+        path,
+        data={
+            "csrf_token": token,
+            "receipt": "7KQ2-M9XD-T4RA-0WZB-E1HN-Q5PC",
+            "text": "x",
+            "narrative": "x",
+            "certified": "y",
+            "stage": "supplement",
+        },
+    )
+    assert unknown.status_code == 404
