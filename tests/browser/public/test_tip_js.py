@@ -164,3 +164,44 @@ def test_the_script_builds_the_body_the_server_builds(
         _, body_server = open_as_intake(without, intake_key)
     assert body_js == body_server
     assert list(body_js) == list(body_server)  # the same members in the same order
+
+
+def test_the_receipt_panel_asks_the_reporter_to_keep_the_receipt(public_browser, intake_key):
+    tab = public_browser.new_page()
+    page = tab.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    tab.goto("/tip")
+    page.fill("#what_happened", "Dual-use pumps relabelled as agricultural equipment.")
+    receipt = submit_and_wait_for_receipt(page, "Send the report")
+
+    panel = page.locator("[data-receipt-panel]")
+    # Focus moved to the panel's heading, so a screen reader starts there.
+    assert page.evaluate("() => document.activeElement.id") == "receipt-title"
+    assert panel.locator(".receipt-group").all_text_contents() == receipt.split("-")
+    assert panel.get_by_text("the only way back to your report").is_visible()
+    # The form is gone, and so is the page's invitation to fill it in.
+    assert page.locator("#report-form").count() == 0
+    assert page.locator(".lead").is_hidden()
+
+    panel.get_by_role("button", name="Copy receipt").click()
+    page.get_by_text("Receipt copied").wait_for()
+    assert page.evaluate("() => navigator.clipboard.readText()") == receipt
+
+    # Leaving before confirming asks first.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert not page.is_closed()
+
+    finish = panel.get_by_role("link", name="Finish")
+    assert finish.get_attribute("aria-disabled") == "true"
+    finish.click()
+    assert page.url.endswith("/tip")  # not followed
+    assert page.evaluate("() => document.activeElement.id") == "receipt-saved"
+    panel.get_by_label("I have saved my receipt").check()
+    assert finish.get_attribute("aria-disabled") is None
+    finish.click()
+    page.wait_for_url(tab.base_url + "/")
+    assert dialogs == ["beforeunload"]  # no second question

@@ -29,6 +29,25 @@ import { checkForm, liveChecks } from "./validate.js";
 // accepts one for 30 minutes; a large upload over Tor can take longer).
 const POW_FRESH_MS = 25 * 60 * 1000;
 
+// While the report is being sent the answers cannot change: they are
+// already sealed, or about to be. Text becomes read-only (still readable and
+// focusable); choices and buttons are disabled. Returns the undo.
+function freeze(form) {
+  const changed = [];
+  for (const control of form.querySelectorAll("input, select, textarea, button")) {
+    if (control.type === "hidden") continue;
+    const text = control.tagName === "TEXTAREA" || (control.tagName === "INPUT" && !["checkbox", "radio", "file", "submit", "button"].includes(control.type));
+    const property = text ? "readOnly" : "disabled";
+    if (!control[property]) {
+      control[property] = true;
+      changed.push([control, property]);
+    }
+  }
+  return () => {
+    for (const [control, property] of changed) control[property] = false;
+  };
+}
+
 function intakeKey(V, form) {
   const key = V.b64decode(form.dataset.intakeKey || "");
   if (key.length !== 32) throw new V.VigilCryptoError("intake key missing from the page");
@@ -89,8 +108,7 @@ export function enhanceReportForm(form, V) {
     const files = picker ? picker.files.slice() : [];
     busy = true;
     form.setAttribute("aria-busy", "true");
-    if (submit) submit.disabled = true;
-    if (picker) picker.lock(true);
+    const thaw = freeze(form);
     progress.hidden = false;
     window.addEventListener("beforeunload", busyGuard);
     try {
@@ -101,8 +119,7 @@ export function enhanceReportForm(form, V) {
       window.removeEventListener("beforeunload", busyGuard);
       busy = false;
       form.removeAttribute("aria-busy");
-      if (submit) submit.disabled = false;
-      if (picker) picker.lock(false);
+      thaw();
       progress.hidden = true;
       failed(err);
     }
@@ -187,21 +204,34 @@ export function enhanceReportForm(form, V) {
     }
   }
 
-  // POST /api/reports is not idempotent. If the answer is lost, ask for the
-  // case with the lookup token before sending again: the report may have
-  // been stored, and a second copy would be refused anyway.
+  // POST /api/reports is not idempotent. If an answer was lost, the report
+  // may have been stored: before sending again, and when the server says the
+  // lookup token is taken (409), ask for the case with the token. It can only
+  // be ours: the token comes from the receipt made on this page.
+  async function storedAlready(csrf) {
+    try {
+      const existing = await postJSON("/api/case", { lookup_token: session.token }, csrf);
+      return existing && existing.reference ? existing : null;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
   async function submitOnce(payload, csrf) {
     return withRetry(
       async (attempt) => {
-        if (attempt > 1) {
-          try {
-            const existing = await postJSON("/api/case", { lookup_token: session.token }, csrf);
-            if (existing && existing.reference) return existing;
-          } catch (err) {
-            if (!(err instanceof ApiError && err.status === 404)) throw err;
+        const existing = attempt > 1 ? await storedAlready(csrf) : null;
+        if (existing) return existing;
+        try {
+          return await postJSON("/api/reports", payload, csrf);
+        } catch (err) {
+          if (err instanceof ApiError && err.code === "conflict") {
+            const stored = await storedAlready(csrf);
+            if (stored) return stored;
           }
+          throw err;
         }
-        return postJSON("/api/reports", payload, csrf);
       },
       { onRetry: (seconds) => say(t("step.retry", { seconds })) },
     );
@@ -226,7 +256,7 @@ export function enhanceReportForm(form, V) {
   function failed(err) {
     if (err instanceof ApiError) {
       // An upload the server no longer has, or refused: upload the files again.
-      if (err.code === "invalid_upload" || err.status === 404) session.uploads.clear();
+      if (session && (err.code === "invalid_upload" || err.status === 404)) session.uploads.clear();
       showAlert(err.message);
     } else if (err instanceof NetworkError) {
       showAlert(err.message);
