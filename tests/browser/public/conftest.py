@@ -35,16 +35,13 @@ class PublicPage:
 
     def goto(self, path: str) -> Any:
         response = self.page.goto(self.base_url + path, wait_until="load")
-        assert response is not None and response.ok, f"cannot load {path}"
+        assert response is not None, f"cannot load {path}"
+        assert response.ok, f"cannot load {path}: {response.status}"
         return response
 
     def csp_violations(self) -> list[str]:
-        if not self.page.evaluate("() => document.documentElement !== null"):
-            return []
-        try:
-            return list(self.page.evaluate("() => window.__vigilCspViolations || []"))
-        except Exception:  # JavaScript off: the recorder could not run
-            return []
+        # With JavaScript off the recorder never ran (and nothing could violate script-src).
+        return list(self.page.evaluate("() => window.__vigilCspViolations || []"))
 
     def assert_clean(self) -> None:
         problems = [f"CSP violation: {v}" for v in self.csp_violations()] + self.problems.all()
@@ -72,7 +69,9 @@ class PublicBrowser:
         self.contexts: list[Any] = []
         self.pages: list[PublicPage] = []
 
-    def new_page(self, *, javascript: bool = True, viewport: dict[str, int] | None = None) -> PublicPage:
+    def new_page(
+        self, *, javascript: bool = True, viewport: dict[str, int] | None = None
+    ) -> PublicPage:
         context = self.browser.new_context(
             java_script_enabled=javascript,
             viewport=viewport or {"width": 1280, "height": 900},
@@ -85,9 +84,11 @@ class PublicBrowser:
         public = PublicPage(page, self.base_url, problems)
         page.on(
             "console",
-            lambda m: problems.console_errors.append(f"{m.type}: {m.text}")
-            if _is_problem(m) and not _api_refusal(m)
-            else None,
+            lambda m: (
+                problems.console_errors.append(f"{m.type}: {m.text}")
+                if _is_problem(m) and not _api_refusal(m)
+                else None
+            ),
         )
         page.on("pageerror", lambda e: problems.page_errors.append(str(e)))
 
@@ -115,4 +116,3 @@ def public_browser(chromium_browser: Any, vigil_base_url: str) -> Iterator[Publi
     browser = PublicBrowser(chromium_browser, vigil_base_url)
     yield browser
     browser.close()
-

@@ -186,9 +186,7 @@ DISCLOSURE = {
 }
 
 
-def test_a_disclosure_files_its_full_narrative_on_the_same_case(
-    public_browser, intake_key, app
-):
+def test_a_disclosure_files_its_full_narrative_on_the_same_case(public_browser, intake_key, app):
     tab = public_browser.new_page()
     receipt = file_report(tab, "/disclosure", DISCLOSURE, "Send the notification")
     open_case(tab, receipt)
@@ -211,7 +209,7 @@ def test_a_disclosure_files_its_full_narrative_on_the_same_case(
     assert "Full narrative due" not in view.locator(".case-facts").text_content()
 
     with app.extensions["vigil"].session_factory() as session:
-        report, key = the_report(session, intake_key)
+        _, key = the_report(session, intake_key)
         (part,) = session.scalars(select(ReportPart)).all()
         assert part.kind is PartKind.NARRATIVE
         assert part.server_saw_plaintext is False

@@ -197,7 +197,7 @@ def test_the_receipt_panel_asks_the_reporter_to_keep_the_receipt(public_browser,
 
     finish = panel.get_by_role("link", name="Finish")
     assert finish.get_attribute("aria-disabled") == "true"
-    finish.click()
+    finish.click(force=True)  # Playwright would wait: to it, aria-disabled means disabled
     assert page.url.endswith("/tip")  # not followed
     assert page.evaluate("() => document.activeElement.id") == "receipt-saved"
     panel.get_by_label("I have saved my receipt").check()
@@ -205,3 +205,61 @@ def test_the_receipt_panel_asks_the_reporter_to_keep_the_receipt(public_browser,
     finish.click()
     page.wait_for_url(tab.base_url + "/")
     assert dialogs == ["beforeunload"]  # no second question
+
+
+def test_without_a_worker_the_proof_of_work_runs_on_the_page(public_browser, intake_key, app):
+    """Where no Web Worker can start, the page solves the challenge itself, in slices."""
+    tab = public_browser.new_page()
+    page = tab.page
+    page.route("**/vigil-pow-worker.js", lambda route: route.abort())
+    tab.goto("/tip")
+    page.fill("#what_happened", "Solved without a worker.")
+    submit_and_wait_for_receipt(page, "Send the report")
+    assert any(r.url.endswith("/vigil-pow-worker.js") for r in tab.requests)
+    with app.extensions["vigil"].session_factory() as session:
+        (report,) = stored_reports(session)
+        _, body = open_as_intake(report, intake_key)
+    assert body["what_happened"] == "Solved without a worker."
+    # The worker script was refused on purpose; Chromium logged the failed load.
+    tab.problems.console_errors[:] = [
+        m for m in tab.problems.console_errors if "net::ERR_FAILED" not in m
+    ]
+
+
+def test_rows_can_be_added_and_removed_and_stay_numbered(public_browser, intake_key, app):
+    tab = public_browser.new_page()
+    page = tab.page
+    tab.goto("/tip")
+    parties = page.locator("#parties [data-repeat-row]")
+    # The blank rows rendered for browsers without scripts are folded into one.
+    assert parties.count() == 1
+    add = page.get_by_role("button", name="Add another party")
+    add.click()
+    add.click()
+    assert parties.count() == 3
+    # Focus went to the new row's first field.
+    assert page.evaluate("() => document.activeElement.name") == "parties-2-name"
+    page.fill("#parties-0-name", "First")
+    page.fill("#parties-1-name", "Second")
+    page.fill("#parties-2-name", "Third")
+    page.get_by_role("button", name="Remove Party 2").click()
+    assert parties.count() == 2
+    assert [parties.nth(i).locator("legend").text_content().split() for i in range(2)] == [
+        ["Party", "1"],
+        ["Party", "2"],
+    ]
+    # Names, ids and labels follow: the third row is now parties-1.
+    assert page.input_value("#parties-1-name") == "Third"
+    assert page.get_by_label("Name").nth(1).input_value() == "Third"
+    assert page.locator("#parties-2-name").count() == 0
+    page.get_by_role("button", name="Remove Party 2").click()
+    # The last row stays: there is nothing to remove.
+    assert page.get_by_role("button", name="Remove Party 1").is_hidden()
+
+    page.fill("#what_happened", "Rows.")
+    submit_and_wait_for_receipt(page, "Send the report")
+    with app.extensions["vigil"].session_factory() as session:
+        (report,) = stored_reports(session)
+        _, body = open_as_intake(report, intake_key)
+    assert [p["name"] for p in body["parties"]] == ["First"]
+    assert body["goods"] == []

@@ -19,12 +19,6 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-let uid = 0;
-export function uniqueId(prefix) {
-  uid += 1;
-  return `${prefix}-${uid}`;
-}
-
 // A visually hidden live region: screen readers announce what is put in it
 // ("Party 2 added."), sighted users see the change itself.
 export function announcer(container) {

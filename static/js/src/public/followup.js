@@ -141,7 +141,7 @@ class CaseView {
     const hasNarrative = parts.some(({ part }) => part.kind === "full_narrative");
     const heading = el("h1", { text: t("case.title", { reference: data.reference }) });
 
-    this.root.replaceChildren(
+    const children = [
       heading,
       notice ? el("div", { class: "notice ok", role: "status" }, el("p", { text: notice })) : null,
       this.facts(data, hasNarrative),
@@ -161,7 +161,13 @@ class CaseView {
               el(
                 "article",
                 { class: "part" },
-                el("h3", {}, t(part.kind === "full_narrative" ? "case.narrative" : "case.supplement"), ", ", hour(part.submitted_hour)),
+                el(
+                  "h3",
+                  {},
+                  t(part.kind === "full_narrative" ? "case.narrative" : "case.supplement"),
+                  ", ",
+                  hour(part.submitted_hour),
+                ),
                 partBody === null
                   ? el("p", { text: t("case.unopened") })
                   : el("p", { class: "text", text: String(partBody.narrative || "") }),
@@ -179,7 +185,13 @@ class CaseView {
               el(
                 "article",
                 { class: `message ${message.author}`, "data-message-id": message.id },
-                el("h3", {}, t(message.author === "reporter" ? "case.you_wrote" : "case.investigator_wrote"), ", ", hour(message.created_hour)),
+                el(
+                  "h3",
+                  {},
+                  t(message.author === "reporter" ? "case.you_wrote" : "case.investigator_wrote"),
+                  ", ",
+                  hour(message.created_hour),
+                ),
                 content === null || typeof content.text !== "string"
                   ? el("p", { text: t("case.message_unopened") })
                   : el("p", { class: "text", text: content.text }),
@@ -195,7 +207,9 @@ class CaseView {
         { class: "case-close" },
         el("button", { type: "button", class: "secondary", text: t("case.close"), onclick: () => this.close() }),
       ),
-    );
+    ];
+    // (The DOM's replaceChildren would write a null as the text "null".)
+    this.root.replaceChildren(...children.filter(Boolean));
     if (!this.root.isConnected) this.main.replaceChildren(this.root);
     focusOn(heading);
   }
@@ -211,7 +225,11 @@ class CaseView {
     if (deadlines.narrative_due && !hasNarrative) {
       rows.push([t("case.narrative_due"), el("span", { text: day(deadlines.narrative_due) })]);
     }
-    return el("dl", { class: "case-facts" }, ...rows.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", {}, value)]));
+    return el(
+      "dl",
+      { class: "case-facts" },
+      ...rows.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", {}, value)]),
+    );
   }
 
   // As the page without scripts shows a body: label, then the value as text.
@@ -247,7 +265,10 @@ class CaseView {
       "ul",
       { class: "attachments" },
       ...items.map((attachment, i) => {
-        const name = el("span", { class: "attachment-name", text: `${t("case.file", { number: i + 1 })} (${formatBytes(attachment.size)})` });
+        const name = el("span", {
+          class: "attachment-name",
+          text: `${t("case.file", { number: i + 1 })} (${formatBytes(attachment.size)})`,
+        });
         const state = el("span", { class: "hint", role: "status" });
         const button = el("button", { type: "button", class: "secondary", text: t("case.download") });
         button.addEventListener("click", () => this.download(attachment, button, name, state));
@@ -261,7 +282,11 @@ class CaseView {
     button.disabled = true;
     state.textContent = t("followup.downloading");
     try {
-      const blob = await postForBlob(`/api/case/attachments/${encodeURIComponent(attachment.id)}`, { lookup_token: this.token }, this.csrf());
+      const blob = await postForBlob(
+        `/api/case/attachments/${encodeURIComponent(attachment.id)}`,
+        { lookup_token: this.token },
+        this.csrf(),
+      );
       const file = await this.V.decryptAttachment(this.rk, blob);
       const fileName = safeName(file.name);
       // Offered as opaque bytes, never as the type named inside the file: a
@@ -285,14 +310,18 @@ class CaseView {
     const hintNode = hint ? el("p", { class: "hint", id: `${control.id}-hint`, text: hint }) : null;
     if (hintNode) control.setAttribute("aria-describedby", hintNode.id);
     if (control.type === "checkbox") {
-      return el("div", { class: "field" }, el("div", { class: "checkbox" }, control, el("label", { for: control.id, text: labelText })));
+      return el(
+        "div",
+        { class: "field" },
+        el("div", { class: "checkbox" }, control, el("label", { for: control.id, text: labelText })),
+      );
     }
     return el("div", { class: "field" }, el("label", { for: control.id, text: labelText }), hintNode, control);
   }
 
   // A form that seals `record()` under rk, uploads its files under rk, and
   // posts both to `url`. Shared by the message and the later-stage forms.
-  composer({ id, heading, controls, submitText, url, payload, sentText }) {
+  composer({ id, controls, after = [], submitText, url, payload, sentText }) {
     const fileInput = el("input", { type: "file", id: `${id}-attachments`, multiple: true });
     const status = el("p", { class: "js-progress-text", role: "status", "aria-live": "polite" });
     const alert = el("div", { class: "js-alert notice error", role: "alert", tabindex: "-1", hidden: true });
@@ -303,6 +332,7 @@ class CaseView {
       alert,
       ...controls.map(([control, labelText, hint]) => this.field(control, labelText, hint)),
       this.field(fileInput, t("case.files"), t("case.files_hint")),
+      ...after.map(([control, labelText, hint]) => this.field(control, labelText, hint)),
       status,
       submit,
     );
@@ -310,7 +340,7 @@ class CaseView {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       alert.hidden = true;
-      const invalid = controls.map(([control]) => control).filter((control) => !checkControl(control));
+      const invalid = [...controls, ...after].map(([control]) => control).filter((control) => !checkControl(control));
       if (invalid.length) {
         invalid[0].focus();
         return;
@@ -320,7 +350,11 @@ class CaseView {
       try {
         const ids = [];
         for (const [index, file] of picker.files.entries()) {
-          status.textContent = t("step.encrypt_upload", { name: file.name, index: index + 1, count: picker.files.length });
+          status.textContent = t("step.encrypt_upload", {
+            name: file.name,
+            index: index + 1,
+            count: picker.files.length,
+          });
           const total = ciphertextEstimate(file.size);
           picker.progress(file, 0, t("file.encrypting"));
           ids.push(
@@ -365,7 +399,11 @@ class CaseView {
         sentText: t("followup.sent"),
         payload: () => ({
           record: this.V.b64encode(
-            this.V.sealRecord(this.rk, this.V.RecordKind.MESSAGE, { format: BODY_FORMAT, author: "reporter", text: submittedText(text) }),
+            this.V.sealRecord(this.rk, this.V.RecordKind.MESSAGE, {
+              format: BODY_FORMAT,
+              author: "reporter",
+              text: submittedText(text),
+            }),
           ),
         }),
       }),
@@ -379,7 +417,13 @@ class CaseView {
       hasNarrative ? null : el("option", { value: "full_narrative", text: t("case.narrative") }),
       el("option", { value: "supplement", text: t("case.supplement"), selected: true }),
     );
-    const narrative = el("textarea", { id: "narrative", name: "narrative", rows: 10, required: true, maxlength: NARRATIVE_MAX });
+    const narrative = el("textarea", {
+      id: "narrative",
+      name: "narrative",
+      rows: 10,
+      required: true,
+      maxlength: NARRATIVE_MAX,
+    });
     const certified = el("input", { type: "checkbox", id: "certified", name: "certified", required: true });
     return el(
       "section",
@@ -390,8 +434,9 @@ class CaseView {
         controls: [
           [stage, t("case.stage")],
           [narrative, t("case.narrative_label")],
-          [certified, t("case.certify")],
         ],
+        // After the files, as on the page without scripts: certify what is filed.
+        after: [[certified, t("case.certify")]],
         submitText: t("case.file_stage"),
         url: "/api/case/parts",
         sentText: t("followup.part_sent"),
@@ -418,7 +463,11 @@ class CaseView {
     this.token = null;
     this.main.replaceChildren(...this.page);
     document.getElementById("case-closed")?.remove();
-    const notice = el("div", { class: "notice", role: "status", id: "case-closed" }, el("p", { text: t("followup.closed") }));
+    const notice = el(
+      "div",
+      { class: "notice", role: "status", id: "case-closed" },
+      el("p", { text: t("followup.closed") }),
+    );
     this.main.querySelector("form")?.before(notice);
     focusOn(this.main.querySelector("h1"));
   }

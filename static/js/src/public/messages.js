@@ -36,7 +36,8 @@ const ENGLISH = {
   "error.expired": "This form has expired. Copy what you wrote somewhere safe, reload the page and send it again.",
   "error.rate": "Too many reports were sent in a short time. Wait a minute and try again.",
   "error.generic": "Your report could not be sent: {message}",
-  "error.crypto": "Your browser could not encrypt the report. Try another browser, or turn JavaScript off to use the plain form.",
+  "error.crypto":
+    "Your browser could not encrypt the report. Try another browser, or turn JavaScript off to use the plain form.",
   "error.file_read": "“{name}” could not be read. It may have been moved or changed while it was being sent.",
   "receipt.title": "Your report has been received",
   "receipt.reference": "Case reference:",
@@ -45,10 +46,15 @@ const ENGLISH = {
   "receipt.copy": "Copy receipt",
   "receipt.only_way": "This receipt is the only way back to your report.",
   "receipt.use": "With it you can read the investigators' questions, answer them and add information or files.",
-  "receipt.not_kept": "Vigil does not keep it and cannot show it again or send it to you. If you lose it, nobody can recover it.",
+  "receipt.not_kept":
+    "Vigil does not keep it and cannot show it again or send it to you. If you lose it, nobody can recover it.",
   "receipt.private": "Anyone who has it can read your report and the replies: keep it private.",
-  "receipt.where": "Write it on paper or keep it in a password manager you trust. Do not keep it on a work computer or phone, and do not e-mail it to yourself.",
-  "receipt.come_back": "Come back in a few days to see whether the investigators have questions.",
+  "receipt.where":
+    "Write it on paper or keep it in a password manager you trust. Do not keep it on a work computer or phone, and do not e-mail it to yourself.",
+  "receipt.next_tip":
+    "An investigator will acknowledge your report within seven days. Come back with your receipt to read their replies and answer their questions.",
+  "receipt.next_disclosure":
+    "File the full narrative of your disclosure within 180 days of this notification, on the follow-up page, with this receipt.",
   "receipt.followup_before": "To follow up, open",
   "receipt.followup_link": "Follow up on a report",
   "receipt.followup_after": "and enter your receipt.",
@@ -56,10 +62,12 @@ const ENGLISH = {
   "receipt.finish": "Finish",
   "receipt.copied": "Receipt copied. Paste it somewhere only you can reach, then clear your clipboard.",
   "receipt.copy_failed": "Copying did not work here. Select the receipt and copy it, or write it down.",
-  "receipt.leave_warning": "You have not confirmed that you saved your receipt. Without it you cannot come back to your report.",
+  "receipt.leave_warning":
+    "You have not confirmed that you saved your receipt. Without it you cannot come back to your report.",
   "followup.opening": "Opening your case…",
   "followup.not_found": "No case matches this receipt. Check that you typed it exactly as it was shown.",
-  "followup.malformed": "This is not a receipt: a receipt has 24 letters and digits, such as 7KQ2-M9XD-T4RA-0WZB-E1HN-Q5PC.",
+  "followup.malformed":
+    "This is not a receipt: a receipt has 24 letters and digits, such as 7KQ2-M9XD-T4RA-0WZB-E1HN-Q5PC.",
   "followup.cannot_decrypt": "Your case was found but could not be decrypted in this browser.",
   "followup.sending": "Encrypting and sending your message…",
   "followup.sent": "Your message was sent.",
@@ -95,7 +103,8 @@ const ENGLISH = {
   "case.next_stage": "File the next stage of your disclosure",
   "case.stage": "Stage",
   "case.narrative_label": "Narrative",
-  "case.certify": "I certify that this is true and complete to the best of my knowledge, and that I am authorised to make it on behalf of the company.",
+  "case.certify":
+    "I certify that this is true and complete to the best of my knowledge, and that I am authorised to make it on behalf of the company.",
   "case.file_stage": "File this stage",
   "case.close": "Close this report",
   "status.new": "Received, waiting to be read",

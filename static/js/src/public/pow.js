@@ -10,6 +10,10 @@ import { postJSON } from "./api.js";
 import { searcher } from "./pow-core.js";
 
 const SLICE_MS = 25;
+// A worker reports every few thousand tries; one silent for this long (its
+// script still loading over a slow circuit counts) never started, blocked or
+// failing without an error event: the page solves it instead.
+const WORKER_SILENCE_MS = 15000;
 
 function workerUrl() {
   const own = document.querySelector('script[src*="vigil-public"]');
@@ -31,16 +35,28 @@ function solveInWorker(challenge, difficulty, onProgress) {
       reject(err);
       return;
     }
+    let watchdog = null;
+    const silence = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        worker.terminate();
+        reject(new Error("worker silent"));
+      }, WORKER_SILENCE_MS);
+    };
+    silence();
     worker.addEventListener("message", (event) => {
+      silence();
       const { nonce, tried } = event.data;
       if (onProgress) onProgress(tried);
       if (typeof nonce === "string") {
+        clearTimeout(watchdog);
         worker.terminate();
         resolve(nonce);
       }
     });
     worker.addEventListener("error", (event) => {
       event.preventDefault();
+      clearTimeout(watchdog);
       worker.terminate();
       reject(new Error("worker failed"));
     });

@@ -28,7 +28,7 @@ async function copyText(text, fallbackInput) {
   }
 }
 
-export function showReceipt(container, { receipt, reference, followupUrl, homeUrl }) {
+export function showReceipt(container, { receipt, reference, intakeType, followupUrl, homeUrl }) {
   const groups = receipt.split("-");
   const copyInput = el("input", {
     type: "text",
@@ -73,13 +73,24 @@ export function showReceipt(container, { receipt, reference, followupUrl, homeUr
     { class: "receipt-panel", "aria-labelledby": heading.id, "data-receipt-panel": true },
     heading,
     reference
-      ? el("p", {}, t("receipt.reference"), " ", el("strong", { class: "reference", text: reference }), " ", t("receipt.reference_note"))
+      ? el(
+          "p",
+          {},
+          t("receipt.reference"),
+          " ",
+          el("strong", { class: "reference", text: reference }),
+          " ",
+          t("receipt.reference_note"),
+        )
       : null,
     el("h3", { text: t("receipt.heading") }),
     el(
       "p",
-      { class: "receipt", "data-receipt": receipt, "aria-label": `${t("receipt.heading")}: ${groups.join(" ")}` },
-      ...groups.flatMap((g, i) => [i ? el("span", { class: "receipt-sep", "aria-hidden": "true", text: "-" }) : null, el("span", { class: "receipt-group", text: g })]),
+      { class: "js-receipt", "data-receipt": receipt, "aria-label": `${t("receipt.heading")}: ${groups.join(" ")}` },
+      ...groups.flatMap((g, i) => [
+        i ? el("span", { class: "receipt-sep", "aria-hidden": "true", text: "-" }) : null,
+        el("span", { class: "receipt-group", text: g }),
+      ]),
     ),
     el(
       "div",
@@ -107,11 +118,19 @@ export function showReceipt(container, { receipt, reference, followupUrl, homeUr
         el("li", { text: t("receipt.not_kept") }),
         el("li", { text: t("receipt.private") }),
         el("li", { text: t("receipt.where") }),
-        el("li", { text: t("receipt.come_back") }),
+        el("li", { text: t(intakeType === "disclosure" ? "receipt.next_disclosure" : "receipt.next_tip") }),
       ),
     ),
     followupUrl
-      ? el("p", {}, t("receipt.followup_before"), " ", el("a", { href: followupUrl, text: t("receipt.followup_link") }), " ", t("receipt.followup_after"))
+      ? el(
+          "p",
+          {},
+          t("receipt.followup_before"),
+          " ",
+          el("a", { href: followupUrl, text: t("receipt.followup_link") }),
+          " ",
+          t("receipt.followup_after"),
+        )
       : null,
     el("p", { class: "confirm" }, el("label", { for: saved.id, class: "checkbox" }, saved, " ", t("receipt.saved"))),
     done,

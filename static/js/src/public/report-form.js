@@ -36,7 +36,9 @@ function freeze(form) {
   const changed = [];
   for (const control of form.querySelectorAll("input, select, textarea, button")) {
     if (control.type === "hidden") continue;
-    const text = control.tagName === "TEXTAREA" || (control.tagName === "INPUT" && !["checkbox", "radio", "file", "submit", "button"].includes(control.type));
+    const text =
+      control.tagName === "TEXTAREA" ||
+      (control.tagName === "INPUT" && !["checkbox", "radio", "file", "submit", "button"].includes(control.type));
     const property = text ? "readOnly" : "disabled";
     if (!control[property]) {
       control[property] = true;
@@ -60,7 +62,9 @@ export function enhanceReportForm(form, V) {
   const announce = announcer(form);
   const alert = el("div", { class: "js-alert notice error", role: "alert", tabindex: "-1", hidden: true });
   form.prepend(alert);
-  const progress = el("div", { class: "js-progress", hidden: true },
+  const progress = el(
+    "div",
+    { class: "js-progress", hidden: true },
     el("p", { class: "js-progress-text", role: "status", "aria-live": "polite" }),
     el("progress", { max: 1, value: 0, "aria-label": t("step.pow") }),
   );
@@ -248,6 +252,7 @@ export function enhanceReportForm(form, V) {
     showReceipt(container, {
       receipt,
       reference: result.reference,
+      intakeType,
       followupUrl: form.dataset.followupUrl || "/followup",
       homeUrl: form.dataset.homeUrl || "/",
     });

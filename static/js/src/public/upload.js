@@ -37,9 +37,12 @@ async function sendPart(id, offset, part, final, csrf, hooks) {
     const from = at;
     const url = `/api/uploads/${encodeURIComponent(id)}?offset=${from}${final ? "&final=1" : ""}`;
     try {
-      const answer = await withRetry(() => postBytes(url, part.subarray(from - offset), csrf, (n) => hooks.onBytes(from + n)), {
-        onRetry: hooks.onRetry,
-      });
+      const answer = await withRetry(
+        () => postBytes(url, part.subarray(from - offset), csrf, (n) => hooks.onBytes(from + n)),
+        {
+          onRetry: hooks.onRetry,
+        },
+      );
       return answer.received;
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
