@@ -413,7 +413,7 @@ def seal_payloads(count: int, intake_key: crypto.PublicKey, seed: int = 1) -> li
 # ------------------------------------------------------------------ instance
 
 
-def instance_env(instance: Path) -> dict[str, str]:
+def instance_env(instance: Path, secret_key: str) -> dict[str, str]:
     """The environment of a bench instance, for initialise and for the server process."""
     return {
         **os.environ,
@@ -423,18 +423,18 @@ def instance_env(instance: Path) -> dict[str, str]:
         "VIGIL_LIMIT_SUBMISSIONS": UNLIMITED,
         "VIGIL_SECURE_COOKIES": "false",  # plain HTTP on loopback
         "VIGIL_COMPONENTS": "public",  # the process that faces the internet
-        "VIGIL_SECRET_KEY": "bench-" + os.urandom(16).hex(),
+        "VIGIL_SECRET_KEY": secret_key,
     }
 
 
-def create_instance(instance: Path) -> crypto.PublicKey:
+def create_instance(instance: Path, secret_key: str) -> crypto.PublicKey:
     """`vigil init` in `instance`; returns the active intake public key read from the database."""
     from reporting.bootstrap import initialise
     from reporting.db import create_db_engine
     from reporting.intake import active_intake_key
     from reporting.settings import Settings
 
-    settings = Settings.from_env(instance_env(instance))
+    settings = Settings.from_env(instance_env(instance, secret_key))
     engine = create_db_engine(settings.database_url)
     try:
         initialise(engine, settings, passphrase="bench passphrase", admin_username="admin")
@@ -901,16 +901,72 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--payloads", type=int, default=25_000, help="tips sealed beforehand (each used once)"
     )
     parser.add_argument("--tmpdir", type=Path, default=None, help="where the instance lives")
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        help="measure a phase again this often while other processes take CPU",
+    )
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=30.0,
+        help="seconds to wait before a phase for other processes to leave the CPUs idle",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
     args.configs = args.configs or [ServerConfig.parse(text) for text in DEFAULT_CONFIGS]
     return args
 
 
+def wait_for_quiet(limit: float) -> None:
+    """Wait (at most `limit` seconds) until other processes leave the CPUs nearly idle."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = machine_busy_cpu()
+        time.sleep(1.0)
+        if machine_busy_cpu() - before < NOISY_LOAD:
+            return
+
+
+@dataclass
+class Bench:
+    args: argparse.Namespace
+    root: Path
+    servers: list[ServerProcess]
+    template: Path
+    secret_key: str
+    payloads: list[Payload]
+    phases: Iterator[int] = field(default_factory=itertools.count)
+
+    def measure(self, endpoint: str, config: ServerConfig) -> Result:
+        """One phase, measured again while other processes took CPU (up to --retries times)."""
+        for attempt in itertools.count():
+            wait_for_quiet(self.args.quiet_wait)
+            work = self.root / f"{next(self.phases):02d}-{endpoint.lower()}-{config}"
+            env = dict(os.environ)
+            instance = work / "instance"
+            if endpoint == "Vigil":
+                shutil.copytree(self.template, instance)
+                env = instance_env(instance, self.secret_key)
+            result = run_phase(endpoint, config, env, self.payloads, self.args, work, self.servers)
+            if endpoint == "Vigil":
+                result.durability = verify_stored(
+                    instance, self.payloads, result.phase.acknowledged, result.phase.uncertain
+                )
+                shutil.rmtree(instance)
+            print_row(result)
+            if result.others_load <= NOISY_LOAD or attempt >= self.args.retries:
+                return result
+            print(f"      other processes took {result.others_load:.0%} of a core: measuring again")
+        raise AssertionError("unreachable")
+
+
 def bench(args: argparse.Namespace, root: Path, servers: list[ServerProcess]) -> bool:
     started = time.perf_counter()
     template = root / "template"
-    intake_key = create_instance(template)
+    secret_key = "bench-" + os.urandom(16).hex()
+    intake_key = create_instance(template, secret_key)
     sealing = time.perf_counter()
     payloads = seal_payloads(args.payloads, intake_key)
     sealing = time.perf_counter() - sealing
@@ -940,30 +996,8 @@ def bench(args: argparse.Namespace, root: Path, servers: list[ServerProcess]) ->
         "(1 core = 100%); client = this process's CPU; others = every other process's CPU"
     )
     print(HEADER)
-    pairs = []
-    for config in args.configs:
-        instance = root / f"vigil-{config}"
-        shutil.copytree(template, instance)
-        env = instance_env(instance)
-        env["VIGIL_SECRET_KEY"] = instance_env(template)["VIGIL_SECRET_KEY"]
-        vigil = run_phase(
-            "Vigil", config, env, payloads, args, root / f"vigil-{config}-server", servers
-        )
-        vigil.durability = verify_stored(
-            instance, payloads, vigil.phase.acknowledged, vigil.phase.uncertain
-        )
-        print_row(vigil)
-        bare = run_phase(
-            "bare",
-            config,
-            dict(os.environ),
-            payloads,
-            args,
-            root / f"bare-{config}-server",
-            servers,
-        )
-        print_row(bare)
-        pairs.append((vigil, bare))
+    run = Bench(args, root, servers, template, secret_key, payloads)
+    pairs = [(run.measure("Vigil", config), run.measure("bare", config)) for config in args.configs]
     busiest = max(result.others_load for pair in pairs for result in pair)
     if busiest > NOISY_LOAD:
         print(
