@@ -1,0 +1,160 @@
+"""The typed values that cross triage's module boundaries.
+
+Everything here is immutable and JSON-serialisable (`to_json`), because a
+triage result is stored encrypted as the report's FINDINGS record and shown
+to investigators as it was computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Category(StrEnum):
+    EXPORT_CONTROL = "export_control"
+    SANCTIONS = "sanctions"
+    DIVERSION = "diversion"
+    END_USE = "end_use"
+    FINANCE = "finance"
+    OWNERSHIP = "ownership"
+    TECHNOLOGY_TRANSFER = "technology_transfer"
+    OTHER = "other"
+
+
+class Domain(StrEnum):
+    NUCLEAR = "nuclear"
+    CHEMICAL = "chemical"
+    BIOLOGICAL = "biological"
+    MISSILE = "missile"
+    MILITARY = "military"
+
+
+class Priority(StrEnum):
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where something was found: a body field (e.g. `parties[2].name`) and a span in it."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    role: str  # the form's role, or "" when the name was found in free text
+    country: str | None  # ISO 3166-1 alpha-2, when known
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Code:
+    """A commodity or control-list code: an HS code (six digits), an ECCN or an EU dual-use code."""
+
+    scheme: str  # "hs", "eccn", "eu_dual_use"
+    code: str  # normalised: "854231", "3A001", "1C010"
+    evidence: Evidence
+    chpl_tier: int | None = None  # Common High Priority List tier, for HS codes on it
+
+
+@dataclass(frozen=True)
+class Good:
+    """Goods named in the control-list vocabulary."""
+
+    term: str  # the vocabulary's canonical term, e.g. "maraging steel"
+    domain: Domain
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Place:
+    country: str  # ISO 3166-1 alpha-2
+    free_trade_zone: str | None  # e.g. "Jebel Ali Free Zone"
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: float
+    currency: str  # ISO 4217
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class EmailDomain:
+    domain: str
+    free_webmail: bool
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Extraction:
+    parties: tuple[Party, ...] = ()
+    codes: tuple[Code, ...] = ()
+    goods: tuple[Good, ...] = ()
+    places: tuple[Place, ...] = ()
+    vessels: tuple[tuple[str, Evidence], ...] = ()  # IMO numbers, "IMO 9123456" -> "9123456"
+    amounts: tuple[Amount, ...] = ()
+    email_domains: tuple[EmailDomain, ...] = ()
+
+
+@dataclass(frozen=True)
+class FiredIndicator:
+    id: str
+    title: str
+    source: str
+    category: Category
+    weight: int
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class ScreeningHit:
+    list_source: str  # "un", "ofac_sdn", "bis_dpl"
+    list_version: str
+    entry_id: str  # the listed entry's own reference
+    matched_name: str  # the listed name or alias that matched
+    primary_name: str
+    programs: tuple[str, ...]  # e.g. ("NPWMD",), ("DPRK",)
+    score: float  # in [0, 1]
+    queried_name: str
+    reasons: tuple[str, ...] = ()  # what sharpened or weakened the score
+
+
+@dataclass(frozen=True)
+class Assessment:
+    score: int
+    priority: Priority
+    categories: tuple[Category, ...]
+    domains: tuple[Domain, ...]
+    reasons: tuple[str, ...]  # one line per contribution to the score
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    queue: str  # queue slug
+    rule: str  # the rule that chose it
+    ruleset_version: int
+    excluded_names: tuple[str, ...] = ()  # conflict-of-interest names from the report
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    extraction: Extraction
+    indicators: tuple[FiredIndicator, ...]
+    hits: tuple[ScreeningHit, ...]
+    assessment: Assessment
+    routing: RoutingDecision
+    versions: dict[str, str] = field(default_factory=dict)  # indicators, lists, ruleset
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
