@@ -11,6 +11,7 @@ from reporting.accounts import Enrolment, create_user
 from reporting.db import check_connection, database_is_initialised, upgrade_database
 from reporting.intake import IntakeKeyError, create_intake_key
 from reporting.models import IntakeKey, Queue, QueueMembership, Role
+from reporting.routing_rules import seed_default_rules
 from reporting.settings import Settings
 
 
@@ -72,6 +73,8 @@ def initialise(
         try:
             for slug, name, description in DEFAULT_QUEUES:
                 session.add(Queue(slug=slug, name=name, description=description))
+            session.flush()
+            seed_default_rules(session)
             admin = create_user(
                 session,
                 username=admin_username,

@@ -7,12 +7,17 @@ stderr and exit status 1, never a traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
+import socket
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, replace
+from pathlib import Path
 
 import click
 import pyotp
@@ -31,8 +36,19 @@ from reporting.db import (
 )
 from reporting.intake import IntakeKeyError, unlock_intake_key
 from reporting.models import User
+from reporting.routing_rules import current_ruleset, default_ruleset
+from reporting.screening_lists import (
+    NoListsImported,
+    import_list_file,
+    list_versions,
+    load_screener,
+)
 from reporting.server import serve
 from reporting.settings import Settings, SettingsError
+from reporting.triage_worker import InstanceTriage, run_worker
+from triage.pipeline import NotAReportBody, intake_type_of, run_triage
+from triage.screening import HIT_THRESHOLD, ListFormatError, Screener, parse_list
+from triage.screening.countries import country_code
 
 DEMO_MARKER = ".vigil-demo"
 
@@ -234,6 +250,213 @@ def intake_check() -> None:
     with operator_errors(), Session(engine) as session:
         key = unlock_intake_key(session, key_file=settings.intake_key_file, passphrase=passphrase)
     click.echo(f"intake key unlocked: fingerprint {key.public_key.fingerprint}")
+
+
+# ---------------------------------------------------------------- screening lists
+
+
+@main.group("lists")
+def lists_group() -> None:
+    """Sanctions and denied-party lists (UN, OFAC SDN, BIS DPL)."""
+
+
+@lists_group.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def lists_import(path: Path) -> None:
+    """Import a list file as a new version (format detected; the same file twice is a no-op).
+
+    PATH: the UN consolidated XML, the OFAC SDN folder (or its sdn.csv, with
+    alt.csv and add.csv beside it) or the BIS Denied Persons List text file.
+    """
+    engine = initialised_engine(load_settings())
+    with Session(engine) as session:
+        try:
+            result = import_list_file(session, path)
+        except ListFormatError as error:
+            raise click.ClickException(str(error)) from None
+    if result.created:
+        click.echo(
+            f"imported {result.source} version {result.version_label}: "
+            f"{result.entry_count} entries (parse {result.parse_seconds:.2f} s, "
+            f"store {result.store_seconds:.2f} s)"
+        )
+    else:
+        click.echo(
+            f"{result.source} version {result.version_label} is already imported "
+            f"(sha256 {result.sha256[:12]}): nothing changed"
+        )
+
+
+@lists_group.command("status")
+def lists_status() -> None:
+    """The imported list versions, newest first; the current one of each source is marked."""
+    engine = initialised_engine(load_settings())
+    with Session(engine) as session:
+        versions = list_versions(session)
+    if not versions:
+        click.echo("no screening list imported: run `vigil lists import PATH`")
+        return
+    click.echo(f"{'source':<10} {'version':<26} {'entries':>7}  {'imported (UTC)':<16}  sha256")
+    for version in versions:
+        click.echo(
+            f"{version.source:<10} {version.version_label:<26} {version.entry_count:>7}  "
+            f"{version.imported_at:%Y-%m-%d %H:%M}  {version.sha256[:12]}"
+            + ("  current" if version.current else "")
+        )
+
+
+@main.command("screen")
+@click.argument("name")
+@click.option("--country", help="ISO code or name of the party's country.")
+@click.option("--imo", "imos", multiple=True, help="An IMO number of the party's vessel.")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+def screen_command(name: str, country: str | None, imos: tuple[str, ...], as_json: bool) -> None:
+    """Screen NAME against the current lists: the hits, best first."""
+    if country is not None and country_code(country) is None:
+        raise click.BadParameter(f"unknown country {country!r}", param_hint="--country")
+    engine = initialised_engine(load_settings())
+    with Session(engine) as session:
+        try:
+            screener = load_screener(session)
+        except NoListsImported as error:
+            raise click.ClickException(str(error)) from None
+    hits = screener.screen(name, country=country, identifiers=imos)
+    if as_json:
+        document = {
+            "query": {"name": name, "country": country, "imo": list(imos)},
+            "threshold": HIT_THRESHOLD,
+            "list_versions": screener.versions,
+            "hits": [asdict(hit) for hit in hits],
+        }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo(f"no hit (threshold {HIT_THRESHOLD})")
+        return
+    for hit in hits:
+        programs = ", ".join(hit.programs)
+        click.echo(
+            f"{hit.score:.2f}  {hit.list_source} {hit.entry_id}  {hit.primary_name}  [{programs}]"
+        )
+        if hit.matched_name != hit.primary_name:
+            click.echo(f"      matched: {hit.matched_name}")
+        for reason in hit.reasons[1:]:
+            click.echo(f"      {reason}")
+
+
+# ---------------------------------------------------------------- triage
+
+
+@main.group("triage")
+def triage_group() -> None:
+    """Triage: the worker, and one report file."""
+
+
+@triage_group.command("worker")
+@click.option("--once", is_flag=True, help="Triage every report waiting, then exit.")
+@click.option("--name", default=None, help="The worker's name in its claims [default: host:pid].")
+def triage_worker_command(once: bool, name: str | None) -> None:
+    """Unlock the intake key and triage new reports (until stopped, or once)."""
+    settings = load_settings()
+    engine = initialised_engine(settings)
+    passphrase = read_passphrase(confirm=False)
+    with operator_errors(), Session(engine) as session:
+        key = unlock_intake_key(session, key_file=settings.intake_key_file, passphrase=passphrase)
+    worker_name = name or f"{socket.gethostname()}:{os.getpid()}"
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Finish the report in hand, then stop: a report is never half done anyway.
+        signal.signal(signum, lambda _signum, _frame: stop.set())
+    click.echo(f"triage worker {worker_name}: intake key {key.public_key.fingerprint}", err=True)
+    with operator_errors():
+        stats = run_worker(
+            engine,
+            intake_key=key,
+            triage=InstanceTriage(engine),
+            name=worker_name,
+            once=once,
+            should_stop=stop.is_set,
+        )
+    click.echo(
+        f"triaged {len(stats.triaged)}, failed {len(stats.failed)},"
+        f" deferred {len(stats.deferred)}, taken over {len(stats.lost)}"
+    )
+
+
+def _instance_configured() -> bool:
+    # Without either variable `vigil` would fall back to ./instance, and
+    # opening that SQLite URL would create a database: `triage file` stores nothing.
+    return "VIGIL_DATABASE_URL" in os.environ or "VIGIL_INSTANCE" in os.environ
+
+
+@triage_group.command("file")
+@click.argument("report_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@click.option(
+    "--lists",
+    "list_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Screen against this list file (repeatable) instead of the instance's lists.",
+)
+def triage_file(report_file: Path, as_json: bool, list_paths: tuple[Path, ...]) -> None:
+    """Triage a plaintext report body (the form's JSON shape) and print the result.
+
+    Stores nothing. With an instance configured (VIGIL_INSTANCE or
+    VIGIL_DATABASE_URL) it uses the instance's routing rules and, unless
+    --lists is given, its current screening lists; without one, the default
+    rules and only the lists given with --lists (none: no screening, said on
+    stderr).
+    """
+    try:
+        body = json.loads(report_file.read_text(encoding="utf-8"))
+        intake_type = intake_type_of(body)
+    except (UnicodeDecodeError, json.JSONDecodeError, NotAReportBody) as error:
+        raise click.ClickException(f"{report_file} is not a report body: {error}") from None
+    screener: Screener | None = None
+    if list_paths:
+        try:
+            screener = Screener([parse_list(path) for path in list_paths])
+        except ListFormatError as error:
+            raise click.ClickException(str(error)) from None
+    if _instance_configured():
+        engine = initialised_engine(load_settings())
+        with Session(engine) as session:
+            ruleset = current_ruleset(session)
+            if screener is None:
+                with suppress(NoListsImported):
+                    screener = load_screener(session)
+        engine.dispose()
+    else:
+        ruleset = default_ruleset()
+    if screener is None:
+        click.echo("no screening lists: parties were not screened", err=True)
+        screener = Screener([])
+    result = run_triage(body, intake_type=intake_type, screener=screener, ruleset=ruleset)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    assessment, routing = result.assessment, result.routing
+    click.echo(f"priority {assessment.priority} (score {assessment.score})")
+    click.echo(f"categories: {', '.join(assessment.categories)}")
+    click.echo(f"domains: {', '.join(assessment.domains) or '-'}")
+    click.echo(
+        f"queue: {routing.queue} (rule {routing.rule!r}, rule set {routing.ruleset_version})"
+    )
+    if routing.excluded_names:
+        click.echo(f"kept away: {', '.join(routing.excluded_names)}")
+    for party in result.extraction.parties:
+        click.echo(f"party: {party.name} [{party.role or 'text'}] {party.country or ''}".rstrip())
+    for hit in result.hits:
+        click.echo(
+            f"hit {hit.score:.2f}: {hit.queried_name!r} ~ {hit.matched_name!r}"
+            f" ({hit.list_source} {hit.entry_id}, {', '.join(hit.programs) or 'no program'})"
+        )
+    for indicator in result.indicators:
+        click.echo(f"indicator {indicator.id} +{indicator.weight}: {indicator.title}")
+    for reason in assessment.reasons:
+        click.echo(f"  {reason}")
+    click.echo("versions: " + ", ".join(f"{k} {v}" for k, v in sorted(result.versions.items())))
 
 
 if __name__ == "__main__":

@@ -675,10 +675,12 @@ class ScreeningEntry(Base):
     external_id: Mapped[str | None] = mapped_column(String(200))  # the list's own reference
     kind: Mapped[EntryKind] = mapped_column(_enum_type(EntryKind, "kind"))
     primary_name: Mapped[str] = mapped_column(Text)
-    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Each alias with its quality: [{"name": "KOMID", "quality": "good"}] ("good" or "low").
+    aliases: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     programs: Mapped[list[str]] = mapped_column(JSON, default=list)
     countries: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Typed identifiers, e.g. [{"type": "IMO", "value": "9123456"}].
+    # Typed identifiers, e.g. [{"type": "IMO", "value": "9123456"}]; addresses are
+    # kept here too, as {"type": "address", "value": "..."}.
     identifiers: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     remarks: Mapped[str | None] = mapped_column(Text)
 

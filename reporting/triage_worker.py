@@ -1,0 +1,504 @@
+"""The triage worker: claim a new report, open it in memory, triage it, grant access.
+
+The worker is the only holder of the intake private key (DESIGN.md). For
+each report it:
+
+1. **claims** it in a short transaction of its own, committed at once, so
+   that other workers see the claim: `triage_state` becomes `claimed` with
+   `claimed_by` (the worker's name) and `claimed_at`;
+2. **reads** the report, opens the intake wrap and the BODY records (the
+   first submission and any disclosure parts already there) in memory, and
+   runs the triage function on them;
+3. **writes** everything in ONE transaction: the plaintext metadata
+   (categories, domains, priority, queue, rule and list versions), the
+   FINDINGS record under the report key, a wrap for each eligible member of
+   the routed queue, the deletion of the intake wrap, `triage_state = done`
+   with the claim cleared, and an audit entry. A crash or an error anywhere
+   before the commit leaves none of it: the report stays claimed and is
+   claimed again once the claim is older than `stale_after`.
+
+Claiming, per backend:
+
+- **PostgreSQL**: `UPDATE reports SET <claim> WHERE id = (SELECT id ... ORDER
+  BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id`. Each worker locks a
+  different row instead of queueing behind the first; a row another worker
+  has just claimed (and committed) fails the re-check of the WHERE clause
+  after the lock and is passed over.
+- **SQLite**: the same single UPDATE statement (SQLite has no row locks and
+  SQLAlchemy leaves FOR UPDATE out). It is the transaction's first statement,
+  so SQLite takes the database's write lock before it reads the candidate
+  row: the select and the update see one state, and a second worker waits
+  (busy timeout) and then selects the next row.
+
+The write transaction cannot double-triage either: its first statement is
+an UPDATE whose WHERE clause requires the claim to be exactly ours (same
+worker name and claim time). If a slow worker's claim went stale and another
+worker took the report over, the slow worker's UPDATE matches no row and it
+rolls back; if both get that far, the intake wrap's DELETE (which must
+remove exactly one row) stops the second.
+
+Nothing the report says is logged or audited: log lines and audit entries
+carry report ids, queue slugs, priorities, user ids and error class names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from crypto import (
+    PrivateKey,
+    PublicKey,
+    RecordKind,
+    ReportKey,
+    open_record,
+    seal_record,
+    unwrap_report_key,
+    wrap_report_key,
+)
+from reporting.audit import append_audit
+from reporting.models import (
+    DeclaredConflict,
+    HolderKind,
+    IntakeType,
+    Priority,
+    Queue,
+    QueueMembership,
+    Report,
+    ReportPart,
+    Role,
+    TriageState,
+    User,
+    Wrap,
+    current_hour,
+    utc_now,
+)
+from reporting.routing_rules import current_ruleset
+from reporting.screening_lists import NoListsImported, current_list_versions, load_screener
+from triage.model import TriageResult
+from triage.pipeline import run_triage
+from triage.routing import Ruleset, conflicted
+from triage.screening import Screener
+
+log = logging.getLogger("vigil.triage")
+
+# A report takes milliseconds to triage; a claim this old belongs to a worker
+# that died (or hangs), and another worker may take the report over.
+CLAIM_TIMEOUT = timedelta(minutes=5)
+POLL_SECONDS = 5.0
+
+
+class TriageWorkerError(Exception):
+    """A report cannot be triaged as stored (no intake wrap, unknown queue...)."""
+
+
+class NoEligibleHolder(TriageWorkerError):
+    """Nobody may be given the report: deleting the intake wrap would lock everyone out."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    report_id: int
+    worker: str
+    claimed_at: datetime
+
+
+@dataclass(frozen=True, repr=False)
+class OpenedReport:
+    """A report opened in memory. No repr of the content: it must not reach a log."""
+
+    report_id: int
+    intake_type: IntakeType
+    body: Mapping[str, Any]
+    parts: tuple[Mapping[str, Any], ...]  # later disclosure stages, oldest first
+
+    def __repr__(self) -> str:
+        return f"OpenedReport(report_id={self.report_id})"
+
+    def document(self) -> dict[str, Any]:
+        """What the pipeline reads: the body, with the later disclosure stages under `parts`."""
+        return {**self.body, "parts": list(self.parts)} if self.parts else dict(self.body)
+
+    def party_names(self) -> list[str]:
+        """The parties the forms name: party rows, and the disclosing company."""
+        names = [str(row.get("name", "")) for row in _rows(self.body.get("parties"))]
+        if self.intake_type is IntakeType.DISCLOSURE:
+            names.append(str(self.body.get("company", "")))
+        return [name for name in names if name.strip()]
+
+    def conflict_names(self) -> list[str]:
+        """The people the reporter asked to keep away from the report."""
+        names = self.body.get("conflicts", [])
+        return [name for name in names if isinstance(name, str)] if isinstance(names, list) else []
+
+
+def _rows(value: object) -> list[Mapping[str, Any]]:
+    return [row for row in value if isinstance(row, Mapping)] if isinstance(value, list) else []
+
+
+# The triage pipeline as the worker sees it: the worker loads the current
+# rule set for each report, so rule edits apply from the next report on.
+TriageFunction = Callable[[OpenedReport, Ruleset], TriageResult]
+
+
+class InstanceTriage:
+    """The pipeline over the instance's current screening lists.
+
+    The screener is built once and rebuilt when `vigil lists import` brings a
+    new version, checked before each report (one small query), so a running
+    worker screens against the lists a report's `list_versions` will name.
+    With no lists imported it screens against none and says so once.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._screener: Screener | None = None
+        self._lock = threading.Lock()
+
+    def screener(self) -> Screener:
+        with self._lock, Session(self._engine) as session:
+            current = current_list_versions(session)
+            if self._screener is None or self._screener.versions != current:
+                try:
+                    self._screener = load_screener(session)
+                except NoListsImported:
+                    if self._screener is None or self._screener.versions:
+                        log.warning("no screening lists imported: parties are not screened")
+                    self._screener = Screener([])
+            return self._screener
+
+    def __call__(self, report: OpenedReport, ruleset: Ruleset) -> TriageResult:
+        return run_triage(
+            report.document(),
+            intake_type=report.intake_type.value,
+            screener=self.screener(),
+            ruleset=ruleset,
+        )
+
+
+@dataclass
+class WorkerStats:
+    triaged: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    deferred: list[int] = field(default_factory=list)
+    lost: list[int] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- claiming
+
+
+def _claimable(cutoff: datetime) -> ColumnElement[bool]:
+    return or_(
+        Report.triage_state == TriageState.PENDING,
+        and_(Report.triage_state == TriageState.CLAIMED, Report.claimed_at < cutoff),
+    )
+
+
+def claim_next(
+    engine: Engine,
+    *,
+    worker: str,
+    stale_after: timedelta = CLAIM_TIMEOUT,
+    now: datetime | None = None,
+) -> Claim | None:
+    """Claim the oldest report waiting for triage (or claimed longer than `stale_after`).
+
+    Commits the claim at once; None when there is nothing to claim. See the
+    module docstring for why this is safe with several workers on each backend.
+    """
+    now = now or utc_now()
+    claimable = _claimable(now - stale_after)
+    candidate = (
+        select(Report.id)
+        .where(claimable)
+        .order_by(Report.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    statement = (
+        update(Report)
+        .where(Report.id == candidate, claimable)
+        .values(triage_state=TriageState.CLAIMED, claimed_at=now, claimed_by=worker)
+        .returning(Report.id)
+    )
+    with engine.begin() as connection:
+        report_id = connection.execute(statement).scalar_one_or_none()
+    return None if report_id is None else Claim(report_id, worker, now)
+
+
+def _claim_is(claim: Claim) -> ColumnElement[bool]:
+    return and_(
+        Report.id == claim.report_id,
+        Report.triage_state == TriageState.CLAIMED,
+        Report.claimed_by == claim.worker,
+        Report.claimed_at == claim.claimed_at,
+    )
+
+
+# ---------------------------------------------------------------- triage of one report
+
+
+@dataclass(frozen=True)
+class _Plan:
+    queue_id: int
+    queue_slug: str
+    grants: tuple[tuple[int, bytes], ...]  # (user id, public key)
+    excluded: int
+
+
+def open_claimed(
+    session: Session, claim: Claim, intake_key: PrivateKey
+) -> tuple[ReportKey, OpenedReport] | None:
+    """The report key and the opened report, or None if the claim is no longer ours."""
+    report = session.scalar(select(Report).where(_claim_is(claim)))
+    if report is None:
+        return None
+    wrap = session.scalar(
+        select(Wrap.wrapped_key).where(
+            Wrap.report_id == report.id, Wrap.holder_kind == HolderKind.INTAKE
+        )
+    )
+    if wrap is None:
+        raise TriageWorkerError(f"report {report.id} has no intake wrap")
+    key = unwrap_report_key(wrap, intake_key)
+    body = open_record(key, RecordKind.BODY, report.body)
+    parts = [
+        open_record(key, RecordKind.BODY, part_body)
+        for part_body in session.scalars(
+            select(ReportPart.body).where(ReportPart.report_id == report.id).order_by(ReportPart.id)
+        )
+    ]
+    if not isinstance(body, dict) or not all(isinstance(part, dict) for part in parts):
+        raise TriageWorkerError(f"report {report.id}: a BODY record is not a JSON object")
+    return key, OpenedReport(report.id, report.intake_type, body, tuple(parts))
+
+
+def _plan(session: Session, opened: OpenedReport, result: TriageResult) -> _Plan:
+    """Who gets a wrap: the routed queue's active members, less the conflicted.
+
+    If that leaves nobody, the active supervisors who are not conflicted: they
+    can re-route and grant. If that leaves nobody either, NoEligibleHolder.
+    """
+    queue = session.scalar(select(Queue).where(Queue.slug == result.routing.queue))
+    if queue is None:
+        raise TriageWorkerError(f"routed to {result.routing.queue!r}, which is not a queue")
+    parties = [*opened.party_names(), *(party.name for party in result.extraction.parties)]
+    reporter_conflicts = [*opened.conflict_names(), *result.routing.excluded_names]
+
+    def eligible(users: Sequence[User]) -> tuple[list[User], int]:
+        declared: dict[int, list[str]] = {}
+        for user_id, name in session.execute(
+            select(DeclaredConflict.user_id, DeclaredConflict.name).where(
+                DeclaredConflict.user_id.in_([user.id for user in users])
+            )
+        ):
+            declared.setdefault(user_id, []).append(name)
+        kept = [
+            user
+            for user in users
+            if not conflicted(
+                report_conflicts=reporter_conflicts,
+                report_parties=parties,
+                user_names=[user.display_name, user.username],
+                declared_conflicts=declared.get(user.id, []),
+            )
+        ]
+        return kept, len(users) - len(kept)
+
+    members = session.scalars(
+        select(User)
+        .join(QueueMembership, QueueMembership.user_id == User.id)
+        .where(QueueMembership.queue_id == queue.id, User.is_active.is_(True))
+        .order_by(User.id)
+    ).all()
+    holders, excluded = eligible(members)
+    if not holders:
+        supervisors = session.scalars(
+            select(User)
+            .where(User.role == Role.SUPERVISOR, User.is_active.is_(True))
+            .order_by(User.id)
+        ).all()
+        holders, excluded_supervisors = eligible(supervisors)
+        excluded += excluded_supervisors
+    if not holders:
+        raise NoEligibleHolder(
+            f"report {opened.report_id}: no member of {queue.slug!r} and no supervisor may"
+            " receive it"
+        )
+    already = set(
+        session.scalars(
+            select(Wrap.user_id).where(
+                Wrap.report_id == opened.report_id, Wrap.holder_kind == HolderKind.USER
+            )
+        )
+    )
+    grants = tuple((user.id, user.public_key) for user in holders if user.id not in already)
+    return _Plan(queue.id, queue.slug, grants, excluded)
+
+
+def _findings(result: TriageResult) -> dict[str, Any]:
+    # to_json keeps tuples and enum members; the record encoder wants plain JSON.
+    findings: dict[str, Any] = json.loads(json.dumps(result.to_json()))
+    return findings
+
+
+def triage_claimed(
+    engine: Engine, claim: Claim, *, intake_key: PrivateKey, triage: TriageFunction
+) -> str:
+    """Triage one claimed report; "done", or "lost" when the claim is no longer ours.
+
+    Raises on any other failure, with nothing written (see the module docstring).
+    """
+    with Session(engine) as session:
+        opened_report = open_claimed(session, claim, intake_key)
+        if opened_report is None:
+            return "lost"
+        ruleset = current_ruleset(session)
+        # End the read transaction before the (slow) triage: on SQLite the
+        # writes below must start a fresh transaction, not upgrade an old read.
+        session.rollback()
+        key, opened = opened_report
+        result = triage(opened, ruleset)
+        plan = _plan(session, opened, result)
+        session.rollback()
+
+    assessment = result.assessment
+    with Session(engine) as session:
+        try:
+            finished = session.execute(
+                update(Report)
+                .where(_claim_is(claim))
+                .values(
+                    triage_state=TriageState.DONE,
+                    claimed_at=None,
+                    claimed_by=None,
+                    categories=[category.value for category in assessment.categories],
+                    domains=[domain.value for domain in assessment.domains],
+                    priority=Priority(assessment.priority.value),
+                    queue_id=plan.queue_id,
+                    rule_version=str(result.routing.ruleset_version),
+                    list_versions=result.versions.get("lists", ""),
+                    findings=seal_record(key, RecordKind.FINDINGS, _findings(result)),
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if finished.rowcount != 1:  # type: ignore[attr-defined]
+                session.rollback()
+                return "lost"
+            hour = current_hour()
+            session.add_all(
+                Wrap(
+                    report_id=claim.report_id,
+                    holder_kind=HolderKind.USER,
+                    user_id=user_id,
+                    wrapped_key=wrap_report_key(key, PublicKey(public_key)),
+                    created_hour=hour,
+                )
+                for user_id, public_key in plan.grants
+            )
+            removed = session.execute(
+                delete(Wrap)
+                .where(Wrap.report_id == claim.report_id, Wrap.holder_kind == HolderKind.INTAKE)
+                .execution_options(synchronize_session=False)
+            )
+            if removed.rowcount != 1:  # type: ignore[attr-defined]
+                raise TriageWorkerError(f"report {claim.report_id}: intake wrap already gone")
+            append_audit(
+                session,
+                actor_user_id=None,
+                action="report.triage",
+                target=f"report:{claim.report_id}",
+                details={
+                    "worker": claim.worker,
+                    "queue": plan.queue_slug,
+                    "priority": assessment.priority.value,
+                    "rule_version": result.routing.ruleset_version,
+                    "granted_user_ids": [user_id for user_id, _ in plan.grants],
+                    # How many, not who: that an investigator was kept away
+                    # would tell an auditor what the report says.
+                    "excluded": plan.excluded,
+                },
+            )
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    return "done"
+
+
+def _record_failure(engine: Engine, claim: Claim, error: BaseException) -> None:
+    """Audit that a report could not be triaged (class name only: messages may quote it)."""
+    try:
+        with Session(engine) as session:
+            append_audit(
+                session,
+                actor_user_id=None,
+                action="report.triage_failed",
+                target=f"report:{claim.report_id}",
+                details={"worker": claim.worker, "error": type(error).__name__},
+            )
+            session.commit()
+    except Exception:
+        log.exception("could not audit the failure on report %d", claim.report_id)
+
+
+# ---------------------------------------------------------------- the loop
+
+
+def run_worker(
+    engine: Engine,
+    *,
+    intake_key: PrivateKey,
+    triage: TriageFunction,
+    name: str,
+    once: bool,
+    stale_after: timedelta = CLAIM_TIMEOUT,
+    poll_seconds: float = POLL_SECONDS,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> WorkerStats:
+    """Claim and triage reports until none is left (`once`) or `should_stop()`.
+
+    A report that fails stays claimed; it is tried again, by any worker, once
+    its claim is older than `stale_after` (an operator fixes the cause; a
+    deterministic failure is tried again every `stale_after`, audited each time).
+    """
+    stats = WorkerStats()
+    while not should_stop():
+        claim = claim_next(engine, worker=name, stale_after=stale_after)
+        if claim is None:
+            if once:
+                break
+            time.sleep(poll_seconds)
+            continue
+        try:
+            outcome = triage_claimed(engine, claim, intake_key=intake_key, triage=triage)
+        except NoEligibleHolder as error:
+            log.warning("%s", error)
+            stats.deferred.append(claim.report_id)
+            _record_failure(engine, claim, error)
+            continue
+        except Exception as error:
+            log.error(
+                "report %d not triaged: %s; it will be retried after %s",
+                claim.report_id,
+                type(error).__name__,
+                stale_after,
+            )
+            stats.failed.append(claim.report_id)
+            _record_failure(engine, claim, error)
+            continue
+        (stats.triaged if outcome == "done" else stats.lost).append(claim.report_id)
+        if outcome == "done":
+            log.info("report %d triaged", claim.report_id)
+    return stats

@@ -1,0 +1,171 @@
+"""`vigil triage file` and `vigil triage worker` as an operator runs them: real processes."""
+
+import json
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crypto import PasswordCost, PrivateKey, PublicKey
+from reporting.accounts import create_user
+from reporting.bootstrap import DEFAULT_QUEUES
+from reporting.db import create_db_engine
+from reporting.models import (
+    HolderKind,
+    IntakeKey,
+    Queue,
+    QueueMembership,
+    Report,
+    Role,
+    TriageState,
+)
+from tests.triage.worker.support import submit, tip_body
+
+VIGIL = [sys.executable, "-m", "reporting.cli"]
+PASSPHRASE = "correct horse battery staple"
+
+REPORT = tip_body(
+    what_happened=(
+        "Maraging steel and frequency changers were shipped through the Jebel Ali Free Zone"
+        " to Iran; the buyer paid USD 450,000 by letter of credit."
+    ),
+    parties=[
+        {
+            "name": "Korea Mining Development Trading Corporation",
+            "country": "KP",
+            "role": "end_user",
+        }
+    ],
+    conflicts=["Erin Export"],
+)
+
+
+def run_vigil(*args, env, timeout=120):
+    return subprocess.run(
+        [*VIGIL, *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def no_instance_env():
+    return {key: value for key, value in os.environ.items() if not key.startswith("VIGIL_")}
+
+
+@pytest.fixture
+def report_file(tmp_path):
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(REPORT), encoding="utf-8")
+    return path
+
+
+def test_triage_file_without_an_instance_uses_default_rules_and_no_lists(
+    report_file, no_instance_env, tmp_path
+):
+    result = run_vigil("triage", "file", str(report_file), "--json", env=no_instance_env)
+    assert result.returncode == 0, result.stderr
+    assert "not screened" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["hits"] == []
+    assert data["versions"]["lists"] == ""
+    assert data["versions"]["ruleset"] == "0"
+    assert data["routing"]["ruleset_version"] == 0
+    assert data["routing"]["queue"] in {slug for slug, _, _ in DEFAULT_QUEUES}
+    assert data["routing"]["excluded_names"] == ["Erin Export"]
+    assert "nuclear" in data["assessment"]["domains"]
+    assert not (tmp_path / "instance").exists()
+
+    text = run_vigil("triage", "file", str(report_file), env=no_instance_env)
+    assert text.returncode == 0, text.stderr
+    assert f"queue: {data['routing']['queue']}" in text.stdout
+    assert "versions: " in text.stdout
+
+
+def test_triage_file_screens_against_given_lists(report_file, no_instance_env):
+    lists = "/work/shared/data/lists/un_sc_consolidated.xml"
+    if not os.path.exists(lists):
+        pytest.skip("the shared UN list is not here")
+    result = run_vigil(
+        "triage", "file", str(report_file), "--json", "--lists", lists, env=no_instance_env
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "KPe.001" in {hit["entry_id"] for hit in data["hits"]}
+    assert data["routing"]["queue"] == "sanctions"
+    assert data["versions"]["lists"].startswith("un:")
+
+
+def test_triage_file_refuses_what_is_not_a_report_body(tmp_path, no_instance_env):
+    path = tmp_path / "bad.json"
+    path.write_text('{"form": "letter", "format": 1}')
+    result = run_vigil("triage", "file", str(path), env=no_instance_env)
+    assert result.returncode == 1
+    assert "is not a report body" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_triage_worker_once_triages_what_is_waiting(tmp_path, database_url):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("VIGIL_")}
+    env.update(
+        VIGIL_INSTANCE=str(tmp_path / "instance"),
+        VIGIL_DATABASE_URL=database_url,
+        VIGIL_PASSWORD_COST="minimal",
+        VIGIL_INTAKE_PASSPHRASE=PASSPHRASE,
+    )
+    assert run_vigil("init", env=env).returncode == 0
+
+    engine = create_db_engine(database_url)
+    try:
+        with Session(engine) as session:
+            intake = PublicKey(session.scalars(select(IntakeKey.public_key)).one())
+            enrolment = create_user(
+                session,
+                username="erin",
+                display_name="Erin Export",
+                role=Role.INVESTIGATOR,
+                cost=PasswordCost.MIN,
+            )
+            emma = create_user(
+                session,
+                username="emma",
+                display_name="Emma Engineer",
+                role=Role.INVESTIGATOR,
+                cost=PasswordCost.MIN,
+            )
+            # Both in every queue, wherever the report routes: Erin is named
+            # in the report's conflicts, so only Emma may get it.
+            for user_id in (enrolment.user_id, emma.user_id):
+                for queue in session.scalars(select(Queue)):
+                    session.add(QueueMembership(user_id=user_id, queue_id=queue.id))
+            keys = SimpleNamespace(
+                intake_key=SimpleNamespace(public_key=intake), reporter_key=PrivateKey.generate()
+            )
+            report_id = submit(session, keys, REPORT).id
+            session.commit()
+
+        result = run_vigil("triage", "worker", "--once", "--name", "cli-test", env=env)
+        assert result.returncode == 0, result.stderr
+        assert "triaged 1," in result.stdout
+
+        with Session(engine) as session:
+            report = session.get_one(Report, report_id)
+            assert report.triage_state is TriageState.DONE
+            assert report.findings is not None
+            holders = {(wrap.holder_kind, wrap.user_id) for wrap in report.wraps}
+            assert holders == {(HolderKind.REPORTER, None), (HolderKind.USER, emma.user_id)}
+    finally:
+        engine.dispose()
+
+    wrong = dict(env, VIGIL_INTAKE_PASSPHRASE="wrong")
+    refused = run_vigil("triage", "worker", "--once", env=wrong)
+    assert refused.returncode == 1
+    assert "wrong passphrase" in refused.stderr

@@ -1,0 +1,634 @@
+"""Extraction: the entities a decrypted report names.
+
+`extract(report) -> Extraction` reads the body JSON of a tip or disclosure
+(docs/report-format.md): the structured fields (parties with roles, goods
+and items with their codes) and every free-text field. It finds parties,
+HS codes, ECCNs and EU dual-use codes, control-list goods with their WMD
+domain, countries and free-trade zones, IMO numbers, amounts with currencies
+and e-mail domains. Every finding carries the field and span it came from.
+
+Matching works on a *same-length* fold of each field (lower case, accents
+stripped char by char), so a match's offsets are offsets in the original
+text and evidence can quote it exactly. `triage.text.fold` (which closes up
+punctuation and so changes lengths) is used only to compare names.
+
+The vocabulary is data: `triage/data/vocabulary.json` (goods, countries,
+free-trade zones, webmail domains) and the Common High Priority List
+(`triage/data/chpl_hs6.csv`, copied from ../shared/data).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+from triage.model import (
+    Amount,
+    Code,
+    Domain,
+    EmailDomain,
+    Evidence,
+    Extraction,
+    Good,
+    Party,
+    Place,
+)
+from triage.text import LEGAL_FORMS, fold, name_tokens
+
+__all__ = [
+    "VOCABULARY_VERSION",
+    "PhraseIndex",
+    "TextField",
+    "code_domains",
+    "country_code",
+    "extract",
+    "fold_same_length",
+    "report_fields",
+]
+
+_DATA = Path(__file__).parent / "data"
+
+# Body members that are not report content: form bookkeeping, and the names of
+# people who must not see the report (routing reads them; they are not parties).
+_SKIPPED_KEYS = frozenset({"form", "format", "stage", "certified", "conflicts", "author"})
+
+
+# --------------------------------------------------------------------------- text
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One string of the body: its path (`parties[2].name`), text and same-length fold."""
+
+    path: str
+    text: str
+    folded: str
+
+    @cached_property
+    def _tokens(self) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+        matches = list(_WORD.finditer(self.folded))
+        return tuple(m.group(0) for m in matches), tuple(m.span() for m in matches)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The folded words, for `PhraseIndex`."""
+        return self._tokens[0]
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        return self._tokens[1]
+
+    @property
+    def key(self) -> str:
+        """The field's name without indexes: `parties[2].name` -> `parties.name`."""
+        return _INDEX.sub("", self.path)
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    # Keep one character per character so spans stay valid; "ß" stays "ß",
+    # "İ" becomes "i", a character with no Latin base stays as it is.
+    return base[0] if base else char.lower()[:1] or char
+
+
+def fold_same_length(text: str) -> str:
+    """Lower case with diacritics stripped, one character for each character of `text`."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(char) for char in text)
+
+
+def report_fields(report: Mapping[str, Any]) -> tuple[TextField, ...]:
+    """Every non-empty string of the body with its path, in sorted key order."""
+    out: list[TextField] = []
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, str):
+            if value.strip():
+                out.append(TextField(path, value, fold_same_length(value)))
+        elif isinstance(value, Mapping):
+            for key in sorted(value):
+                if isinstance(key, str) and key not in _SKIPPED_KEYS and not key.startswith("_"):
+                    walk(value[key], f"{path}.{key}" if path else key)
+        elif isinstance(value, Sequence):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+
+    walk(report, "")
+    return tuple(out)
+
+
+_WORD = re.compile(r"[a-z0-9]+|[^\x00-\x7f]+")
+
+
+class PhraseIndex:
+    """Longest-match lookup of many phrases at once, by word n-grams.
+
+    One dictionary probe per word and length instead of a regex alternation of
+    hundreds of phrases (which Python's `re` tries one by one at every
+    position). Words are the `[a-z0-9]+` runs of the same-length fold, so
+    "carbon-fibre", "Carbon Fibre" and "carbon fibre" are the same phrase; a
+    final "s"/"es" on the last word is accepted (plurals).
+    """
+
+    def __init__(self, phrases: Sequence[tuple[str, int]]) -> None:
+        table: dict[tuple[str, ...], set[int]] = {}
+        for phrase, value in phrases:
+            words = tuple(_WORD.findall(fold_same_length(phrase)))
+            if not words:
+                continue
+            variants = [words]
+            if words[-1][-1:].isalpha():
+                variants += [(*words[:-1], words[-1] + "s"), (*words[:-1], words[-1] + "es")]
+            for variant in variants:
+                table.setdefault(variant, set()).add(value)
+        self._table = {key: tuple(sorted(values)) for key, values in table.items()}
+        # The longest phrase starting with each word: most words start none.
+        self._first: dict[str, int] = {}
+        for key in self._table:
+            self._first[key[0]] = max(self._first.get(key[0], 0), len(key))
+
+    def find(self, field: TextField) -> list[tuple[int, int, tuple[int, ...]]]:
+        """Non-overlapping longest matches in a field: (start, end, values)."""
+        out: list[tuple[int, int, tuple[int, ...]]] = []
+        words, spans = field.words, field.spans
+        table, first = self._table, self._first
+        index, count = 0, len(words)
+        while index < count:
+            longest = first.get(words[index], 0)
+            for length in range(min(longest, count - index), 0, -1):
+                found = table.get(words[index : index + length])
+                if found is not None:
+                    out.append((spans[index][0], spans[index + length - 1][1], found))
+                    index += length
+                    break
+            else:
+                index += 1
+        return out
+
+    def find_all(self, field: TextField) -> list[tuple[int, int, tuple[int, ...]]]:
+        """Every match, overlapping ones included (indicators want each phrase that is there)."""
+        out: list[tuple[int, int, tuple[int, ...]]] = []
+        words, spans = field.words, field.spans
+        table, first = self._table, self._first
+        count = len(words)
+        for index in range(count):
+            for length in range(1, min(first.get(words[index], 0), count - index) + 1):
+                found = table.get(words[index : index + length])
+                if found is not None:
+                    out.append((spans[index][0], spans[index + length - 1][1], found))
+        return out
+
+
+def _evidence(field: TextField, start: int, end: int) -> Evidence:
+    return Evidence(field.path, start, end, field.text[start:end])
+
+
+def _whole(field: TextField) -> Evidence:
+    return Evidence(field.path, 0, len(field.text), field.text)
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    version: str
+    goods_index: PhraseIndex  # values: index into `goods`
+    goods: tuple[tuple[str, Domain], ...]
+    countries: Mapping[str, str]  # folded name / code -> alpha-2
+    country_index: PhraseIndex  # values: index into `country_codes`
+    country_codes: tuple[str, ...]
+    abbreviation_regex: re.Pattern[str]
+    abbreviations: Mapping[str, str]
+    ftz_index: PhraseIndex  # values: index into `ftz`
+    ftz: tuple[tuple[str, str], ...]  # (name, country)
+    webmail: frozenset[str]
+    chpl: Mapping[str, int]
+    code_domains: Mapping[str, tuple[Domain, ...]]  # ECCN / EU code prefix -> domains
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    data = json.loads((_DATA / "vocabulary.json").read_text(encoding="utf-8"))
+    goods = tuple((g["term"], Domain(g["domain"])) for g in data["goods"])
+    countries: dict[str, str] = {}
+    country_codes: list[str] = []
+    country_phrases: list[tuple[str, int]] = []
+    for line in data["countries"]:
+        alpha2, _, rest = line.partition(" ")
+        alpha3, _, rest = rest.partition(" ")
+        country_names, _, demonyms = rest.partition("|")
+        countries[alpha2.lower()] = alpha2
+        countries[alpha3.lower()] = alpha2
+        country_codes.append(alpha2)
+        for name in [*country_names.split(";"), *demonyms.split(";")]:
+            if name:
+                countries[fold(name)] = alpha2
+                country_phrases.append((name, len(country_codes) - 1))
+    abbreviations: dict[str, str] = data["text_abbreviations"]
+    abbreviation_regex = re.compile(
+        r"(?<![A-Za-z.])("
+        + "|".join(re.escape(a) for a in sorted(abbreviations, key=lambda a: (-len(a), a)))
+        + r")(?![A-Za-z$])"
+    )
+    chpl: dict[str, int] = {}
+    with (_DATA / "chpl_hs6.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            chpl[row["hs6"]] = int(row["tier"][:1])  # tiers 3A/3B count as 3
+    return _Vocabulary(
+        version=data["version"],
+        goods_index=PhraseIndex(
+            [(phrase, index) for index, g in enumerate(data["goods"]) for phrase in g["phrases"]]
+        ),
+        goods=goods,
+        countries=countries,
+        country_index=PhraseIndex(country_phrases),
+        country_codes=tuple(country_codes),
+        abbreviation_regex=abbreviation_regex,
+        abbreviations=abbreviations,
+        ftz_index=PhraseIndex(
+            [(p, index) for index, z in enumerate(data["free_trade_zones"]) for p in z["phrases"]]
+        ),
+        ftz=tuple((z["name"], z["country"]) for z in data["free_trade_zones"]),
+        webmail=frozenset(data["free_webmail"]),
+        chpl=chpl,
+        code_domains={
+            prefix: tuple(Domain(d) for d in domains)
+            for prefix, domains in data["code_domains"].items()
+        },
+    )
+
+
+VOCABULARY_VERSION: str = _vocabulary().version
+
+
+def code_domains(code: Code) -> tuple[Domain, ...]:
+    """The WMD domain tags a control code implies (vocabulary `code_domains`)."""
+    if code.scheme == "hs":
+        return (Domain.MILITARY,) if code.chpl_tier is not None else ()
+    if code.code == "EAR99":
+        return ()
+    # The 600 series ("9A610", "0A606") moved from the USML: military by definition.
+    if code.code[2:3] == "6":
+        return (Domain.MILITARY,)
+    table = _vocabulary().code_domains
+    for length in range(len(code.code), 1, -1):
+        found = table.get(code.code[:length])
+        if found is not None:
+            return found
+    return ()
+
+
+def country_code(value: str) -> str | None:
+    """ISO alpha-2 for a country field: a name, demonym, alpha-2 or alpha-3 code."""
+    vocabulary = _vocabulary()
+    key = fold(value)
+    if key.startswith("the "):
+        key = key[4:]
+    found = vocabulary.countries.get(key)
+    if found is None and value.strip() in vocabulary.abbreviations:
+        found = vocabulary.abbreviations[value.strip()]
+    if found is None:
+        # "Dubai, UAE" or "Tehran, Iran": the last country named in it.
+        field = TextField("", value, fold_same_length(value))
+        matches = vocabulary.country_index.find(field)
+        if matches:
+            found = vocabulary.country_codes[matches[-1][2][0]]
+        else:
+            abbreviated = list(vocabulary.abbreviation_regex.finditer(value))
+            if abbreviated:
+                found = vocabulary.abbreviations[abbreviated[-1].group(1)]
+    return found
+
+
+# --------------------------------------------------------------------------- codes
+
+_HS = re.compile(
+    r"(?<![\d.,])(\d{4})[.\s\-]?(\d{2})(?:[.\s\-]?(\d{2})(?:[.\s\-]?(\d{2}))?)?(?!\d|[.,]\d)"
+)
+# "HS", "HTS", "Schedule B", "tariff code", "commodity code", "customs code"
+# lead a code in free text; a bare 4+2 digit number is too often something else.
+_HS_KEYWORD = re.compile(
+    r"(?<![a-z])(?:hs|hts|harmoni[sz]ed(?: tariff)?(?: system)?(?: schedule)?|schedule b|"
+    r"tariff|commodity|customs)(?: codes?| headings?| subheadings?| nos?\.?| numbers?)?"
+    r"(?![a-z])"
+)
+_HS_DOTTED = re.compile(
+    r"(?<![\d.,$€£¥])(\d{4})\.(\d{2})(?:\.(\d{2})(?:\.?(\d{2}))?)?(?!\d|[.,]\d)"
+)
+_CURRENCY_NEAR = re.compile(r"(?:\$|€|£|¥|usd|eur|gbp|aed|cny|rmb|dollars?|euros?)", re.IGNORECASE)
+_ECCN = re.compile(r"(?<![A-Za-z0-9\-])([0-9][A-Ea-e][0-9]{3})(?:\.[a-z0-9.]+)?(?![0-9A-Za-z])")
+_EAR99 = re.compile(r"(?<![A-Za-z0-9])EAR\s?99(?![0-9])", re.IGNORECASE)
+_EU_CONTEXT = re.compile(
+    r"(?:\beu\b|european union|annex i\b|2021/821|428/2009|dual[\s\-]use (?:list|regulation|code))"
+)
+_HS_FIELDS = frozenset({"goods.code", "items.hs_code"})
+_ECCN_FIELDS = frozenset({"goods.code", "items.eccn", "licences"})
+
+
+def _hs_codes(field: TextField) -> Iterator[tuple[str, int, int]]:
+    if field.key in _HS_FIELDS:
+        for match in _HS.finditer(field.text):
+            yield match.group(1) + match.group(2), match.start(), match.end()
+        return
+    for keyword in _HS_KEYWORD.finditer(field.folded):
+        # The codes listed after the keyword: "HS 8542.31, 8542.39 and 8541.10".
+        window_end = min(len(field.text), keyword.end() + 60)
+        for match in _HS.finditer(field.text, keyword.end(), window_end):
+            between = field.folded[keyword.end() : match.start()]
+            if re.search(r"[a-z]{4,}", between.replace("and", "")):
+                break
+            yield match.group(1) + match.group(2), match.start(), match.end()
+    for match in _HS_DOTTED.finditer(field.text):
+        around = field.text[max(0, match.start() - 5) : match.end() + 9]
+        if not _CURRENCY_NEAR.search(around):
+            yield match.group(1) + match.group(2), match.start(), match.end()
+
+
+def _codes(field: TextField, chpl: Mapping[str, int]) -> Iterator[Code]:
+    for code, start, end in _hs_codes(field):
+        if 1 <= int(code[:2]) <= 97:
+            yield Code("hs", code, _evidence(field, start, end), chpl.get(code))
+    for match in _ECCN.finditer(field.text):
+        before = field.folded[max(0, match.start() - 60) : match.start()]
+        scheme = (
+            "eu_dual_use"
+            if field.key not in _ECCN_FIELDS and _EU_CONTEXT.search(before)
+            else "eccn"
+        )
+        yield Code(scheme, match.group(1).upper(), _evidence(field, *match.span()))
+    for match in _EAR99.finditer(field.text):
+        yield Code("eccn", "EAR99", _evidence(field, *match.span()))
+
+
+# --------------------------------------------------------------------------- amounts
+
+_MULTIPLIERS = {
+    "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6,
+    "bn": 1e9, "b": 1e9, "billion": 1e9, "billions": 1e9,
+}  # fmt: skip
+_CURRENCIES = {
+    "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR",
+    "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "pounds": "GBP",
+    "¥": "CNY", "cny": "CNY", "rmb": "CNY", "yuan": "CNY", "renminbi": "CNY", "jpy": "JPY",
+    "yen": "JPY", "chf": "CHF", "francs": "CHF", "aed": "AED", "dirham": "AED", "dirhams": "AED",
+    "rub": "RUB", "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB",
+    "hkd": "HKD", "hk$": "HKD", "sgd": "SGD", "s$": "SGD", "try": "TRY", "lira": "TRY",
+    "inr": "INR", "rupees": "INR", "krw": "KRW", "won": "KRW", "irr": "IRR", "rial": "IRR",
+    "rials": "IRR", "kpw": "KPW", "usdt": "USDT", "tether": "USDT",
+}  # fmt: skip
+_NUMBER = r"(\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)"
+_MULT = r"(?:\s?(k|mn|mio|m|bn|b|thousand|millions?|billions?)(?![a-z]))?"
+_PREFIX_CURRENCY = (
+    r"(us\$|hk\$|s\$|\$|€|£|¥|usd|eur|gbp|cny|rmb|jpy|chf|aed|rub|hkd|sgd|inr|krw|irr|kpw|usdt|try)"
+)
+_SUFFIX_CURRENCY = (
+    r"(usdt|usd|eur|gbp|cny|rmb|jpy|chf|aed|rub|hkd|sgd|inr|krw|irr|kpw|dollars?|euros?|pounds|"
+    r"yuan|renminbi|yen|francs|dirhams?|roubles?|rubles?|rupees|won|rials?|tether)"
+)
+_AMOUNT_PREFIX = re.compile(rf"(?<![a-z0-9]){_PREFIX_CURRENCY}\s?{_NUMBER}{_MULT}")
+_AMOUNT_SUFFIX = re.compile(rf"(?<![\d.,]){_NUMBER}{_MULT}\s?(?:us\s)?{_SUFFIX_CURRENCY}(?![a-z])")
+
+
+def _number(text: str) -> float | None:
+    text = text.replace(" ", "")
+    if "," in text and "." in text:
+        # Whichever separator comes last is the decimal one.
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif "," in text:
+        parts = text.split(",")
+        text = text.replace(",", "") if len(parts[-1]) == 3 else text.replace(",", ".")
+    elif text.count(".") > 1 or (text.count(".") == 1 and len(text.split(".")[-1]) == 3):
+        text = text.replace(".", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _amounts(field: TextField) -> Iterator[Amount]:
+    taken: list[tuple[int, int]] = []
+    for match in _AMOUNT_PREFIX.finditer(field.folded):
+        value = _number(match.group(2))
+        if value is None:
+            continue
+        value *= _MULTIPLIERS.get(match.group(3) or "", 1.0)
+        taken.append(match.span())
+        yield Amount(value, _CURRENCIES[match.group(1)], _evidence(field, *match.span()))
+    for match in _AMOUNT_SUFFIX.finditer(field.folded):
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue
+        value = _number(match.group(1))
+        if value is None:
+            continue
+        value *= _MULTIPLIERS.get(match.group(2) or "", 1.0)
+        yield Amount(value, _CURRENCIES[match.group(3)], _evidence(field, *match.span()))
+
+
+# --------------------------------------------------------------------------- vessels, e-mail
+
+_IMO = re.compile(r"(?<![a-z])imo(?:\s*(?:no\.?|number|#|:))*\s*(\d{7})(?!\d)")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
+
+
+def _imo_valid(number: str) -> bool:
+    """The IMO check digit: the first six digits weighted 7..2, summed, last digit."""
+    total = sum(
+        int(digit) * weight for digit, weight in zip(number[:6], range(7, 1, -1), strict=True)
+    )
+    return total % 10 == int(number[6])
+
+
+# --------------------------------------------------------------------------- parties
+
+# Words that end a company name in free text: legal forms, and the trade words
+# front companies are named with ("... Trading", "... Electronics").
+_NAME_ENDINGS = sorted(
+    {
+        "Ltd", "Limited", "LLC", "L.L.C.", "LLP", "PLC", "Inc", "Incorporated", "Corp",
+        "Corporation", "Co", "Company", "GmbH", "AG", "KG", "BV", "NV", "SA", "SAS", "SARL",
+        "SRL", "SpA", "Pte", "Pvt", "Pty", "JSC", "OJSC", "CJSC", "PJSC", "OOO", "ZAO", "OAO",
+        "AO", "FZE", "FZCO", "FZC", "FZ-LLC", "DMCC", "WLL", "Bhd", "Trading", "Industries",
+        "Engineering", "Technologies", "Technology", "Electronics", "Shipping", "Logistics",
+        "Bank", "Enterprises", "Group", "Holdings", "International",
+    },
+    key=lambda word: (-len(word), word),
+)  # fmt: skip
+_CAPITALISED = r"[A-Z0-9][\w'&\-]*\.?"
+_COMPANY = re.compile(
+    rf"(?<![\w-])((?:{_CAPITALISED}\s+(?:(?:and|&|of|for|de)\s+)?){{1,6}}?"
+    rf"(?:{'|'.join(re.escape(word) for word in _NAME_ENDINGS)})\b\.?"
+    rf"(?:,?\s+(?:Co\.,?\s+)?(?:Ltd|Limited|LLC|Inc|GmbH|FZE|FZCO|Pte\.?\s+Ltd)\b\.?)?)"
+)
+# Capitalised words that start sentences or name things, not companies.
+_LEADING_NOISE = frozenset(
+    {
+        "the", "a", "an", "in", "on", "at", "by", "from", "to", "for", "via", "and", "with",
+        "its", "their", "his", "her", "our", "this", "that", "these", "then", "when", "after",
+        "before", "through", "between", "of", "as", "us", "u.s.", "defendant", "defendants",
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "mr", "mrs", "ms", "dr",
+    }
+)  # fmt: skip
+
+
+def _free_text_parties(field: TextField) -> Iterator[tuple[str, int, int]]:
+    for match in _COMPANY.finditer(field.text):
+        start, name = match.start(1), match.group(1)
+        words = name.split()
+        # "Tehran-based Kalaye Electric Company": the place is not part of the name.
+        while words and (
+            words[0].lower().rstrip(",.") in _LEADING_NOISE or words[0].lower().endswith("-based")
+        ):
+            start = field.text.index(words[1], start + len(words[0])) if len(words) > 1 else start
+            words = words[1:]
+        if not words:
+            continue
+        name = field.text[start : match.end(1)].rstrip(",")
+        if name.endswith(".") and name[:-1].split()[-1] in _TRADE_WORDS:
+            name = name[:-1]  # the sentence's full stop, not an abbreviation
+        tokens = name_tokens(name)
+        # A bare legal form or trade word ("Bank", "International Trading") is not a name.
+        if not tokens or all(t in LEGAL_FORMS or t in _GENERIC for t in tokens):
+            continue
+        yield name, start, start + len(name)
+
+
+_TRADE_WORDS = frozenset(word for word in _NAME_ENDINGS if len(word) > 4 and word.isalpha())
+_GENERIC = frozenset(fold(word) for word in _NAME_ENDINGS) | {"central", "national", "state"}
+
+
+# --------------------------------------------------------------------------- extract
+
+
+def _party_key(name: str) -> str:
+    return " ".join(name_tokens(name))
+
+
+def extract(report: Mapping[str, Any]) -> Extraction:
+    """The entities of a report body (tip, disclosure or later stage), each with its evidence."""
+    vocabulary = _vocabulary()
+    fields = report_fields(report)
+    by_path = {field.path: field for field in fields}
+
+    parties: dict[str, Party] = {}
+    # Structured parties first, so a name also met in the text keeps its role.
+    for group in ("parties",):
+        rows = report.get(group)
+        if not isinstance(rows, Sequence) or isinstance(rows, str):
+            continue
+        for index, row in enumerate(rows):
+            if not isinstance(row, Mapping):
+                continue
+            name_field = by_path.get(f"{group}[{index}].name")
+            if name_field is None:
+                continue
+            country_field = by_path.get(f"{group}[{index}].country")
+            country = country_code(country_field.text) if country_field else None
+            key = _party_key(name_field.text)
+            if key and key not in parties:
+                role = str(row.get("role", "") or "").strip()
+                parties[key] = Party(name_field.text.strip(), role, country, _whole(name_field))
+    company = by_path.get("company")
+    if company is not None:
+        key = _party_key(company.text)
+        if key and key not in parties:
+            parties[key] = Party(company.text.strip(), "discloser", None, _whole(company))
+
+    codes: list[Code] = []
+    goods: dict[tuple[str, str, int], Good] = {}
+    places: dict[tuple[str, str], Place] = {}
+    vessels: dict[str, Evidence] = {}
+    amounts: list[Amount] = []
+    emails: dict[str, EmailDomain] = {}
+
+    def add_place(country: str, zone: str | None, evidence: Evidence) -> None:
+        places.setdefault((country, zone or ""), Place(country, zone, evidence))
+
+    for field in fields:
+        key = field.key
+        if key.endswith(".country") or key == "country":
+            country = country_code(field.text)
+            if country is not None:
+                add_place(country, None, _whole(field))
+        if not key.endswith(".role"):
+            codes.extend(_codes(field, vocabulary.chpl))
+        if key.endswith(".country") or key.endswith(".role"):
+            continue
+        for start, end, values in vocabulary.goods_index.find(field):
+            for index in values:
+                term, domain = vocabulary.goods[index]
+                goods.setdefault(
+                    (term, field.path, 0), Good(term, domain, _evidence(field, start, end))
+                )
+        for start, end, values in vocabulary.country_index.find(field):
+            add_place(vocabulary.country_codes[values[0]], None, _evidence(field, start, end))
+        for match in vocabulary.abbreviation_regex.finditer(field.text):
+            add_place(
+                vocabulary.abbreviations[match.group(1)], None, _evidence(field, *match.span())
+            )
+        for start, end, values in vocabulary.ftz_index.find(field):
+            zone, country = vocabulary.ftz[values[0]]
+            add_place(country, zone, _evidence(field, start, end))
+        for match in _IMO.finditer(field.folded):
+            if _imo_valid(match.group(1)):
+                vessels.setdefault(match.group(1), _evidence(field, *match.span()))
+        amounts.extend(_amounts(field))
+        for match in _EMAIL.finditer(field.text):
+            email_domain = match.group(1).lower().rstrip(".")
+            emails.setdefault(
+                email_domain,
+                EmailDomain(
+                    email_domain,
+                    email_domain in vocabulary.webmail,
+                    _evidence(field, *match.span()),
+                ),
+            )
+        if not key.endswith(".name") and key != "company":
+            for name, start, end in _free_text_parties(field):
+                party_key = _party_key(name)
+                if party_key and not any(_contains(k, party_key) for k in parties):
+                    parties[party_key] = Party(name, "", None, _evidence(field, start, end))
+
+    order = {field.path: index for index, field in enumerate(fields)}
+
+    def position(evidence: Evidence) -> tuple[int, int]:
+        return order.get(evidence.field, -1), evidence.start
+
+    # One entry per good term (its first mention), per code, per amount span.
+    first_goods: dict[str, Good] = {}
+    for good in sorted(goods.values(), key=lambda g: position(g.evidence)):
+        first_goods.setdefault(good.term, good)
+    unique_codes: dict[tuple[str, str], Code] = {}
+    for code in sorted(codes, key=lambda c: position(c.evidence)):
+        unique_codes.setdefault((code.scheme, code.code), code)
+    return Extraction(
+        parties=tuple(sorted(parties.values(), key=lambda p: position(p.evidence))),
+        codes=tuple(unique_codes.values()),
+        goods=tuple(sorted(first_goods.values(), key=lambda g: position(g.evidence))),
+        places=tuple(sorted(places.values(), key=lambda p: position(p.evidence))),
+        vessels=tuple(sorted(vessels.items(), key=lambda item: position(item[1]))),
+        amounts=tuple(sorted(amounts, key=lambda a: position(a.evidence))),
+        email_domains=tuple(sorted(emails.values(), key=lambda e: position(e.evidence))),
+    )
+
+
+def _contains(longer: str, shorter: str) -> bool:
+    """Whether the words of `shorter` appear, in order, inside `longer` (same party)."""
+    return f" {shorter} " in f" {longer} " or f" {longer} " in f" {shorter} "
