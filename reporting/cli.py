@@ -8,6 +8,7 @@ stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -45,7 +46,7 @@ from reporting.screening_lists import (
 )
 from reporting.server import serve
 from reporting.settings import Settings, SettingsError
-from reporting.triage_worker import InstanceTriage, run_worker
+from reporting.triage_worker import MAX_WORKER_NAME, InstanceTriage, run_worker
 from triage.pipeline import NotAReportBody, intake_type_of, run_triage
 from triage.screening import HIT_THRESHOLD, ListFormatError, Screener, parse_list
 from triage.screening.countries import country_code
@@ -355,7 +356,13 @@ def triage_group() -> None:
 @triage_group.command("worker")
 @click.option("--once", is_flag=True, help="Triage every report waiting, then exit.")
 @click.option("--name", default=None, help="The worker's name in its claims [default: host:pid].")
-def triage_worker_command(once: bool, name: str | None) -> None:
+@click.option(
+    "--no-hold",
+    is_flag=True,
+    help="Triage reports as they arrive, not once their hour is over. The audit log"
+    " then dates each report to the second: for demos and tests.",
+)
+def triage_worker_command(once: bool, name: str | None, no_hold: bool) -> None:
     """Unlock the intake key and triage new reports (until stopped, or once)."""
     settings = load_settings()
     engine = initialised_engine(settings)
@@ -363,10 +370,16 @@ def triage_worker_command(once: bool, name: str | None) -> None:
     with operator_errors(), Session(engine) as session:
         key = unlock_intake_key(session, key_file=settings.intake_key_file, passphrase=passphrase)
     worker_name = name or f"{socket.gethostname()}:{os.getpid()}"
+    if len(worker_name) > MAX_WORKER_NAME or not worker_name.strip():
+        raise click.BadParameter(f"1 to {MAX_WORKER_NAME} characters", param_hint="--name")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         # Finish the report in hand, then stop: a report is never half done anyway.
         signal.signal(signum, lambda _signum, _frame: stop.set())
+    # Log lines name report ids, queues and error classes only (reporting.triage_worker).
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
+    )
     click.echo(f"triage worker {worker_name}: intake key {key.public_key.fingerprint}", err=True)
     with operator_errors():
         stats = run_worker(
@@ -375,7 +388,8 @@ def triage_worker_command(once: bool, name: str | None) -> None:
             triage=InstanceTriage(engine),
             name=worker_name,
             once=once,
-            should_stop=stop.is_set,
+            hold=not no_hold,
+            stop=stop,
         )
     click.echo(
         f"triaged {len(stats.triaged)}, failed {len(stats.failed)},"

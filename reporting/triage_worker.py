@@ -46,7 +46,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -54,6 +53,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.sql.elements import ColumnElement
 
 from crypto import (
@@ -81,6 +81,7 @@ from reporting.models import (
     User,
     Wrap,
     current_hour,
+    round_to_hour,
     utc_now,
 )
 from reporting.routing_rules import current_ruleset
@@ -96,6 +97,7 @@ log = logging.getLogger("vigil.triage")
 # that died (or hangs), and another worker may take the report over.
 CLAIM_TIMEOUT = timedelta(minutes=5)
 POLL_SECONDS = 5.0
+MAX_WORKER_NAME = 200  # reports.claimed_by
 
 
 class TriageWorkerError(Exception):
@@ -197,10 +199,38 @@ class WorkerStats:
 # ---------------------------------------------------------------- claiming
 
 
-def _claimable(cutoff: datetime) -> ColumnElement[bool]:
+def _claimable(now: datetime, stale_after: timedelta, *, hold: bool) -> ColumnElement[bool]:
+    waiting = Report.triage_state == TriageState.PENDING
+    if hold:
+        # Only once the hour it arrived in is over: the claim time and the
+        # audit entry's time then date the report no closer than
+        # received_hour does (a claim seconds after a submission would date
+        # it to the second, and the audit log keeps its times for ever).
+        waiting = and_(waiting, Report.received_hour < round_to_hour(now))
     return or_(
-        Report.triage_state == TriageState.PENDING,
-        and_(Report.triage_state == TriageState.CLAIMED, Report.claimed_at < cutoff),
+        waiting,
+        and_(Report.triage_state == TriageState.CLAIMED, Report.claimed_at < now - stale_after),
+    )
+
+
+def claim_statement(
+    worker: str, now: datetime, stale_after: timedelta, *, hold: bool = True
+) -> ReturningUpdate[Any]:
+    """The one statement that claims a report (see the module docstring)."""
+    claimable = _claimable(now, stale_after, hold=hold)
+    candidate = (
+        select(Report.id)
+        .where(claimable)
+        .order_by(Report.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return (
+        update(Report)
+        .where(Report.id == candidate, claimable)
+        .values(triage_state=TriageState.CLAIMED, claimed_at=now, claimed_by=worker)
+        .returning(Report.id)
     )
 
 
@@ -210,30 +240,23 @@ def claim_next(
     worker: str,
     stale_after: timedelta = CLAIM_TIMEOUT,
     now: datetime | None = None,
+    hold: bool = True,
 ) -> Claim | None:
     """Claim the oldest report waiting for triage (or claimed longer than `stale_after`).
+
+    With `hold` (the default) a report waits until the hour it was received
+    in has passed (see `_claimable`); without it, reports are taken at once.
 
     Commits the claim at once; None when there is nothing to claim. See the
     module docstring for why this is safe with several workers on each backend.
     """
+    if not 0 < len(worker) <= MAX_WORKER_NAME:
+        raise ValueError(f"a worker name has 1 to {MAX_WORKER_NAME} characters")
     now = now or utc_now()
-    claimable = _claimable(now - stale_after)
-    candidate = (
-        select(Report.id)
-        .where(claimable)
-        .order_by(Report.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    statement = (
-        update(Report)
-        .where(Report.id == candidate, claimable)
-        .values(triage_state=TriageState.CLAIMED, claimed_at=now, claimed_by=worker)
-        .returning(Report.id)
-    )
     with engine.begin() as connection:
-        report_id = connection.execute(statement).scalar_one_or_none()
+        report_id = connection.execute(
+            claim_statement(worker, now, stale_after, hold=hold)
+        ).scalar_one_or_none()
     return None if report_id is None else Claim(report_id, worker, now)
 
 
@@ -464,22 +487,24 @@ def run_worker(
     name: str,
     once: bool,
     stale_after: timedelta = CLAIM_TIMEOUT,
+    hold: bool = True,
     poll_seconds: float = POLL_SECONDS,
-    should_stop: Callable[[], bool] = lambda: False,
+    stop: threading.Event | None = None,
 ) -> WorkerStats:
-    """Claim and triage reports until none is left (`once`) or `should_stop()`.
+    """Claim and triage reports until none is left (`once`) or `stop` is set.
 
     A report that fails stays claimed; it is tried again, by any worker, once
     its claim is older than `stale_after` (an operator fixes the cause; a
     deterministic failure is tried again every `stale_after`, audited each time).
     """
     stats = WorkerStats()
-    while not should_stop():
-        claim = claim_next(engine, worker=name, stale_after=stale_after)
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        claim = claim_next(engine, worker=name, stale_after=stale_after, hold=hold)
         if claim is None:
             if once:
                 break
-            time.sleep(poll_seconds)
+            stop.wait(poll_seconds)  # returns at once when told to stop
             continue
         try:
             outcome = triage_claimed(engine, claim, intake_key=intake_key, triage=triage)

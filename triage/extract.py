@@ -46,6 +46,7 @@ __all__ = [
     "VOCABULARY_VERSION",
     "PhraseIndex",
     "TextField",
+    "clear_caches",
     "code_domains",
     "country_code",
     "extract",
@@ -72,20 +73,16 @@ class TextField:
     folded: str
 
     @cached_property
-    def _tokens(self) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
-        matches = list(_WORD.finditer(self.folded))
-        return tuple(m.group(0) for m in matches), tuple(m.span() for m in matches)
-
-    @property
     def words(self) -> tuple[str, ...]:
         """The folded words, for `PhraseIndex`."""
-        return self._tokens[0]
+        return tuple(_WORD.findall(self.folded))
 
-    @property
-    def spans(self) -> tuple[tuple[int, int], ...]:
-        return self._tokens[1]
+    @cached_property
+    def starts(self) -> tuple[int, ...]:
+        """Where each word starts (it ends `len(word)` later: words are exact matches)."""
+        return tuple(m.start() for m in _WORD.finditer(self.folded))
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The field's name without indexes: `parties[2].name` -> `parties.name`."""
         return _INDEX.sub("", self.path)
@@ -110,6 +107,18 @@ def fold_same_length(text: str) -> str:
     return "".join(_fold_char(char) for char in text)
 
 
+@lru_cache(maxsize=8192)
+def _text_field(path: str, text: str) -> TextField:
+    # Extraction and the indicators read the same fields; re-triage reads the
+    # same report again. Caching keeps the fold and the tokens computed once.
+    return TextField(path, text, fold_same_length(text))
+
+
+def clear_caches() -> None:
+    """Forget cached fields (benchmarks measure reports the process has never seen)."""
+    _text_field.cache_clear()
+
+
 def report_fields(report: Mapping[str, Any]) -> tuple[TextField, ...]:
     """Every non-empty string of the body with its path, in sorted key order."""
     out: list[TextField] = []
@@ -117,7 +126,7 @@ def report_fields(report: Mapping[str, Any]) -> tuple[TextField, ...]:
     def walk(value: object, path: str) -> None:
         if isinstance(value, str):
             if value.strip():
-                out.append(TextField(path, value, fold_same_length(value)))
+                out.append(_text_field(path, value))
         elif isinstance(value, Mapping):
             for key in sorted(value):
                 if isinstance(key, str) and key not in _SKIPPED_KEYS and not key.startswith("_"):
@@ -163,15 +172,19 @@ class PhraseIndex:
     def find(self, field: TextField) -> list[tuple[int, int, tuple[int, ...]]]:
         """Non-overlapping longest matches in a field: (start, end, values)."""
         out: list[tuple[int, int, tuple[int, ...]]] = []
-        words, spans = field.words, field.spans
+        words = field.words
         table, first = self._table, self._first
         index, count = 0, len(words)
         while index < count:
             longest = first.get(words[index], 0)
+            if not longest:  # most words start no phrase
+                index += 1
+                continue
             for length in range(min(longest, count - index), 0, -1):
                 found = table.get(words[index : index + length])
                 if found is not None:
-                    out.append((spans[index][0], spans[index + length - 1][1], found))
+                    starts, last = field.starts, index + length - 1
+                    out.append((starts[index], starts[last] + len(words[last]), found))
                     index += length
                     break
             else:
@@ -181,14 +194,18 @@ class PhraseIndex:
     def find_all(self, field: TextField) -> list[tuple[int, int, tuple[int, ...]]]:
         """Every match, overlapping ones included (indicators want each phrase that is there)."""
         out: list[tuple[int, int, tuple[int, ...]]] = []
-        words, spans = field.words, field.spans
+        words = field.words
         table, first = self._table, self._first
         count = len(words)
-        for index in range(count):
-            for length in range(1, min(first.get(words[index], 0), count - index) + 1):
+        for index, word in enumerate(words):
+            longest = first.get(word, 0)
+            if not longest:
+                continue
+            for length in range(1, min(longest, count - index) + 1):
                 found = table.get(words[index : index + length])
                 if found is not None:
-                    out.append((spans[index][0], spans[index + length - 1][1], found))
+                    starts, last = field.starts, index + length - 1
+                    out.append((starts[index], starts[last] + len(words[last]), found))
         return out
 
 
@@ -203,17 +220,22 @@ def _whole(field: TextField) -> Evidence:
 # --------------------------------------------------------------------------- data
 
 
+_COUNTRY_BASE = 10_000
+_ZONE_BASE = 20_000
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
     version: str
-    goods_index: PhraseIndex  # values: index into `goods`
+    # One index for goods, country names and free-trade zones, one pass per
+    # field: values below _COUNTRY_BASE are goods, then countries, then zones.
+    index: PhraseIndex
     goods: tuple[tuple[str, Domain], ...]
     countries: Mapping[str, str]  # folded name / code -> alpha-2
-    country_index: PhraseIndex  # values: index into `country_codes`
+    country_index: PhraseIndex  # country names alone, for country fields
     country_codes: tuple[str, ...]
     abbreviation_regex: re.Pattern[str]
     abbreviations: Mapping[str, str]
-    ftz_index: PhraseIndex  # values: index into `ftz`
     ftz: tuple[tuple[str, str], ...]  # (name, country)
     webmail: frozenset[str]
     chpl: Mapping[str, int]
@@ -250,8 +272,14 @@ def _vocabulary() -> _Vocabulary:
             chpl[row["hs6"]] = int(row["tier"][:1])  # tiers 3A/3B count as 3
     return _Vocabulary(
         version=data["version"],
-        goods_index=PhraseIndex(
-            [(phrase, index) for index, g in enumerate(data["goods"]) for phrase in g["phrases"]]
+        index=PhraseIndex(
+            [(phrase, i) for i, good in enumerate(data["goods"]) for phrase in good["phrases"]]
+            + [(phrase, _COUNTRY_BASE + code) for phrase, code in country_phrases]
+            + [
+                (phrase, _ZONE_BASE + i)
+                for i, zone in enumerate(data["free_trade_zones"])
+                for phrase in zone["phrases"]
+            ]
         ),
         goods=goods,
         countries=countries,
@@ -259,9 +287,6 @@ def _vocabulary() -> _Vocabulary:
         country_codes=tuple(country_codes),
         abbreviation_regex=abbreviation_regex,
         abbreviations=abbreviations,
-        ftz_index=PhraseIndex(
-            [(p, index) for index, z in enumerate(data["free_trade_zones"]) for p in z["phrases"]]
-        ),
         ftz=tuple((z["name"], z["country"]) for z in data["free_trade_zones"]),
         webmail=frozenset(data["free_webmail"]),
         chpl=chpl,
@@ -326,6 +351,9 @@ _HS_KEYWORD = re.compile(
     r"tariff|commodity|customs)(?: codes?| headings?| subheadings?| nos?\.?| numbers?)?"
     r"(?![a-z])"
 )
+_HS_FIRST_WORDS = frozenset(
+    {"hs", "hts", "harmonized", "harmonised", "schedule", "tariff", "commodity", "customs"}
+)
 _HS_DOTTED = re.compile(
     r"(?<![\d.,$€£¥])(\d{4})\.(\d{2})(?:\.(\d{2})(?:\.?(\d{2}))?)?(?!\d|[.,]\d)"
 )
@@ -335,6 +363,7 @@ _EAR99 = re.compile(r"(?<![A-Za-z0-9])EAR\s?99(?![0-9])", re.IGNORECASE)
 _EU_CONTEXT = re.compile(
     r"(?:\beu\b|european union|annex i\b|2021/821|428/2009|dual[\s\-]use (?:list|regulation|code))"
 )
+_US_CONTEXT = re.compile(r"(?<![a-z])(?:eccn|ccl|ear|commerce control list|bis)(?![a-z])")
 _HS_FIELDS = frozenset({"goods.code", "items.hs_code"})
 _ECCN_FIELDS = frozenset({"goods.code", "items.eccn", "licences"})
 
@@ -344,7 +373,13 @@ def _hs_codes(field: TextField) -> Iterator[tuple[str, int, int]]:
         for match in _HS.finditer(field.text):
             yield match.group(1) + match.group(2), match.start(), match.end()
         return
-    for keyword in _HS_KEYWORD.finditer(field.folded):
+    # The keyword regex is tried only where one of its first words stands.
+    keywords = (
+        _HS_KEYWORD.match(field.folded, field.starts[index])
+        for index, word in enumerate(field.words)
+        if word in _HS_FIRST_WORDS
+    )
+    for keyword in filter(None, keywords):
         # The codes listed after the keyword: "HS 8542.31, 8542.39 and 8541.10".
         window_end = min(len(field.text), keyword.end() + 60)
         for match in _HS.finditer(field.text, keyword.end(), window_end):
@@ -363,12 +398,14 @@ def _codes(field: TextField, chpl: Mapping[str, int]) -> Iterator[Code]:
         if 1 <= int(code[:2]) <= 97:
             yield Code("hs", code, _evidence(field, start, end), chpl.get(code))
     for match in _ECCN.finditer(field.text):
-        before = field.folded[max(0, match.start() - 60) : match.start()]
-        scheme = (
-            "eu_dual_use"
-            if field.key not in _ECCN_FIELDS and _EU_CONTEXT.search(before)
-            else "eccn"
-        )
+        scheme = "eccn"
+        if field.key not in _ECCN_FIELDS:
+            # The nearer of an EU reference and a US one ("ECCN", "CCL", "EAR") decides.
+            before = field.folded[max(0, match.start() - 60) : match.start()]
+            eu = [m.end() for m in _EU_CONTEXT.finditer(before)]
+            us = [m.end() for m in _US_CONTEXT.finditer(before)]
+            if eu and (not us or eu[-1] > us[-1]):
+                scheme = "eu_dual_use"
         yield Code(scheme, match.group(1).upper(), _evidence(field, *match.span()))
     for match in _EAR99.finditer(field.text):
         yield Code("eccn", "EAR99", _evidence(field, *match.span()))
@@ -423,26 +460,46 @@ def _number(text: str) -> float | None:
 
 
 def _amounts(field: TextField) -> Iterator[Amount]:
-    taken: list[tuple[int, int]] = []
-    for match in _AMOUNT_PREFIX.finditer(field.folded):
-        value = _number(match.group(2))
-        if value is None:
+    # Anchor on the numbers (few) rather than scanning every position for a
+    # currency: try the currency-first form just before each number, then
+    # the number-first form at it.
+    folded = field.folded
+    done = -1
+    for number in _NUMBER_START.finditer(folded):
+        position = number.start()
+        if position < done:
             continue
-        value *= _MULTIPLIERS.get(match.group(3) or "", 1.0)
-        taken.append(match.span())
-        yield Amount(value, _CURRENCIES[match.group(1)], _evidence(field, *match.span()))
-    for match in _AMOUNT_SUFFIX.finditer(field.folded):
-        if any(start < match.end() and match.start() < end for start, end in taken):
-            continue
-        value = _number(match.group(1))
-        if value is None:
-            continue
-        value *= _MULTIPLIERS.get(match.group(2) or "", 1.0)
-        yield Amount(value, _CURRENCIES[match.group(3)], _evidence(field, *match.span()))
+        found = None
+        for begin in range(max(0, position - 5), position):
+            match = _AMOUNT_PREFIX.match(folded, begin)
+            if match is not None and match.start(2) == position:
+                value = _number(match.group(2))
+                if value is not None:
+                    value *= _MULTIPLIERS.get(match.group(3) or "", 1.0)
+                    found = Amount(
+                        value, _CURRENCIES[match.group(1)], _evidence(field, *match.span())
+                    )
+                break
+        if found is None:
+            match = _AMOUNT_SUFFIX.match(folded, position)
+            if match is not None:
+                value = _number(match.group(1))
+                if value is not None:
+                    value *= _MULTIPLIERS.get(match.group(2) or "", 1.0)
+                    found = Amount(
+                        value, _CURRENCIES[match.group(3)], _evidence(field, *match.span())
+                    )
+        if found is not None:
+            done = found.evidence.end
+            yield found
+
+
+_NUMBER_START = re.compile(r"(?<![\d.,])\d")
 
 
 # --------------------------------------------------------------------------- vessels, e-mail
 
+_DIGIT = re.compile(r"\d")
 _IMO = re.compile(r"(?<![a-z])imo(?:\s*(?:no\.?|number|#|:))*\s*(\d{7})(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
 
@@ -489,12 +546,16 @@ _LEADING_NOISE = frozenset(
 
 
 def _free_text_parties(field: TextField) -> Iterator[tuple[str, int, int]]:
+    if _ENDING_WORDS.isdisjoint(field.words):
+        return  # no legal form or trade word: no company name to find
     for match in _COMPANY.finditer(field.text):
         start, name = match.start(1), match.group(1)
         words = name.split()
         # "Tehran-based Kalaye Electric Company": the place is not part of the name.
         while words and (
-            words[0].lower().rstrip(",.") in _LEADING_NOISE or words[0].lower().endswith("-based")
+            words[0].lower().rstrip(",.") in _LEADING_NOISE
+            or words[0].lower().endswith("-based")
+            or words[0].rstrip(",.").isdigit()
         ):
             start = field.text.index(words[1], start + len(words[0])) if len(words) > 1 else start
             words = words[1:]
@@ -510,6 +571,7 @@ def _free_text_parties(field: TextField) -> Iterator[tuple[str, int, int]]:
         yield name, start, start + len(name)
 
 
+_ENDING_WORDS = frozenset(word for name in _NAME_ENDINGS for word in _WORD.findall(name.lower()))
 _TRADE_WORDS = frozenset(word for word in _NAME_ENDINGS if len(word) > 4 and word.isalpha())
 _GENERIC = frozenset(fold(word) for word in _NAME_ENDINGS) | {"central", "national", "state"}
 
@@ -567,30 +629,35 @@ def extract(report: Mapping[str, Any]) -> Extraction:
             country = country_code(field.text)
             if country is not None:
                 add_place(country, None, _whole(field))
-        if not key.endswith(".role"):
+        # Codes, IMO numbers and amounts all need a digit; most fields have none.
+        has_digit = _DIGIT.search(field.text) is not None
+        if has_digit and not key.endswith(".role"):
             codes.extend(_codes(field, vocabulary.chpl))
         if key.endswith(".country") or key.endswith(".role"):
             continue
-        for start, end, values in vocabulary.goods_index.find(field):
-            for index in values:
-                term, domain = vocabulary.goods[index]
-                goods.setdefault(
-                    (term, field.path, 0), Good(term, domain, _evidence(field, start, end))
-                )
-        for start, end, values in vocabulary.country_index.find(field):
-            add_place(vocabulary.country_codes[values[0]], None, _evidence(field, start, end))
+        for start, end, values in vocabulary.index.find(field):
+            for value in values:
+                if value < _COUNTRY_BASE:
+                    term, domain = vocabulary.goods[value]
+                    good = Good(term, domain, _evidence(field, start, end))
+                    goods.setdefault((term, field.path, 0), good)
+                elif value < _ZONE_BASE:
+                    country = vocabulary.country_codes[value - _COUNTRY_BASE]
+                    add_place(country, None, _evidence(field, start, end))
+                else:
+                    zone, country = vocabulary.ftz[value - _ZONE_BASE]
+                    add_place(country, zone, _evidence(field, start, end))
         for match in vocabulary.abbreviation_regex.finditer(field.text):
             add_place(
                 vocabulary.abbreviations[match.group(1)], None, _evidence(field, *match.span())
             )
-        for start, end, values in vocabulary.ftz_index.find(field):
-            zone, country = vocabulary.ftz[values[0]]
-            add_place(country, zone, _evidence(field, start, end))
-        for match in _IMO.finditer(field.folded):
-            if _imo_valid(match.group(1)):
-                vessels.setdefault(match.group(1), _evidence(field, *match.span()))
-        amounts.extend(_amounts(field))
-        for match in _EMAIL.finditer(field.text):
+        if has_digit:
+            if "imo" in field.folded:
+                for match in _IMO.finditer(field.folded):
+                    if _imo_valid(match.group(1)):
+                        vessels.setdefault(match.group(1), _evidence(field, *match.span()))
+            amounts.extend(_amounts(field))
+        for match in _EMAIL.finditer(field.text) if "@" in field.text else ():
             email_domain = match.group(1).lower().rstrip(".")
             emails.setdefault(
                 email_domain,

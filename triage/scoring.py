@@ -50,14 +50,15 @@ __all__ = [
     "P1_MIN",
     "P2_MIN",
     "P3_MIN",
+    "POSSIBLE_HIT_THRESHOLD",
     "WMD_PROGRAMS",
     "assess",
     "priority_for",
 ]
 
-P1_MIN = 100
-P2_MIN = 60
-P3_MIN = 30
+P1_MIN = 120
+P2_MIN = 70
+P3_MIN = 35
 CATEGORY_MIN = 12
 HIT_THRESHOLD = 0.85
 POSSIBLE_HIT_THRESHOLD = 0.7
@@ -83,7 +84,7 @@ _DOMAIN_ORDER = {domain: index for index, domain in enumerate(Domain)}
 
 
 def priority_for(score: int) -> Priority:
-    """The documented thresholds: P1 >= 100, P2 >= 60, P3 >= 30, else P4."""
+    """The documented thresholds: P1 >= 120, P2 >= 70, P3 >= 35, else P4."""
     if score >= P1_MIN:
         return Priority.P1
     if score >= P2_MIN:
@@ -166,6 +167,10 @@ def assess(
     categories = {c for c, weight in category_weight.items() if weight >= CATEGORY_MIN}
     if any(hit.score >= HIT_THRESHOLD for hit in hits):
         categories.add(Category.SANCTIONS)
+    # `other` is the category of last resort: concealment language alone is
+    # worth a look, but next to a real category it would only add noise.
+    if len(categories) > 1:
+        categories.discard(Category.OTHER)
     if not categories:
         categories.add(Category.OTHER)
     return Assessment(

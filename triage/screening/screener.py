@@ -5,12 +5,16 @@ transliteration to ASCII, punctuation, legal forms). A listed name also gives
 variants: the parts of ``A ; B`` and ``A D/B/A B``, and ``NAME (ACRONYM)``
 both without the bracket and as the acronym alone.
 
-**Finding candidates.** An inverted index maps each word (and each name's
-words run together, for "Alqaida" against "Al-Qaida") to the names that hold
-it. A query word also finds indexed words one edit away (insert, delete,
-substitute, transpose; words of four letters or more) through an index of
-single-letter deletions. Names gather the inverse document frequency of the
-words they share with the query; the best `CANDIDATES` are scored.
+**Finding candidates.** An inverted index maps each word, and each name's
+words run together as written and sorted ("Alqaida" against "Al-Qaida"; an
+exact name in any order), to the names that hold it. A query word also finds
+indexed words one edit away (insert, delete, substitute, transpose; words of
+four letters or more) through an index of single-letter deletions. Names
+gather the inverse document frequency of the words they share with the query
+(an edit away: `_FUZZY_WEIGHT` of it), rarest words first, a very common word
+(``al``, ``mohammed``: more than `COMMON_POSTINGS` names) only re-weighting
+names found already; the best `CANDIDATES` by weighted Dice are scored, and a
+name too short or too long to reach the threshold is not.
 
 **Score** of a query against one name, in [0, 1]: words are paired greedily
 by similarity (rapidfuzz's normalised Indel similarity), each pair weighing
@@ -67,6 +71,7 @@ IMO_MATCH_SCORE = 0.95
 IMO_MISMATCH_PENALTY = 0.30
 
 CANDIDATES = 40  # names scored per query, after blocking
+COMMON_POSTINGS = 150  # a word in more names than this does not bring candidates alone
 FUZZY_MIN_LENGTH = 4  # shorter words must match exactly to find candidates
 FUZZY_MAX_LENGTH = 24  # longer ones are found by their other words
 _FUZZY_WEIGHT = 0.8  # a word one edit away counts for this much of an exact one
@@ -130,15 +135,24 @@ class _Name:
 class _Query:
     tokens: tuple[str, ...]
     joined: str
+    sorted_joined: str
     length: int
 
 
 def _name_score(query: _Query, name: _Name) -> float:
     pairs = []
     for i, a in enumerate(query.tokens):
+        la = len(a)
         for j, b in enumerate(name.tokens):
-            similarity = 1.0 if a == b else Indel.normalized_similarity(a, b)
-            if similarity >= _PAIR_MIN:
+            if a == b:
+                pairs.append((1.0, i, j))
+                continue
+            lb = len(b)
+            # Indel similarity is at most 2 * min / (la + lb).
+            if 2 * min(la, lb) < _PAIR_MIN * (la + lb):
+                continue
+            similarity = Indel.normalized_similarity(a, b, score_cutoff=_PAIR_MIN)
+            if similarity:
                 pairs.append((similarity, i, j))
     pairs.sort(reverse=True)
     used_query: set[int] = set()
@@ -177,6 +191,10 @@ class Screener:
                     imo[number].append(index)
                 self._add_names(index, entry, postings)
         self._postings = {key: tuple(ids) for key, ids in postings.items()}
+        self._posting_sets = {
+            key: frozenset(ids) for key, ids in postings.items() if len(ids) > COMMON_POSTINGS
+        }
+        self._imos = [entry.imo_numbers for entry in self.entries]
         self._imo = {key: tuple(ids) for key, ids in imo.items()}
         words = {token for name in self._names for token in name.tokens}
         total = max(len(self._names), 1)
@@ -205,7 +223,7 @@ class Screener:
                 joined = "".join(tokens)
                 name_id = len(self._names)
                 self._names.append(_Name(index, text, tokens, joined, sum(map(len, tokens)), low))
-                for key in {*tokens, joined}:
+                for key in {*tokens, joined, "".join(sorted(tokens))}:
                     postings[key].append(name_id)
         self._entry_names.append(range(first, len(self._names)))
 
@@ -233,28 +251,43 @@ class Screener:
         return list(found.items())
 
     def _candidates(self, query: _Query, imo_entries: Iterable[int]) -> set[int]:
-        weights: dict[int, float] = defaultdict(float)
-        words = set(query.tokens)
-        words.add(query.joined)
+        """The names worth scoring: the best by weighted Dice of shared (or near) words.
+
+        Words are taken rarest first. A word held by more than `COMMON_POSTINGS`
+        names (``al``, ``mohammed``) only adds weight to names found already,
+        so it never floods the candidates; unless nothing was found yet, or it
+        is the rarest of the query's own words (not one an edit away).
+        """
+        words = {*query.tokens, query.joined, query.sorted_joined}
         query_norm = 0.0
+        found: list[tuple[int, str, float]] = []
         for word in words:
             keys = self._keys(word)
             if word in query.tokens:
                 query_norm += max((self._idf[key] for key, _ in keys), default=_UNSEEN_IDF)
-            for key, weight in keys:
-                gain = weight * self._idf[key]
+            found += [(len(self._postings[key]), key, weight) for key, weight in keys]
+        found.sort()
+        weights: dict[int, float] = defaultdict(float)
+        exact_done = False
+        for size, key, weight in found:
+            gain = weight * self._idf[key]
+            exact = weight == 1.0
+            if size <= COMMON_POSTINGS or not weights or (exact and not exact_done):
+                exact_done = exact_done or exact
                 for name_id in self._postings[key]:
                     weights[name_id] += gain
+            else:
+                holders = self._posting_sets[key]
+                for name_id in [n for n in weights if n in holders]:
+                    weights[name_id] += gain
         norms = self._norms
-        best = heapq.nlargest(
-            CANDIDATES,
-            weights.items(),
-            key=lambda item: item[1] / (query_norm + norms[item[0]]),
-        )
-        chosen = {name_id for name_id, _ in best}
+        if len(weights) > CANDIDATES:
+            ranked = [(w / (query_norm + norms[n]), n) for n, w in weights.items()]
+            chosen = {name_id for _, name_id in heapq.nlargest(CANDIDATES, ranked)}
+        else:
+            chosen = set(weights)
         # Every name of an entry an IMO number points at.
-        imo_set = set(imo_entries)
-        for entry in imo_set:
+        for entry in set(imo_entries):
             chosen.update(self._entry_names[entry])
         return chosen
 
@@ -269,20 +302,27 @@ class Screener:
     ) -> list[ScreeningHit]:
         """The entries `name` may be, best first: those scoring `threshold` or more.
 
-        `country`: an ISO code or a country name; `identifiers`: IMO numbers
-        ("IMO 9187629" or "9187629"; others are ignored).
+        `country`: an ISO code or a country name (one not known is ignored);
+        `identifiers`: IMO numbers ("IMO 9187629" or "9187629"; others are ignored).
         """
         tokens = query_tokens(name)
         if not tokens:
             return []
-        query = _Query(tokens, "".join(tokens), sum(map(len, tokens)))
+        query = _Query(tokens, "".join(tokens), "".join(sorted(tokens)), sum(map(len, tokens)))
         query_country = country_code(country) if country else None
         query_imos = {m.group(1) for i in identifiers if (m := _IMO.match(i))}
         imo_entries = [e for number in query_imos for e in self._imo.get(number, ())]
 
+        # The most a country or an IMO number can add; below that, a name is no hit.
+        reach = threshold - (COUNTRY_MATCH_BONUS if query_country else 0.0)
+        imo_set = set(imo_entries)
         best: dict[int, tuple[float, _Name]] = {}
-        for name_id in self._candidates(query, imo_entries):
+        for name_id in self._candidates(query, imo_set):
             listed = self._names[name_id]
+            # Both scores are at most 2 * min / (sum) of the letters compared.
+            ceiling = 2 * min(query.length, listed.length) / (query.length + listed.length)
+            if ceiling < reach and listed.entry not in imo_set:
+                continue
             score = _name_score(query, listed)
             if listed.low:
                 score *= LOW_ALIAS_FACTOR
@@ -292,9 +332,11 @@ class Screener:
 
         hits = []
         for index, (name_score, listed) in best.items():
+            if name_score < reach and index not in imo_set:
+                continue
             entry = self.entries[index]
             score, reasons = self._adjust(
-                entry, name_score, listed, query_country, query_imos, name
+                self._imos[index], entry, name_score, listed, query_country, query_imos, name
             )
             if score >= threshold:
                 hits.append(
@@ -315,6 +357,7 @@ class Screener:
 
     @staticmethod
     def _adjust(
+        listed_imos: frozenset[str],
         entry: ListEntry,
         name_score: float,
         listed: _Name,
@@ -326,7 +369,6 @@ class Screener:
         if listed.low:
             reasons.append(f"low-quality alias (x{LOW_ALIAS_FACTOR})")
         score = name_score
-        listed_imos = entry.imo_numbers
         if imos and listed_imos:
             same = sorted(imos & listed_imos)
             if same:

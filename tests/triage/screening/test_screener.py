@@ -210,6 +210,11 @@ def test_bis_entries_screen_back(screener, bis_list):
         ("Great Lakes Business Company", "un", "CDe.003"),  # "... (CAGL) ; GREAT LAKES ..."
         ("Butemboairlines", "un", "CDe.002"),  # words run together
         (SADDAM_ORIGINAL_SCRIPT, "un", "IQi.001"),  # transliterated the same way
+        (
+            "\u0420\u043e\u0441\u043e\u0431\u043e\u0440\u043e\u043d\u044d\u043a\u0441\u043f\u043e\u0440\u0442",
+            "ofac_sdn",
+            "18782",
+        ),  # Рособоронэкспорт
     ],
 )
 def test_robust_matching(screener, query, source, entry_id):

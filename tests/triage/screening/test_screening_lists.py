@@ -1,6 +1,7 @@
 """List versions in the database (both backends) and the `vigil lists` / `vigil screen` commands."""
 
 import json
+import os
 import shutil
 
 import pytest
@@ -15,7 +16,7 @@ from reporting.screening_lists import (
     load_parsed_lists,
     load_screener,
 )
-from tests.cli.test_cli import run_vigil, vigil_env  # noqa: F401 - the fixture
+from tests.cli.test_cli import PASSPHRASE, run_vigil
 
 
 def entry_count(session):
@@ -90,7 +91,19 @@ def test_no_lists(db_session):
 # ---------------------------------------------------------------- command line
 
 
-def test_lists_and_screen_commands(vigil_env, lists_dir, tmp_path):  # noqa: F811
+@pytest.fixture
+def vigil_env(tmp_path, database_url):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("VIGIL_")}
+    env.update(
+        VIGIL_INSTANCE=str(tmp_path / "instance"),
+        VIGIL_DATABASE_URL=database_url,
+        VIGIL_PASSWORD_COST="minimal",
+        VIGIL_INTAKE_PASSPHRASE=PASSPHRASE,
+    )
+    return env
+
+
+def test_lists_and_screen_commands(vigil_env, lists_dir, tmp_path):
     assert run_vigil("init", env=vigil_env).returncode == 0
     before = run_vigil("screen", "KOMID", env=vigil_env)
     assert before.returncode == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -108,12 +109,18 @@ def tip_body(**fields: object) -> dict[str, object]:
     return body
 
 
-def submit(session: Session, instance: Instance, body: dict[str, object]) -> Report:
-    """Store a report as reporting.submissions does: BODY record plus intake and reporter wraps."""
+def submit(
+    session: Session, instance: Instance, body: dict[str, object], *, hours_ago: int = 1
+) -> Report:
+    """Store a report as reporting.submissions does: BODY record plus intake and reporter wraps.
+
+    Received an hour ago by default: the worker holds a report until the hour
+    it arrived in is over (reporting.triage_worker, `hold`).
+    """
     _key, envelope = seal_report(
         body, instance.intake_key.public_key, instance.reporter_key.public_key
     )
-    hour = current_hour()
+    hour = current_hour() - timedelta(hours=hours_ago)
     report = Report(
         intake_type=IntakeType(str(body["form"])),
         lookup_hash=secrets.token_bytes(32),

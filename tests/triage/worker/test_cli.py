@@ -2,8 +2,10 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -22,6 +24,7 @@ from reporting.models import (
     Report,
     Role,
     TriageState,
+    current_hour,
 )
 from tests.triage.worker.support import submit, tip_body
 
@@ -113,7 +116,9 @@ def test_triage_file_refuses_what_is_not_a_report_body(tmp_path, no_instance_env
     assert "Traceback" not in result.stderr
 
 
-def test_triage_worker_once_triages_what_is_waiting(tmp_path, database_url):
+@pytest.fixture
+def instance_with_a_report(tmp_path, database_url):
+    """An initialised instance (real `vigil init`), two investigators in every queue, one report."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("VIGIL_")}
     env.update(
         VIGIL_INSTANCE=str(tmp_path / "instance"),
@@ -122,50 +127,85 @@ def test_triage_worker_once_triages_what_is_waiting(tmp_path, database_url):
         VIGIL_INTAKE_PASSPHRASE=PASSPHRASE,
     )
     assert run_vigil("init", env=env).returncode == 0
-
     engine = create_db_engine(database_url)
-    try:
-        with Session(engine) as session:
-            intake = PublicKey(session.scalars(select(IntakeKey.public_key)).one())
-            enrolment = create_user(
+    with Session(engine) as session:
+        intake = PublicKey(session.scalars(select(IntakeKey.public_key)).one())
+        erin, emma = (
+            create_user(
                 session,
-                username="erin",
-                display_name="Erin Export",
+                username=username,
+                display_name=display_name,
                 role=Role.INVESTIGATOR,
                 cost=PasswordCost.MIN,
-            )
-            emma = create_user(
-                session,
-                username="emma",
-                display_name="Emma Engineer",
-                role=Role.INVESTIGATOR,
-                cost=PasswordCost.MIN,
-            )
-            # Both in every queue, wherever the report routes: Erin is named
-            # in the report's conflicts, so only Emma may get it.
-            for user_id in (enrolment.user_id, emma.user_id):
-                for queue in session.scalars(select(Queue)):
-                    session.add(QueueMembership(user_id=user_id, queue_id=queue.id))
-            keys = SimpleNamespace(
-                intake_key=SimpleNamespace(public_key=intake), reporter_key=PrivateKey.generate()
-            )
-            report_id = submit(session, keys, REPORT).id
-            session.commit()
+            ).user_id
+            for username, display_name in (("erin", "Erin Export"), ("emma", "Emma Engineer"))
+        )
+        # Both in every queue, wherever the report routes: Erin is named in
+        # the report's conflicts, so only Emma may get it.
+        for user_id in (erin, emma):
+            for queue in session.scalars(select(Queue)):
+                session.add(QueueMembership(user_id=user_id, queue_id=queue.id))
+        keys = SimpleNamespace(
+            intake_key=SimpleNamespace(public_key=intake), reporter_key=PrivateKey.generate()
+        )
+        report_id = submit(session, keys, REPORT).id
+        session.commit()
+    yield SimpleNamespace(env=env, engine=engine, report_id=report_id, emma=emma)
+    engine.dispose()
 
-        result = run_vigil("triage", "worker", "--once", "--name", "cli-test", env=env)
-        assert result.returncode == 0, result.stderr
-        assert "triaged 1," in result.stdout
 
-        with Session(engine) as session:
-            report = session.get_one(Report, report_id)
-            assert report.triage_state is TriageState.DONE
-            assert report.findings is not None
-            holders = {(wrap.holder_kind, wrap.user_id) for wrap in report.wraps}
-            assert holders == {(HolderKind.REPORTER, None), (HolderKind.USER, emma.user_id)}
-    finally:
-        engine.dispose()
+def assert_triaged(instance):
+    with Session(instance.engine) as session:
+        report = session.get_one(Report, instance.report_id)
+        assert report.triage_state is TriageState.DONE
+        assert report.findings is not None
+        holders = {(wrap.holder_kind, wrap.user_id) for wrap in report.wraps}
+        assert holders == {(HolderKind.REPORTER, None), (HolderKind.USER, instance.emma)}
 
-    wrong = dict(env, VIGIL_INTAKE_PASSPHRASE="wrong")
+
+def test_triage_worker_once_triages_what_is_waiting(instance_with_a_report):
+    instance = instance_with_a_report
+    result = run_vigil("triage", "worker", "--once", "--name", "cli-test", env=instance.env)
+    assert result.returncode == 0, result.stderr
+    assert "triaged 1," in result.stdout
+    assert f"report {instance.report_id} triaged" in result.stderr
+    assert "Maraging" not in result.stderr
+    assert_triaged(instance)
+
+    wrong = dict(instance.env, VIGIL_INTAKE_PASSPHRASE="wrong")
     refused = run_vigil("triage", "worker", "--once", env=wrong)
     assert refused.returncode == 1
     assert "wrong passphrase" in refused.stderr
+
+
+def test_triage_worker_runs_until_sigterm_and_then_stops_cleanly(instance_with_a_report):
+    instance = instance_with_a_report
+    with Session(instance.engine) as session:
+        # Received this hour: only --no-hold triages it before the hour is over.
+        session.get_one(Report, instance.report_id).received_hour = current_hour()
+        session.commit()
+    worker = subprocess.Popen(
+        [*VIGIL, "triage", "worker", "--name", "looping", "--no-hold"],
+        env=instance.env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with Session(instance.engine) as session:
+                state = session.get_one(Report, instance.report_id).triage_state
+            if state is TriageState.DONE:
+                break
+            time.sleep(0.2)
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
+    assert worker.returncode == 0, err
+    assert "triaged 1," in out
+    assert_triaged(instance)
