@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.triage.casebook import load_cases, precision_recall, run_case  # noqa: E402
-from triage.extract import clear_caches, extract  # noqa: E402
+from triage.extract import extract, report_fields  # noqa: E402
 from triage.indicators import INDICATORS_VERSION, fire_indicators  # noqa: E402
 from triage.scoring import assess  # noqa: E402
 
@@ -131,12 +131,10 @@ def throughput(lists_dir: Path, seconds: float, screening: bool) -> None:
         f"(median {statistics.median(sizes):.0f}), {parties[0]}-{parties[-1]} structured parties"
     )
 
-    # Every report is new to the process in real life: the field cache (which
-    # lets the indicators reuse extraction's fold) is emptied before each one.
     def without_screening(report: dict[str, Any]) -> object:
-        clear_caches()
-        extraction = extract(report)
-        return assess(extraction, fire_indicators(report, extraction), (), "tip")
+        fields = report_fields(report)
+        extraction = extract(report, fields=fields)
+        return assess(extraction, fire_indicators(report, extraction, fields=fields), (), "tip")
 
     per_second, median, p99 = rate(without_screening, reports, seconds)
     print(
@@ -158,9 +156,9 @@ def throughput(lists_dir: Path, seconds: float, screening: bool) -> None:
     screener = Screener([parse_list(lists_dir / name) for name in files.values()])
 
     def with_screening(report: dict[str, Any]) -> object:
-        clear_caches()
-        extraction = extract(report)
-        fired = fire_indicators(report, extraction)
+        fields = report_fields(report)
+        extraction = extract(report, fields=fields)
+        fired = fire_indicators(report, extraction, fields=fields)
         return assess(extraction, fired, screen_parties(extraction, screener), "tip")
 
     per_second, median, p99 = rate(with_screening, reports, seconds)

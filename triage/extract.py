@@ -46,7 +46,6 @@ __all__ = [
     "VOCABULARY_VERSION",
     "PhraseIndex",
     "TextField",
-    "clear_caches",
     "code_domains",
     "country_code",
     "extract",
@@ -107,18 +106,6 @@ def fold_same_length(text: str) -> str:
     return "".join(_fold_char(char) for char in text)
 
 
-@lru_cache(maxsize=8192)
-def _text_field(path: str, text: str) -> TextField:
-    # Extraction and the indicators read the same fields; re-triage reads the
-    # same report again. Caching keeps the fold and the tokens computed once.
-    return TextField(path, text, fold_same_length(text))
-
-
-def clear_caches() -> None:
-    """Forget cached fields (benchmarks measure reports the process has never seen)."""
-    _text_field.cache_clear()
-
-
 def report_fields(report: Mapping[str, Any]) -> tuple[TextField, ...]:
     """Every non-empty string of the body with its path, in sorted key order."""
     out: list[TextField] = []
@@ -126,7 +113,7 @@ def report_fields(report: Mapping[str, Any]) -> tuple[TextField, ...]:
     def walk(value: object, path: str) -> None:
         if isinstance(value, str):
             if value.strip():
-                out.append(_text_field(path, value))
+                out.append(TextField(path, value, fold_same_length(value)))
         elif isinstance(value, Mapping):
             for key in sorted(value):
                 if isinstance(key, str) and key not in _SKIPPED_KEYS and not key.startswith("_"):
@@ -583,10 +570,15 @@ def _party_key(name: str) -> str:
     return " ".join(name_tokens(name))
 
 
-def extract(report: Mapping[str, Any]) -> Extraction:
-    """The entities of a report body (tip, disclosure or later stage), each with its evidence."""
+def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = None) -> Extraction:
+    """The entities of a report body (tip, disclosure or later stage), each with its evidence.
+
+    `fields` may pass `report_fields(report)` when the caller also fires the
+    indicators, so the text is folded and tokenised once (nothing is cached
+    across reports: a worker keeps no plaintext beyond the report at hand).
+    """
     vocabulary = _vocabulary()
-    fields = report_fields(report)
+    fields = report_fields(report) if fields is None else fields
     by_path = {field.path: field for field in fields}
 
     parties: dict[str, Party] = {}
@@ -614,7 +606,7 @@ def extract(report: Mapping[str, Any]) -> Extraction:
             parties[key] = Party(company.text.strip(), "discloser", None, _whole(company))
 
     codes: list[Code] = []
-    goods: dict[tuple[str, str, int], Good] = {}
+    goods: dict[tuple[str, str], Good] = {}  # first mention of each term per field
     places: dict[tuple[str, str], Place] = {}
     vessels: dict[str, Evidence] = {}
     amounts: list[Amount] = []
@@ -640,7 +632,7 @@ def extract(report: Mapping[str, Any]) -> Extraction:
                 if value < _COUNTRY_BASE:
                     term, domain = vocabulary.goods[value]
                     good = Good(term, domain, _evidence(field, start, end))
-                    goods.setdefault((term, field.path, 0), good)
+                    goods.setdefault((term, field.path), good)
                 elif value < _ZONE_BASE:
                     country = vocabulary.country_codes[value - _COUNTRY_BASE]
                     add_place(country, None, _evidence(field, start, end))

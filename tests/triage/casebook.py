@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from triage.extract import extract
+from triage.extract import extract, report_fields
 from triage.indicators import fire_indicators
 from triage.model import Assessment, Category, Extraction, FiredIndicator
 from triage.scoring import assess
@@ -75,8 +75,9 @@ def load_cases() -> list[Case]:
 
 
 def run_case(case: Case) -> Outcome:
-    extraction = extract(case.body)
-    fired = tuple(fire_indicators(case.body, extraction))
+    fields = report_fields(case.body)
+    extraction = extract(case.body, fields=fields)
+    fired = tuple(fire_indicators(case.body, extraction, fields=fields))
     assessment = assess(extraction, fired, (), str(case.body["form"]))
     return Outcome(case, extraction, fired, assessment)
 

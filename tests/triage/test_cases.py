@@ -32,8 +32,6 @@ RECALL_EXCEPTIONS = {
     # claim to read (kept in the labels, so they count against recall).
     ("cadence_nudt", "technology_transfer"),
     ("gowadia_b2_nozzle", "end_use"),
-    ("syed_bsi_suparco", "diversion"),
-    ("van_anraat_thiodiglycol", "diversion"),
     ("van_anraat_thiodiglycol", "end_use"),
 }
 
