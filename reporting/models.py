@@ -316,6 +316,14 @@ class Report(Base):
     narrative_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     server_saw_plaintext: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the case was first acknowledged and when it was closed, to the hour
+    # like every time kept on a case: for the deadlines, the metrics
+    # (time to acknowledgement and to closure) and retention.
+    acknowledged_hour: Mapped[datetime | None] = mapped_column(HourDateTime)
+    closed_hour: Mapped[datetime | None] = mapped_column(HourDateTime)
+    # An investigator replaced triage's categories and priority (the reason
+    # is a note under rk); re-screening then leaves them alone.
+    triage_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     # Hash of the reporter's lookup token (docs/crypto.md, Receipt); the
     # receipt and the token themselves are never stored.
     lookup_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
@@ -506,6 +514,9 @@ class User(Base):
     # Bumped to end every session of the user at once (password change,
     # deactivation): a session whose generation differs is refused.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when someone other than the user chose the password (enrolment,
+    # an administrator's reset): the next sign-in must replace it.
+    password_change_required: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 

@@ -1,15 +1,37 @@
 """The investigators' console.
 
-Deny by default: every view needs a signed-in session with its second factor
-checked, unless its endpoint is listed in PUBLIC_ENDPOINTS.
+Deny by default, twice over:
+
+- every view needs a signed-in session with its second factor checked,
+  unless its endpoint is listed in PUBLIC_ENDPOINTS;
+- every view is refused (403) unless it names the roles it serves with
+  `@allow(...)`; a view that forgets to is closed to everyone, not open.
+
+Views live in one module per area (account, queues, cases, admin, audit,
+metrics), all on this one blueprint; the domain work is in reporting/ services.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from crypto import PrivateKey, open_for_session
 from reporting.accounts import SignInFailed, current_session, sign_in, sign_out, user_fingerprint
 from reporting.console.forms import SignInForm
 from reporting.context import request_session, vigil
@@ -24,20 +46,89 @@ PUBLIC_ENDPOINTS = frozenset({"console.sign_in"})
 COOKIE_TOKEN = "console_token"  # noqa: S105
 COOKIE_SESSION_SECRET = "console_session_secret"  # noqa: S105
 
+EVERY_ROLE = tuple(Role)
+# The attribute @allow sets on a view; a view without it is refused to every role.
+_ROLES_ATTRIBUTE = "vigil_allowed_roles"
+
+View = TypeVar("View", bound=Callable[..., object])
+
+
+def allow(*roles: Role) -> Callable[[View], View]:
+    """Open the decorated view to `roles`, and only to them."""
+
+    def mark(view: View) -> View:
+        setattr(view, _ROLES_ATTRIBUTE, frozenset(roles))
+        return view
+
+    return mark
+
+
+def allowed_roles(endpoint: str | None) -> frozenset[Role]:
+    view = current_app.view_functions.get(endpoint or "")
+    roles: frozenset[Role] = getattr(view, _ROLES_ATTRIBUTE, frozenset())
+    return roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+
+
+# The console's navigation, in order; each user sees the items their role may open.
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("console.home", "Dashboard"),
+    NavItem("console.queue_list", "Cases"),
+    NavItem("console.metrics", "Metrics"),
+    NavItem("console.audit_log", "Audit log"),
+    NavItem("console.admin_users", "Users"),
+    NavItem("console.admin_queues", "Queues"),
+    NavItem("console.admin_rules", "Routing rules"),
+    NavItem("console.admin_lists", "Screening lists"),
+    NavItem("console.admin_retention", "Retention"),
+    NavItem("console.account", "Account"),
+)
+
+
+def may_open(user: User, endpoint: str) -> bool:
+    return user.role in allowed_roles(endpoint)
+
+
+@blueprint.app_context_processor
+def navigation() -> dict[str, object]:
+    user: User | None = g.get("console_user")
+    items = [item for item in NAVIGATION if user is not None and may_open(user, item.endpoint)]
+    return {"console_navigation": items}
+
+
+def session_private_key() -> PrivateKey:
+    """The signed-in user's private key, opened from the database half and the cookie half.
+
+    Only for the length of the request: it is never stored in `g` or elsewhere.
+    """
+    secret = bytes.fromhex(session[COOKIE_SESSION_SECRET])
+    return open_for_session(secret, g.console_session.session_key)
+
 
 @blueprint.before_request
 def require_sign_in() -> Response | None:
     g.console_user = None
     token = session.get(COOKIE_TOKEN)
     console_session = current_session(request_session(), token) if token else None
-    if console_session is not None:
-        g.console_session = console_session
-        g.console_user = request_session().get(User, console_session.user_id)
-        return None
     if request.endpoint in PUBLIC_ENDPOINTS:
+        if console_session is not None:
+            g.console_session = console_session
+            g.console_user = request_session().get(User, console_session.user_id)
         return None
-    session.clear()
-    return redirect(url_for("console.sign_in"))
+    if console_session is None:
+        session.clear()
+        return redirect(url_for("console.sign_in"))
+    g.console_session = console_session
+    user = request_session().get_one(User, console_session.user_id)
+    g.console_user = user
+    if user.role not in allowed_roles(request.endpoint):
+        abort(403)
+    return None
 
 
 def sign_in_rate_key() -> str:
@@ -75,6 +166,7 @@ def sign_in_view() -> Response | str | tuple[str, int]:
 
 
 @blueprint.post("/sign-out", endpoint="sign_out")
+@allow(*EVERY_ROLE)
 def sign_out_view() -> Response:
     sign_out(request_session(), g.console_session)
     session.clear()
@@ -82,6 +174,7 @@ def sign_out_view() -> Response:
 
 
 @blueprint.get("/")
+@allow(*EVERY_ROLE)
 def home() -> str:
     user: User = g.console_user
     queues = request_session().scalars(
