@@ -194,3 +194,26 @@ def home() -> str:
         user_fingerprint=user_fingerprint(user),
         intake_fingerprint=intake_fingerprint,
     )
+
+
+# The views of each area register themselves on `blueprint` when imported.
+from reporting.console import (  # noqa: E402
+    account,
+    admin,
+    audit_log,
+    case_actions,
+    cases,
+    metrics,
+    queues,
+)
+
+__all__ = [
+    "account",
+    "admin",
+    "audit_log",
+    "blueprint",
+    "case_actions",
+    "cases",
+    "metrics",
+    "queues",
+]

@@ -1,0 +1,1 @@
+"""Console views: account (being written)."""

@@ -1,0 +1,1 @@
+"""Console views: admin (being written)."""

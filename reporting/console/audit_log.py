@@ -1,0 +1,1 @@
+"""Console views: audit_log (being written)."""

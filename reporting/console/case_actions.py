@@ -1,0 +1,1 @@
+"""Console views: case_actions (being written)."""

@@ -1,0 +1,1 @@
+"""Console views: cases (being written)."""

@@ -1,0 +1,1 @@
+"""Console views: metrics (being written)."""

@@ -1,0 +1,1 @@
+"""Console views: queues (being written)."""
