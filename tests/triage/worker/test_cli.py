@@ -93,10 +93,8 @@ def test_triage_file_without_an_instance_uses_default_rules_and_no_lists(
     assert "versions: " in text.stdout
 
 
-def test_triage_file_screens_against_given_lists(report_file, no_instance_env):
-    lists = "/work/shared/data/lists/un_sc_consolidated.xml"
-    if not os.path.exists(lists):
-        pytest.skip("the shared UN list is not here")
+def test_triage_file_screens_against_given_lists(report_file, no_instance_env, lists_dir):
+    lists = str(lists_dir / "un_sc_consolidated.xml")
     result = run_vigil(
         "triage", "file", str(report_file), "--json", "--lists", lists, env=no_instance_env
     )
