@@ -1,10 +1,23 @@
-"""Console accounts: enrolment and sign-in.
+"""Console accounts: enrolment, sign-in, lockout, password changes and resets.
 
 Enrolment creates the user's X25519 key pair; the private key is stored only
 locked under the password (Argon2id). Sign-in checks the password and a TOTP
 code, unlocks the private key once, and keeps it for the session only, under a
 secret that the session cookie alone holds (docs/crypto.md, "Session-held
 private key").
+
+Lockout: after LOCKOUT_THRESHOLD consecutive failed sign-ins the account is
+locked for LOCKOUT_PERIOD; every further failure after the lock ends locks it
+again for twice as long as the last time, up to LOCKOUT_MAX_PERIOD. Only a
+successful sign-in (or an administrator's password reset) resets the count.
+While locked, sign-in is refused with the same message as any other failure,
+after the same Argon2id work, so neither the answer nor its timing tells
+whether the password was right. The count is kept with conditional UPDATEs,
+so parallel guesses cannot slip past the threshold by racing.
+
+A password someone else chose (enrolment by an administrator, a reset) sets
+`password_change_required`; the console then opens nothing but the account
+page until the user has chosen their own.
 """
 
 from __future__ import annotations
@@ -16,13 +29,14 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 import pyotp
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crypto import (
     PasswordCost,
     PrivateKey,
     PublicKey,
+    change_key_password,
     hash_password,
     lock_private_key,
     seal_for_session,
@@ -30,7 +44,8 @@ from crypto import (
     verify_password,
 )
 from reporting.audit import append_audit
-from reporting.models import ConsoleSession, Role, User, utc_now
+from reporting.errors import NotFound
+from reporting.models import ConsoleSession, HolderKind, Role, User, Wrap, utc_now
 
 TOTP_ISSUER = "Vigil"
 # A code is accepted one 30-second step early or late, for clock drift.
@@ -38,6 +53,17 @@ TOTP_DRIFT_STEPS = 1
 SESSION_LIFETIME = timedelta(hours=12)
 # A console left open and unattended is closed after this long.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+
+# Consecutive failed sign-ins that lock an account, and for how long.
+LOCKOUT_THRESHOLD = 5
+LOCKOUT_PERIOD = timedelta(minutes=15)
+# Each failure after a lockout locks again for twice as long, up to this.
+LOCKOUT_MAX_PERIOD = timedelta(days=1)
+
+# A password the user chooses: long enough to resist offline guessing of a
+# stolen locked key; the upper bound only keeps Argon2id's input sane.
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 1024
 
 
 class SignInFailed(Exception):
@@ -56,9 +82,36 @@ class Enrolment:
 
     @property
     def totp_uri(self) -> str:
-        return pyotp.TOTP(self.totp_secret).provisioning_uri(
-            name=self.username, issuer_name=TOTP_ISSUER
-        )
+        return totp_provisioning_uri(self.username, self.totp_secret)
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    """What an administrator hands over, once, after resetting a user's password."""
+
+    user_id: int
+    username: str
+    role: Role
+    password: str = field(repr=False)
+    # The fingerprint of the user's NEW public key, to compare out of band.
+    fingerprint: str
+    # How many report wraps were deleted: cases the user can no longer open
+    # until someone with access grants it again.
+    wraps_deleted: int
+
+
+class PasswordChangeRefused(Exception):
+    """A password change the user must correct; `field` names the form field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def totp_provisioning_uri(username: str, totp_secret: str) -> str:
+    """The otpauth:// URI an authenticator app reads (usually from a QR code)."""
+    return pyotp.TOTP(totp_secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)
 
 
 @dataclass(frozen=True)
@@ -68,6 +121,8 @@ class SignedIn:
     session: ConsoleSession
     token: str = field(repr=False)
     session_secret: bytes = field(repr=False)
+    # The user must replace a password someone else chose before anything else.
+    password_change_required: bool = False
 
 
 # No look-alike characters (0/o, 1/l/i) and no separator in the alphabet, so a
@@ -88,7 +143,14 @@ def create_user(
     role: Role,
     cost: PasswordCost,
     password: str | None = None,
+    chosen_by_admin: bool = False,
 ) -> Enrolment:
+    """Enrol a user with a new key pair and TOTP secret; the caller commits.
+
+    `chosen_by_admin`: an administrator enrols the user and hands the password
+    over, so the user must replace it at first sign-in. `vigil init` and the
+    demo leave it False (the operator running them is the user).
+    """
     password = password or generate_password()
     private_key = PrivateKey.generate()
     totp_secret = pyotp.random_base32()
@@ -100,6 +162,7 @@ def create_user(
         totp_secret=totp_secret,
         public_key=bytes(private_key.public_key),
         locked_private_key=lock_private_key(private_key, password, cost),
+        password_change_required=chosen_by_admin,
     )
     session.add(user)
     session.flush()
@@ -136,24 +199,77 @@ def _matching_totp_step(secret: str | None, code: str, now: datetime) -> int | N
     return None
 
 
-def _claim_totp_step(session: Session, user_id: int, step: int) -> bool:
-    """Record `step` as used, unless it (or a later one) already was.
+def _not_locked(now: datetime) -> ColumnElement[bool]:
+    return or_(User.locked_until.is_(None), User.locked_until <= now)
+
+
+def _claim_totp_step(session: Session, user_id: int, step: int, now: datetime) -> bool:
+    """Record `step` as used, unless it (or a later one) already was or the account is locked.
 
     One conditional UPDATE, so two sign-ins racing with the same code cannot
-    both pass: the database lets exactly one of them change the row.
+    both pass (the database lets exactly one of them change the row), and a
+    lock set by a parallel failed attempt is not overtaken. It also resets the
+    failure count: the sign-in has succeeded.
     """
     result = session.execute(
         update(User)
         .where(User.id == user_id)
         .where(or_(User.totp_last_counter.is_(None), User.totp_last_counter < step))
-        .values(totp_last_counter=step)
+        .where(_not_locked(now))
+        .values(totp_last_counter=step, failed_sign_ins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+
+def lockout_period(failures: int) -> timedelta:
+    """How long an account stays locked after its `failures`-th consecutive failure."""
+    doublings = max(0, min(failures - LOCKOUT_THRESHOLD, 16))
+    period: timedelta = LOCKOUT_PERIOD * (1 << doublings)
+    return min(period, LOCKOUT_MAX_PERIOD)
+
+
+def _count_failure(session: Session, user_id: int, now: datetime) -> None:
+    """Count a failed sign-in and lock the account when the count reaches the threshold.
+
+    The increment is one UPDATE (no read-modify-write), so each of several
+    parallel failures gets its own count; a failure while a lock is in force
+    is not counted, so guessing during a lockout does not lengthen it.
+    """
+    failures = session.scalar(
+        update(User)
+        .where(User.id == user_id)
+        .where(_not_locked(now))
+        .values(failed_sign_ins=User.failed_sign_ins + 1)
+        .returning(User.failed_sign_ins)
+        .execution_options(synchronize_session=False)
+    )
+    if failures is None or failures < LOCKOUT_THRESHOLD:
+        return
+    period = lockout_period(failures)
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .where(User.failed_sign_ins == failures)
+        .values(locked_until=now + period)
+        .execution_options(synchronize_session=False)
+    )
+    append_audit(
+        session,
+        actor_user_id=user_id,
+        action="sign_in.locked",
+        target=f"user:{user_id}",
+        details={"failures": failures, "minutes": int(period.total_seconds() // 60)},
+    )
 
 
 @lru_cache(maxsize=4)
 def _decoy_password_hash(cost: PasswordCost) -> str:
     return hash_password(secrets.token_urlsafe(16), cost)
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > (now or utc_now())
 
 
 def _refuse(session: Session, user_id: int | None, reason: str) -> SignInFailed:
@@ -173,7 +289,11 @@ def _refuse(session: Session, user_id: int | None, reason: str) -> SignInFailed:
 def sign_in(
     session: Session, *, username: str, password: str, code: str, cost: PasswordCost
 ) -> SignedIn:
-    """Check password and second factor; open a console session holding the private key."""
+    """Check password and second factor; open a console session holding the private key.
+
+    Every refusal raises the same `SignInFailed` after the same Argon2id work:
+    unknown user, wrong password or code, replayed code, locked account.
+    """
     now = utc_now()
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
@@ -181,11 +301,17 @@ def sign_in(
         # not tell which user names exist.
         verify_password(_decoy_password_hash(cost), password)
         raise _refuse(session, None, "unknown or inactive user")
+    user_id = user.id
+    # Checked even when the account is locked, so a locked account answers in
+    # the same time whether or not the password was right.
     password_ok = verify_password(user.password_hash, password)
+    if is_locked(user, now):
+        raise _refuse(session, user_id, "account locked")
     step = _matching_totp_step(user.totp_secret, code.strip(), now)
-    if not password_ok or step is None or not _claim_totp_step(session, user.id, step):
+    if not password_ok or step is None or not _claim_totp_step(session, user_id, step, now):
         session.rollback()
-        raise _refuse(session, user.id, "wrong password or code")
+        _count_failure(session, user_id, now)
+        raise _refuse(session, user_id, "wrong password or code")
 
     private_key = unlock_private_key(user.locked_private_key, password)
     session_secret, session_key = seal_for_session(private_key)
@@ -205,7 +331,12 @@ def sign_in(
         session, actor_user_id=user.id, action="sign_in", target=f"user:{user.id}", details={}
     )
     session.commit()
-    return SignedIn(session=console_session, token=token, session_secret=session_secret)
+    return SignedIn(
+        session=console_session,
+        token=token,
+        session_secret=session_secret,
+        password_change_required=user.password_change_required,
+    )
 
 
 def current_session(session: Session, token: str) -> ConsoleSession | None:
@@ -218,6 +349,9 @@ def current_session(session: Session, token: str) -> ConsoleSession | None:
     if (
         user is None
         or not user.is_active
+        # Every session sign-in makes has passed the second factor; a row
+        # without it did not come from sign-in and is not honoured.
+        or console_session.second_factor_at is None
         or console_session.generation != user.session_generation
         or console_session.expires_at <= now
         or console_session.last_seen_at + SESSION_IDLE_TIMEOUT <= now
@@ -240,3 +374,244 @@ def sign_out(session: Session, console_session: ConsoleSession) -> None:
     )
     session.delete(console_session)
     session.commit()
+
+
+def live_sessions(now: datetime) -> ColumnElement[bool]:
+    """The condition for a console session row that `current_session` would still honour."""
+    return and_(
+        ConsoleSession.second_factor_at.is_not(None),
+        ConsoleSession.expires_at > now,
+        ConsoleSession.last_seen_at > now - SESSION_IDLE_TIMEOUT,
+    )
+
+
+def active_session_count(session: Session, user: User) -> int:
+    """How many console sessions of `user` are open now (this one included)."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(ConsoleSession)
+        .where(ConsoleSession.user_id == user.id)
+        .where(ConsoleSession.generation == user.session_generation)
+        .where(live_sessions(utc_now()))
+    )
+    return count or 0
+
+
+def _end_sessions(session: Session, user_id: int, *, keep: ConsoleSession | None) -> int:
+    """End every console session of the user but `keep`; returns how many ended.
+
+    The generation is bumped with one UPDATE, so a session row created by a
+    sign-in racing with this is refused too; the rows are also deleted, which
+    destroys their copies of the private key at once.
+    """
+    # Write the caller's pending changes first: expire_all below would drop them.
+    session.flush()
+    generation = session.scalar(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_generation=User.session_generation + 1)
+        .returning(User.session_generation)
+        .execution_options(synchronize_session=False)
+    )
+    ended = delete(ConsoleSession).where(ConsoleSession.user_id == user_id)
+    if keep is not None:
+        ended = ended.where(ConsoleSession.id != keep.id)
+        session.execute(
+            update(ConsoleSession)
+            .where(ConsoleSession.id == keep.id)
+            .values(generation=generation)
+            .execution_options(synchronize_session=False)
+        )
+    result = session.execute(ended.execution_options(synchronize_session=False))
+    # The bulk statements bypassed the loaded objects: reload them when next read.
+    session.expire_all()
+    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+def check_new_password(current_password: str, new_password: str, confirmation: str) -> None:
+    """Raise `PasswordChangeRefused` unless `new_password` is acceptable as the user's own."""
+    if len(new_password) < PASSWORD_MIN_LENGTH:
+        raise PasswordChangeRefused(
+            "new_password", f"Choose a password of at least {PASSWORD_MIN_LENGTH} characters."
+        )
+    if len(new_password) > PASSWORD_MAX_LENGTH:
+        raise PasswordChangeRefused(
+            "new_password", f"Choose a password of at most {PASSWORD_MAX_LENGTH} characters."
+        )
+    if secrets.compare_digest(new_password.encode(), current_password.encode()):
+        raise PasswordChangeRefused(
+            "new_password", "The new password must be different from the current one."
+        )
+    if not secrets.compare_digest(new_password.encode(), confirmation.encode()):
+        raise PasswordChangeRefused("confirmation", "The two new passwords do not match.")
+
+
+def change_password(
+    session: Session,
+    console_session: ConsoleSession,
+    *,
+    current_password: str,
+    new_password: str,
+    confirmation: str,
+    cost: PasswordCost,
+) -> int:
+    """The signed-in user replaces their password; returns how many other sessions ended.
+
+    The private key is re-locked under the new password (the same key, so
+    every report wrapped to the user still opens), the password is re-hashed,
+    every other session of the user ends, and `console_session` carries on:
+    its copy of the key is under the cookie's secret, not the password. A
+    refusal (`PasswordChangeRefused`) changes nothing and is audited.
+    """
+    user = session.get_one(User, console_session.user_id)
+    user_id = user.id
+    try:
+        if not verify_password(user.password_hash, current_password):
+            raise PasswordChangeRefused("current_password", "The current password is not correct.")
+        check_new_password(current_password, new_password, confirmation)
+    except PasswordChangeRefused as refusal:
+        session.rollback()
+        append_audit(
+            session,
+            actor_user_id=user_id,
+            action="account.password_change_refused",
+            target=f"user:{user_id}",
+            details={"field": refusal.field},
+        )
+        session.commit()
+        raise
+    user.locked_private_key = change_key_password(
+        user.locked_private_key, current_password, new_password, cost
+    )
+    user.password_hash = hash_password(new_password, cost)
+    user.password_change_required = False
+    session.flush()
+    ended = _end_sessions(session, user_id, keep=console_session)
+    append_audit(
+        session,
+        actor_user_id=user_id,
+        action="account.password_change",
+        target=f"user:{user_id}",
+        details={"sessions_ended": ended},
+    )
+    session.commit()
+    return ended
+
+
+def sign_out_other_sessions(session: Session, console_session: ConsoleSession) -> int:
+    """End every session of the signed-in user but this one; returns how many ended."""
+    user_id = console_session.user_id
+    ended = _end_sessions(session, user_id, keep=console_session)
+    append_audit(
+        session,
+        actor_user_id=user_id,
+        action="account.sign_out_others",
+        target=f"user:{user_id}",
+        details={"sessions_ended": ended},
+    )
+    session.commit()
+    return ended
+
+
+def _user_or_not_found(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("There is no such user.")
+    return user
+
+
+def reset_password(
+    session: Session, user_id: int, *, actor_user_id: int | None, cost: PasswordCost
+) -> PasswordReset:
+    """An administrator's reset of a user's password, for a user who has lost it.
+
+    The old private key is locked under the old password and cannot be
+    recovered, so the user gets a NEW key pair with a new one-time password
+    (returned once, in the result, for the administrator to hand over). The
+    user's report wraps were sealed to the old public key and are deleted: the
+    user can no longer open those cases until someone who can (a supervisor,
+    or the triage re-grant) wraps them again; the audit entry says how many.
+    The user must change the password at the next sign-in, every session of
+    theirs ends, and a lockout is lifted. The TOTP secret is kept (see
+    `reset_second_factor`). Raises `NotFound` for an unknown user id; the
+    caller commits.
+    """
+    user = _user_or_not_found(session, user_id)
+    password = generate_password()
+    private_key = PrivateKey.generate()
+    wraps_deleted = session.execute(
+        delete(Wrap)
+        .where(Wrap.holder_kind == HolderKind.USER)
+        .where(Wrap.user_id == user_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    user.public_key = bytes(private_key.public_key)
+    user.locked_private_key = lock_private_key(private_key, password, cost)
+    user.password_hash = hash_password(password, cost)
+    user.password_change_required = True
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    session.flush()
+    sessions_ended = _end_sessions(session, user_id, keep=None)
+    fingerprint = PublicKey(bytes(private_key.public_key)).fingerprint
+    append_audit(
+        session,
+        actor_user_id=actor_user_id,
+        action="user.password_reset",
+        target=f"user:{user_id}",
+        details={
+            "wraps_deleted": wraps_deleted,
+            "sessions_ended": sessions_ended,
+            "fingerprint": fingerprint,
+        },
+    )
+    session.flush()
+    return PasswordReset(
+        user_id=user_id,
+        username=user.username,
+        role=user.role,
+        password=password,
+        fingerprint=fingerprint,
+        wraps_deleted=wraps_deleted,
+    )
+
+
+def reset_second_factor(session: Session, user_id: int, *, actor_user_id: int | None) -> str:
+    """An administrator's reset of a user's authenticator; returns the new TOTP secret.
+
+    For a lost or replaced phone. The old secret stops working at once, the
+    replay counter is cleared (the new secret's codes start afresh), and every
+    session of the user ends. The password and the key pair are unchanged.
+    Show the secret once (`totp_provisioning_uri` makes the QR code's URI).
+    Raises `NotFound` for an unknown user id; the caller commits.
+    """
+    user = _user_or_not_found(session, user_id)
+    totp_secret = pyotp.random_base32()
+    user.totp_secret = totp_secret
+    user.totp_last_counter = None
+    session.flush()
+    sessions_ended = _end_sessions(session, user_id, keep=None)
+    append_audit(
+        session,
+        actor_user_id=actor_user_id,
+        action="user.second_factor_reset",
+        target=f"user:{user_id}",
+        details={"sessions_ended": sessions_ended},
+    )
+    session.flush()
+    return totp_secret
+
+
+def unlock_user(session: Session, user_id: int, *, actor_user_id: int | None) -> None:
+    """An administrator lifts a sign-in lockout early (audited); the caller commits."""
+    user = _user_or_not_found(session, user_id)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    append_audit(
+        session,
+        actor_user_id=actor_user_id,
+        action="user.unlock",
+        target=f"user:{user_id}",
+        details={},
+    )
+    session.flush()

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, replace
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -28,7 +29,9 @@ from sqlalchemy.orm import Session
 from crypto import CryptoError, PasswordCost
 from reporting import create_app
 from reporting.accounts import Enrolment, generate_password
+from reporting.administration import closed_cases_due, purge_closed_cases
 from reporting.audit import AuditAnchor, verify_audit_log
+from reporting.blobstore import FilesystemBlobStore
 from reporting.bootstrap import AlreadyInitialised, add_demo_users, initialise, instance_exists
 from reporting.db import (
     DatabaseUnavailable,
@@ -36,7 +39,14 @@ from reporting.db import (
     create_db_engine,
 )
 from reporting.intake import IntakeKeyError, unlock_intake_key
-from reporting.models import User
+from reporting.models import User, utc_now
+from reporting.rescreen import (
+    RescreenRefused,
+    load_current_screener,
+    reports_due,
+    rescreen_for_user,
+    unlock_for_rescreen,
+)
 from reporting.routing_rules import current_ruleset, default_ruleset
 from reporting.screening_lists import (
     NoListsImported,
@@ -286,6 +296,18 @@ def lists_import(path: Path) -> None:
             f"{result.source} version {result.version_label} is already imported "
             f"(sha256 {result.sha256[:12]}): nothing changed"
         )
+    with Session(engine) as session:
+        due = len(reports_due(session))
+    if due:
+        # Only an investigator's key can open a triaged report (docs/triage.md,
+        # Re-screening): the import itself cannot re-screen them.
+        click.echo(
+            f"{due} triaged report{'s are' if due != 1 else ' is'} now due for re-screening:"
+            " run `vigil triage rescreen --user USERNAME` as an investigator of their"
+            " queues (or open them in the console)"
+        )
+    else:
+        click.echo("no triaged report is due for re-screening")
 
 
 @lists_group.command("status")
@@ -397,6 +419,52 @@ def triage_worker_command(once: bool, name: str | None, no_hold: bool) -> None:
     )
 
 
+def read_user_password(username: str, *, from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = click.prompt(f"Password of {username}", hide_input=True)
+    else:
+        raise click.ClickException("no terminal to ask for the password: use --password-stdin")
+    if not password:
+        raise click.ClickException("the password must not be empty")
+    return password
+
+
+@triage_group.command("rescreen")
+@click.option("--user", "username", required=True, help="The investigator whose wraps are used.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the user's password from the first line of stdin."
+)
+def triage_rescreen(username: str, password_stdin: bool) -> None:
+    """Re-screen the triaged reports USER can read against the current screening lists.
+
+    After triage only the queue's investigators hold a report's key, so this
+    runs with one investigator's password; reports they hold no wrap for stay
+    due. See docs/triage.md, Re-screening.
+    """
+    engine = initialised_engine(load_settings())
+    password = read_user_password(username, from_stdin=password_stdin)
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    with Session(engine) as session:
+        try:
+            user, private_key = unlock_for_rescreen(session, username=username, password=password)
+        except RescreenRefused as error:
+            raise click.ClickException(f"re-screening refused: {error}") from None
+        screener = load_current_screener(session)
+        summary = rescreen_for_user(session, user, private_key, screener=screener)
+    click.echo(f"due for re-screening: {summary.due}")
+    click.echo(f"re-screened: {summary.rescreened}")
+    click.echo(f"priority changed: {summary.priority_changed}")
+    click.echo(f"moved to another queue: {summary.moved}")
+    click.echo(f"still due, {username} holds no wrap: {len(summary.no_wrap)}")
+    if summary.failed:
+        ids = ", ".join(str(report_id) for report_id in summary.failed)
+        raise click.ClickException(f"{len(summary.failed)} report(s) failed: {ids}")
+
+
 def _instance_configured() -> bool:
     # Without either variable `vigil` would fall back to ./instance, and
     # opening that SQLite URL would create a database: `triage file` stores nothing.
@@ -471,6 +539,62 @@ def triage_file(report_file: Path, as_json: bool, list_paths: tuple[Path, ...]) 
     for reason in assessment.reasons:
         click.echo(f"  {reason}")
     click.echo("versions: " + ", ".join(f"{k} {v}" for k, v in sorted(result.versions.items())))
+
+
+# ---------------------------------------------------------------- retention
+
+
+@main.group("retention")
+def retention_group() -> None:
+    """Retention: closed cases are deleted VIGIL_RETENTION_DAYS after closing."""
+
+
+@retention_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="List the cases due, delete nothing.")
+def retention_purge(dry_run: bool) -> None:
+    """Delete the cases closed longer ago than the retention period (run it daily).
+
+    Each case goes with its messages, notes, attachments (rows and blobs) and
+    key wraps; the audit log keeps one `report.purge` entry per case.
+    """
+    settings = load_settings()
+    if settings.retention_days == 0:
+        click.echo("retention is off (VIGIL_RETENTION_DAYS=0): nothing is purged")
+        return
+    engine = initialised_engine(settings)
+    older_than = timedelta(days=settings.retention_days)
+    now = utc_now()
+    with Session(engine) as session:
+        if dry_run:
+            due = closed_cases_due(session, older_than=older_than, now=now)
+            click.echo(
+                f"{len(due)} closed case{'' if len(due) == 1 else 's'} older than"
+                f" {settings.retention_days} days would be purged (dry run: nothing deleted)"
+            )
+            for candidate in due:
+                click.echo(
+                    f"  {candidate.reference}  closed {candidate.closed_hour:%Y-%m-%d %H:00}"
+                )
+            return
+        summary = purge_closed_cases(
+            session,
+            FilesystemBlobStore(settings.blob_dir),
+            older_than=older_than,
+            now=now,
+            actor_user_id=None,
+        )
+    click.echo(
+        f"purged {len(summary.purged)} closed case{'' if len(summary.purged) == 1 else 's'}"
+        f" older than {settings.retention_days} days: {summary.messages} messages,"
+        f" {summary.parts} parts, {summary.attachments} attachments, {summary.wraps} wraps;"
+        f" {summary.blobs_deleted} blobs deleted"
+    )
+    for reference in summary.purged:
+        click.echo(f"  {reference}")
+    if summary.blobs_pending:
+        raise click.ClickException(
+            f"{len(summary.blobs_pending)} blobs could not be deleted; the next run retries them"
+        )
 
 
 if __name__ == "__main__":

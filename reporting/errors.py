@@ -81,6 +81,16 @@ class NotFound(VigilError):
     default_message = lazy_gettext("There is nothing here.")
 
 
+class CaseAccessDenied(Forbidden):
+    """A console user holds no key to the case: one answer whatever the reason."""
+
+    default_message = lazy_gettext("You do not have access to this case.")
+
+
+class UnknownCaseReference(NotFound):
+    default_message = lazy_gettext("No case has this reference.")
+
+
 class CaseNotFound(NotFound):
     """The same answer for an unknown receipt and a wrong one, by design."""
 

@@ -38,7 +38,11 @@ DEFAULT_POW_DIFFICULTY = 18
 MAX_POW_DIFFICULTY = 32
 DEFAULT_MAX_ATTACHMENT_BYTES = 200 * MIB
 DEFAULT_MAX_ATTACHMENTS = 10
+DEFAULT_RETENTION_DAYS = 365
+MAX_RETENTION_DAYS = 36500
 DEFAULT_LOOKUP_DELAY = 0.5
+# The smallest count a public transparency export shows as a number.
+DEFAULT_TRANSPARENCY_MIN_COUNT = 5
 # Flask-Limiter limit strings; reporting/public/limits.py says what each counts.
 DEFAULT_LIMITS = {
     "limit_submissions": "20 per minute;300 per hour",
@@ -78,6 +82,11 @@ class Settings:
     limit_followup: str = DEFAULT_LIMITS["limit_followup"]
     limit_failed_lookups: str = DEFAULT_LIMITS["limit_failed_lookups"]
     limit_challenges: str = DEFAULT_LIMITS["limit_challenges"]
+    # Closed cases are purged this many days after closing (`vigil retention
+    # purge`, or the console's Retention page); 0 keeps them for ever.
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    # Transparency exports show every count below this as "<k" (reporting/metrics.py).
+    transparency_min_count: int = DEFAULT_TRANSPARENCY_MIN_COUNT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -108,6 +117,12 @@ class Settings:
             ),
             max_attachments=_integer(env, "VIGIL_MAX_ATTACHMENTS", DEFAULT_MAX_ATTACHMENTS, 0, 100),
             lookup_delay=_seconds(env, "VIGIL_LOOKUP_DELAY", DEFAULT_LOOKUP_DELAY),
+            retention_days=_integer(
+                env, "VIGIL_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 0, MAX_RETENTION_DAYS
+            ),
+            transparency_min_count=_integer(
+                env, "VIGIL_TRANSPARENCY_K", DEFAULT_TRANSPARENCY_MIN_COUNT, 2, 1000
+            ),
             **{
                 name: _limit(env, f"VIGIL_{name.upper()}", default)
                 for name, default in DEFAULT_LIMITS.items()

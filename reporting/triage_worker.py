@@ -273,7 +273,7 @@ def _claim_is(claim: Claim) -> ColumnElement[bool]:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class AccessPlan:
     queue_id: int
     queue_slug: str
     grants: tuple[tuple[int, bytes], ...]  # (user id, public key)
@@ -295,6 +295,15 @@ def open_claimed(
     if wrap is None:
         raise TriageWorkerError(f"report {report.id} has no intake wrap")
     key = unwrap_report_key(wrap, intake_key)
+    return key, open_report(session, report, key)
+
+
+def open_report(session: Session, report: Report, key: ReportKey) -> OpenedReport:
+    """Open a report's BODY record and its disclosure parts in memory, with its key.
+
+    Shared by the worker (key from the intake wrap) and re-screening (key from
+    an investigator's wrap: reporting.rescreen).
+    """
     body = open_record(key, RecordKind.BODY, report.body)
     parts = [
         open_record(key, RecordKind.BODY, part_body)
@@ -304,10 +313,57 @@ def open_claimed(
     ]
     if not isinstance(body, dict) or not all(isinstance(part, dict) for part in parts):
         raise TriageWorkerError(f"report {report.id}: a BODY record is not a JSON object")
-    return key, OpenedReport(report.id, report.intake_type, body, tuple(parts))
+    return OpenedReport(report.id, report.intake_type, body, tuple(parts))
 
 
-def _plan(session: Session, opened: OpenedReport, result: TriageResult) -> _Plan:
+def active_queue_members(session: Session, queue_id: int) -> list[User]:
+    """The queue's active members, by id: whom a report routed there is sealed to."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(QueueMembership, QueueMembership.user_id == User.id)
+            .where(QueueMembership.queue_id == queue_id, User.is_active.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
+def eligible_users(
+    session: Session,
+    users: Sequence[User],
+    *,
+    reporter_conflicts: Sequence[str],
+    parties: Sequence[str],
+) -> tuple[list[User], int]:
+    """Those of `users` who may hold the report, and how many were kept away.
+
+    A user is kept away when a name the reporter listed (`reporter_conflicts`)
+    may be theirs, or a party they declared a conflict with may be one of the
+    report's `parties` (triage.routing.conflicted). Shared with the console's
+    re-routing and granting (reporting.case_actions), so every way of giving a
+    user a wrap applies the same exclusions.
+    """
+    declared: dict[int, list[str]] = {}
+    for user_id, name in session.execute(
+        select(DeclaredConflict.user_id, DeclaredConflict.name).where(
+            DeclaredConflict.user_id.in_([user.id for user in users])
+        )
+    ):
+        declared.setdefault(user_id, []).append(name)
+    kept = [
+        user
+        for user in users
+        if not conflicted(
+            report_conflicts=reporter_conflicts,
+            report_parties=parties,
+            user_names=[user.display_name, user.username],
+            declared_conflicts=declared.get(user.id, []),
+        )
+    ]
+    return kept, len(users) - len(kept)
+
+
+def plan_access(session: Session, opened: OpenedReport, result: TriageResult) -> AccessPlan:
     """Who gets a wrap: the routed queue's active members, less the conflicted.
 
     If that leaves nobody, the active supervisors who are not conflicted: they
@@ -320,32 +376,11 @@ def _plan(session: Session, opened: OpenedReport, result: TriageResult) -> _Plan
     reporter_conflicts = [*opened.conflict_names(), *result.routing.excluded_names]
 
     def eligible(users: Sequence[User]) -> tuple[list[User], int]:
-        declared: dict[int, list[str]] = {}
-        for user_id, name in session.execute(
-            select(DeclaredConflict.user_id, DeclaredConflict.name).where(
-                DeclaredConflict.user_id.in_([user.id for user in users])
-            )
-        ):
-            declared.setdefault(user_id, []).append(name)
-        kept = [
-            user
-            for user in users
-            if not conflicted(
-                report_conflicts=reporter_conflicts,
-                report_parties=parties,
-                user_names=[user.display_name, user.username],
-                declared_conflicts=declared.get(user.id, []),
-            )
-        ]
-        return kept, len(users) - len(kept)
+        return eligible_users(
+            session, users, reporter_conflicts=reporter_conflicts, parties=parties
+        )
 
-    members = session.scalars(
-        select(User)
-        .join(QueueMembership, QueueMembership.user_id == User.id)
-        .where(QueueMembership.queue_id == queue.id, User.is_active.is_(True))
-        .order_by(User.id)
-    ).all()
-    holders, excluded = eligible(members)
+    holders, excluded = eligible(active_queue_members(session, queue.id))
     if not holders:
         supervisors = session.scalars(
             select(User)
@@ -367,10 +402,10 @@ def _plan(session: Session, opened: OpenedReport, result: TriageResult) -> _Plan
         )
     )
     grants = tuple((user.id, user.public_key) for user in holders if user.id not in already)
-    return _Plan(queue.id, queue.slug, grants, excluded)
+    return AccessPlan(queue.id, queue.slug, grants, excluded)
 
 
-def _findings(result: TriageResult) -> dict[str, Any]:
+def findings_record(result: TriageResult) -> dict[str, Any]:
     # to_json keeps tuples and enum members; the record encoder wants plain JSON.
     findings: dict[str, Any] = json.loads(json.dumps(result.to_json()))
     return findings
@@ -393,7 +428,7 @@ def triage_claimed(
         session.rollback()
         key, opened = opened_report
         result = triage(opened, ruleset)
-        plan = _plan(session, opened, result)
+        plan = plan_access(session, opened, result)
         session.rollback()
 
     assessment = result.assessment
@@ -412,7 +447,7 @@ def triage_claimed(
                     queue_id=plan.queue_id,
                     rule_version=str(result.routing.ruleset_version),
                     list_versions=result.versions.get("lists", ""),
-                    findings=seal_record(key, RecordKind.FINDINGS, _findings(result)),
+                    findings=seal_record(key, RecordKind.FINDINGS, findings_record(result)),
                 )
                 .execution_options(synchronize_session=False)
             )

@@ -28,20 +28,34 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from crypto import PrivateKey, open_for_session
 from reporting.accounts import SignInFailed, current_session, sign_in, sign_out, user_fingerprint
+from reporting.caselists import (
+    CaseFilter,
+    CasePage,
+    CaseQuery,
+    CaseSort,
+    DeadlineState,
+    PageRequest,
+    SortKey,
+    count_by_queue_and_status,
+    list_cases,
+)
 from reporting.console.forms import SignInForm
 from reporting.context import request_session, vigil
 from reporting.extensions import limiter
 from reporting.intake import active_intake_key
-from reporting.models import Queue, QueueMembership, Role, User
+from reporting.models import ReportStatus, Role, User, utc_now
 
 blueprint = Blueprint("console", __name__)
 
 PUBLIC_ENDPOINTS = frozenset({"console.sign_in"})
+# All a user who must change their password may open until they have.
+PASSWORD_CHANGE_ENDPOINTS = frozenset(
+    {"console.account", "console.change_password", "console.sign_out"}
+)
 # Names of the two values the session cookie carries (not secrets themselves).
 COOKIE_TOKEN = "console_token"  # noqa: S105
 COOKIE_SESSION_SECRET = "console_session_secret"  # noqa: S105
@@ -126,6 +140,9 @@ def require_sign_in() -> Response | None:
     g.console_session = console_session
     user = request_session().get_one(User, console_session.user_id)
     g.console_user = user
+    # A password someone else chose opens nothing but the page to replace it.
+    if user.password_change_required and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        return redirect(url_for("console.account"))
     if user.role not in allowed_roles(request.endpoint):
         abort(403)
     return None
@@ -162,6 +179,8 @@ def sign_in_view() -> Response | str | tuple[str, int]:
     session.clear()
     session[COOKIE_TOKEN] = signed_in.token
     session[COOKIE_SESSION_SECRET] = signed_in.session_secret.hex()
+    if signed_in.password_change_required:
+        return redirect(url_for("console.account"))
     return redirect(url_for("console.home"))
 
 
@@ -176,24 +195,40 @@ def sign_out_view() -> Response:
 @blueprint.get("/")
 @allow(*EVERY_ROLE)
 def home() -> str:
+    """The personal dashboard: counts per queue and status, the cases whose deadlines press.
+
+    Every role gets it; a user in no queue (an administrator, an auditor) is
+    told that no case is readable by them. Metadata only, like the case list.
+    """
     user: User = g.console_user
-    queues = request_session().scalars(
-        select(Queue)
-        .join(QueueMembership, QueueMembership.queue_id == Queue.id)
-        .where(QueueMembership.user_id == user.id)
-        .order_by(Queue.name)
-    )
+    session = request_session()
+    now = utc_now()
+
+    def pressing(state: DeadlineState) -> CasePage:
+        query = CaseQuery(
+            CaseFilter(deadline=state), CaseSort(SortKey.DEADLINE), PageRequest(1, DASHBOARD_ROWS)
+        )
+        return list_cases(session, user, query, now)
+
     intake_fingerprint = (
-        active_intake_key(request_session()).fingerprint
+        active_intake_key(session).fingerprint
         if user.role in {Role.ADMIN, Role.SUPERVISOR}
         else None
     )
     return render_template(
         "console/home.html",
-        queues=list(queues),
+        queue_counts=count_by_queue_and_status(session, user),
+        statuses=list(ReportStatus),
+        overdue=pressing(DeadlineState.OVERDUE),
+        due_soon=pressing(DeadlineState.DUE_SOON),
+        may_list_cases=may_open(user, "console.queue_list"),
         user_fingerprint=user_fingerprint(user),
         intake_fingerprint=intake_fingerprint,
     )
+
+
+# How many overdue and how many due-soon cases the dashboard lists (the rest: a link).
+DASHBOARD_ROWS = 20
 
 
 # The views of each area register themselves on `blueprint` when imported.

@@ -1,1 +1,223 @@
-"""Console views: case_actions (being written)."""
+"""Console views: the actions on a case (status, re-route, access, triage override).
+
+Each action is a POST under `/console/cases/<reference>/…` that calls one
+service of reporting.case_actions and redirects back to the case page with a
+flash message; a refusal is a domain error, shown as a 4xx page by
+reporting.errors with nothing written.
+
+Who may do what (the services enforce it; the views only open the door):
+
+- every view: investigators and supervisors (`@allow`), and then only those
+  holding a wrap of the case; administrators and auditors never;
+- status, re-route, revoke and triage override: any holder of the case.
+  Re-routing and revoking change who can read a case, but the person working
+  it is the one who knows it belongs elsewhere; each such action is audited
+  with who did it;
+- grant: any holder, but an investigator only to members of the case's
+  queue; supervisors (the triage officers) to any investigator or supervisor.
+
+The partial templates/console/case/_actions.html, included in the case page,
+gets its forms and lists from `case_actions_panel(report)`, which this module
+makes available to the blueprint's templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import flash, g, redirect, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from reporting import case_actions, casework
+from reporting.console import allow, blueprint, session_private_key
+from reporting.console.case_action_forms import (
+    GrantForm,
+    OverrideForm,
+    RerouteForm,
+    RevokeForm,
+    StatusForm,
+)
+from reporting.context import request_session
+from reporting.errors import BadRequest
+from reporting.models import Queue, Report, ReportStatus, Role, User
+
+CASE_ROLES = (Role.INVESTIGATOR, Role.SUPERVISOR)
+# The flash category the partial shows (other pages' messages are theirs to show).
+FLASH_CATEGORY = "case_action"
+
+
+def _validated(form: FlaskForm) -> None:
+    """Refuse the request (400, the first problem in words) unless the form is valid."""
+    if not form.validate_on_submit():
+        messages = [str(error) for errors in form.errors.values() for error in errors]
+        raise BadRequest(messages[0] if messages else "The form is not complete.")
+
+
+def _back(reference: str, message: str) -> Response:
+    flash(message, FLASH_CATEGORY)
+    return redirect(url_for("console.case", reference=reference, _anchor="case-actions"))
+
+
+def _label(value: str) -> str:
+    return value.replace("_", " ")
+
+
+@blueprint.post("/cases/<reference>/status", endpoint="case_status")
+@allow(*CASE_ROLES)
+def case_status(reference: str) -> Response:
+    form = StatusForm()
+    _validated(form)
+    session = request_session()
+    report = casework.find_report(session, reference)
+    case_actions.change_status(
+        session, report, g.console_user, form.chosen_status(), form.chosen_outcome()
+    )
+    message = f"The case is now {_label(report.status.value)}."
+    if report.outcome is not None:
+        message = f"The case is closed: {_label(report.outcome.value)}."
+    return _back(reference, message)
+
+
+@blueprint.post("/cases/<reference>/queue", endpoint="case_reroute")
+@allow(*CASE_ROLES)
+def case_reroute(reference: str) -> Response:
+    form = RerouteForm()
+    _validated(form)
+    session = request_session()
+    report = casework.find_report(session, reference)
+    key = casework.case_key(session, report, g.console_user, session_private_key())
+    result = case_actions.reroute(
+        session,
+        report,
+        key,
+        g.console_user,
+        str(form.queue.data),
+        revoke_previous=bool(form.revoke_previous.data),
+    )
+    queue = session.get_one(Queue, report.queue_id)
+    message = f"The case was moved to {queue.name}; {len(result.granted)} member(s) given access."
+    if result.revoked:
+        message += f" {len(result.revoked)} member(s) of the old queue lost access."
+    return _back(reference, message)
+
+
+@blueprint.post("/cases/<reference>/access", endpoint="case_grant")
+@allow(*CASE_ROLES)
+def case_grant(reference: str) -> Response:
+    form = GrantForm()
+    _validated(form)
+    session = request_session()
+    report = casework.find_report(session, reference)
+    key = casework.case_key(session, report, g.console_user, session_private_key())
+    grantee = case_actions.grant_access(session, report, key, g.console_user, form.user_id.data)
+    return _back(reference, f"{grantee.display_name} now has access to the case.")
+
+
+@blueprint.post("/cases/<reference>/access/<int:user_id>/revoke", endpoint="case_revoke")
+@allow(*CASE_ROLES)
+def case_revoke(reference: str, user_id: int) -> Response:
+    form = RevokeForm()
+    _validated(form)
+    session = request_session()
+    report = casework.find_report(session, reference)
+    grantee = case_actions.revoke_access(session, report, g.console_user, user_id)
+    if grantee.id == g.console_user.id:
+        # Their own access ended: the case page would now refuse them.
+        flash("Your access to the case was removed.", FLASH_CATEGORY)
+        return redirect(url_for("console.home"))
+    return _back(reference, f"{grantee.display_name}'s access to the case was removed.")
+
+
+@blueprint.post("/cases/<reference>/triage", endpoint="case_override")
+@allow(*CASE_ROLES)
+def case_override(reference: str) -> Response:
+    form = OverrideForm()
+    _validated(form)
+    session = request_session()
+    report = casework.find_report(session, reference)
+    key = casework.case_key(session, report, g.console_user, session_private_key())
+    case_actions.override_triage(
+        session,
+        report,
+        key,
+        g.console_user,
+        list(form.categories.data or []),
+        str(form.priority.data),
+        str(form.reason.data),
+    )
+    return _back(reference, "Triage was overridden; the reason was added as an internal note.")
+
+
+# ---------------------------------------------------------------- the partial's data
+
+
+@dataclass(frozen=True)
+class CaseActionsPanel:
+    """What templates/console/case/_actions.html shows for one case."""
+
+    status_form: StatusForm
+    next_statuses: list[ReportStatus]
+    reroute_form: RerouteForm
+    queues: list[Queue]
+    grant_form: GrantForm
+    grantable: list[User]
+    holders: list[case_actions.Holder]
+    revoke_form: RevokeForm
+    override_form: OverrideForm
+    related: case_actions.RelatedCases
+
+
+def case_actions_panel(report: Report) -> CaseActionsPanel:
+    """Build the forms and lists of the actions panel for the signed-in user.
+
+    Called from the partial (the case page has already opened the case, so
+    the user holds a wrap); opening the user's other cases' findings for the
+    related-cases list is audited by the service.
+    """
+    session = request_session()
+    user: User = g.console_user
+    key = casework.case_key(session, report, user, session_private_key())
+
+    status_form = StatusForm(formdata=None)
+    allowed = case_actions.next_statuses(report.status)
+    status_form.status.choices = [
+        SelectChoice(status.value, _label(status.value).capitalize()) for status in allowed
+    ]
+
+    queues = case_actions.reroute_targets(session, report)
+    reroute_form = RerouteForm(formdata=None)
+    reroute_form.queue.choices = [SelectChoice(queue.slug, queue.name) for queue in queues]
+
+    grantable = case_actions.grantable_users(session, report, key, user)
+    grant_form = GrantForm(formdata=None)
+    grant_form.user_id.choices = [
+        SelectChoice(candidate.id, f"{candidate.display_name} ({candidate.role.value})")
+        for candidate in grantable
+    ]
+
+    override_form = OverrideForm(
+        formdata=None,
+        data={
+            "categories": list(report.categories),
+            "priority": report.priority.value if report.priority is not None else None,
+        },
+    )
+    return CaseActionsPanel(
+        status_form=status_form,
+        next_statuses=allowed,
+        reroute_form=reroute_form,
+        queues=queues,
+        grant_form=grant_form,
+        grantable=grantable,
+        holders=case_actions.case_holders(session, report),
+        revoke_form=RevokeForm(formdata=None),
+        override_form=override_form,
+        related=case_actions.related_cases(session, report, key, user, session_private_key()),
+    )
+
+
+@blueprint.context_processor
+def _case_actions_helpers() -> dict[str, object]:
+    return {"case_actions_panel": case_actions_panel, "case_action_flash": FLASH_CATEGORY}

@@ -1,1 +1,139 @@
-"""Console views: cases (being written)."""
+"""Console views: one case, its thread and its attachments (reporting.casework does the work)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import cast
+
+from flask import Response, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from crypto import SealedSpool
+from reporting import casework, nojs
+from reporting.console import allow, blueprint, session_private_key
+from reporting.console.case_forms import NoteForm, ReplyForm
+from reporting.context import request_session, vigil
+from reporting.models import IntakeType, Role
+from reporting.public.forms import body_labels
+from reporting.requests import body_limit
+from reporting.settings import Settings
+
+CASE_ROLES = (Role.INVESTIGATOR, Role.SUPERVISOR)
+# Both forms are on one page: prefixes keep their fields' names and ids apart.
+REPLY_PREFIX = "reply"
+NOTE_PREFIX = "note"
+
+
+def field_labels(intake_type: IntakeType) -> dict[str, str]:
+    """The public form's labels by body key, and the later stages' own field."""
+    return {**body_labels(intake_type.value), "narrative": "Narrative"}
+
+
+def _case_page(
+    reference: str,
+    *,
+    reply_form: ReplyForm | None = None,
+    note_form: NoteForm | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    opened = casework.open_case(
+        request_session(),
+        reference,
+        g.console_user,
+        session_private_key(),
+        blob_store=vigil().blob_store,
+    )
+    page = render_template(
+        "console/case.html",
+        case=opened,
+        report=opened.report,
+        reply_form=reply_form or ReplyForm(formdata=None, prefix=REPLY_PREFIX),
+        note_form=note_form or NoteForm(formdata=None, prefix=NOTE_PREFIX),
+        labels=field_labels(opened.report.intake_type),
+        max_attachments=vigil().settings.max_attachments,
+        notice=notice,
+    )
+    return page, status
+
+
+@blueprint.get("/cases/<reference>", endpoint="case")
+@allow(*CASE_ROLES)
+def case_view(reference: str) -> tuple[str, int]:
+    notice = {"reply": "Your reply was sent.", "note": "Your note was added."}.get(
+        request.args.get("done", "")
+    )
+    return _case_page(reference, notice=notice)
+
+
+def reply_body_limit(settings: Settings) -> int:
+    """A reply with all its files: every file at its limit, and the text besides."""
+    return settings.max_attachments * settings.max_attachment_bytes + 1024 * 1024
+
+
+def _plain_files(files: Iterable[object], *, limit: int) -> list[nojs.PlainFile]:
+    # Every uploaded file arrives in a SealedSpool (reporting.requests), as on the public site.
+    plain = [
+        nojs.PlainFile(
+            name=file.filename or "",
+            content_type=file.mimetype or "application/octet-stream",
+            spool=cast(SealedSpool, file.stream),
+        )
+        for file in files
+        if isinstance(file, FileStorage)
+    ]
+    return nojs.chosen_files(plain, limit=limit)
+
+
+@blueprint.post("/cases/<reference>/replies", endpoint="case_reply")
+@allow(*CASE_ROLES)
+@body_limit(reply_body_limit)
+def case_reply(reference: str) -> WerkzeugResponse | tuple[str, int]:
+    form = ReplyForm(prefix=REPLY_PREFIX)
+    if not form.validate_on_submit():
+        return _case_page(reference, reply_form=form, status=400)
+    context = vigil()
+    casework.add_reply(
+        request_session(),
+        reference,
+        g.console_user,
+        session_private_key(),
+        form.cleaned_text(),
+        uploads=context.uploads,
+        files=_plain_files(form.attachments.data or [], limit=context.settings.max_attachments),
+    )
+    return redirect(url_for("console.case", reference=reference, done="reply", _anchor="thread"))
+
+
+@blueprint.post("/cases/<reference>/notes", endpoint="case_note")
+@allow(*CASE_ROLES)
+def case_note(reference: str) -> WerkzeugResponse | tuple[str, int]:
+    form = NoteForm(prefix=NOTE_PREFIX)
+    if not form.validate_on_submit():
+        return _case_page(reference, note_form=form, status=400)
+    casework.add_note(
+        request_session(), reference, g.console_user, session_private_key(), form.cleaned_text()
+    )
+    return redirect(url_for("console.case", reference=reference, done="note", _anchor="thread"))
+
+
+@blueprint.get("/cases/<reference>/attachments/<int:attachment_id>", endpoint="case_attachment")
+@allow(*CASE_ROLES)
+def case_attachment(reference: str, attachment_id: int) -> Response:
+    download = casework.stream_attachment(
+        request_session(),
+        reference,
+        attachment_id,
+        g.console_user,
+        session_private_key(),
+        blob_store=vigil().blob_store,
+    )
+    # Always a download of opaque bytes: a file's own type is never trusted
+    # to be rendered by the browser on our origin, and its name is the
+    # reporter's, so only a safe form of it goes into the header.
+    filename = casework.safe_filename(download.info.name, f"attachment-{attachment_id}")
+    response = Response(download.chunks, mimetype="application/octet-stream")
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers.set("X-Content-Type-Options", "nosniff")
+    return response

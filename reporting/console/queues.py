@@ -1,1 +1,57 @@
-"""Console views: queues (being written)."""
+"""Console views: the case list of the user's queues (filter, sort, pages).
+
+The list shows metadata only (nothing is decrypted), so opening it is not an
+audited action; opening a case is (reporting/console/cases.py). The filter
+form is a GET form: it changes nothing, so it needs no CSRF token, and a
+filtered list is a link that can be bookmarked. Bad parameters are refused
+with a 400 that says what is accepted (reporting.caselists.parse_case_query).
+"""
+
+from __future__ import annotations
+
+from flask import g, render_template, request
+
+from reporting.caselists import (
+    PAGE_SIZES,
+    DeadlineState,
+    SortKey,
+    list_cases,
+    parse_case_query,
+)
+from reporting.console import allow, blueprint
+from reporting.context import request_session
+from reporting.models import (
+    Domain,
+    IntakeType,
+    Priority,
+    ReportStatus,
+    RiskCategory,
+    Role,
+    utc_now,
+)
+
+# Listed here, not in the template, so that the choices and the parser agree.
+FILTER_CHOICES = {
+    "status": [(status.value, status.value.replace("_", " ")) for status in ReportStatus],
+    "priority": [(priority.value, priority.value) for priority in Priority],
+    "category": [(category.value, category.value.replace("_", " ")) for category in RiskCategory],
+    "domain": [(domain.value, domain.value) for domain in Domain],
+    "intake": [(intake.value, intake.value) for intake in IntakeType],
+    "deadline": [(state.value, state.label) for state in DeadlineState],
+}
+SORT_CHOICES = [(key.value, key.value) for key in SortKey]
+
+
+@blueprint.get("/cases", endpoint="queue_list")
+@allow(Role.INVESTIGATOR, Role.SUPERVISOR)
+def queue_list() -> str:
+    query = parse_case_query(request.args.to_dict(flat=False))
+    page = list_cases(request_session(), g.console_user, query, utc_now())
+    return render_template(
+        "console/queues/list.html",
+        page=page,
+        query=query,
+        filter_choices=FILTER_CHOICES,
+        sort_choices=SORT_CHOICES,
+        page_sizes=PAGE_SIZES,
+    )

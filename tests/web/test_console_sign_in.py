@@ -10,6 +10,7 @@ from sqlalchemy import select
 from crypto import PublicKey
 from reporting.accounts import SignInFailed, create_user, sign_in
 from reporting.models import AuditEntry, ConsoleSession, Queue, QueueMembership, Role, User
+from tests.console.route_paths import console_routes
 from tests.fixtures.app import csrf_token_from
 
 
@@ -40,14 +41,15 @@ def post_sign_in(client, username, password, code, *, with_csrf=True):
 
 
 def test_every_console_page_but_sign_in_needs_a_session(app, client):
-    token = csrf_token_from(client.get("/console/sign-in").get_data(as_text=True))
-    for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/console") or rule.endpoint == "console.sign_in":
+    for rule, method, path in console_routes(app):
+        if rule.endpoint == "console.sign_in":
             continue
-        if "GET" in rule.methods:
-            response = client.get(rule.rule)
+        if method == "GET":
+            response = client.get(path)
         else:
-            response = client.post(rule.rule, data={"csrf_token": token})
+            # A fresh token each time: each redirect to sign-in clears the cookie session.
+            token = csrf_token_from(client.get("/console/sign-in").get_data(as_text=True))
+            response = client.post(path, data={"csrf_token": token})
         assert response.status_code == 302, rule.rule
         assert response.headers["Location"].endswith("/console/sign-in"), rule.rule
 

@@ -1,0 +1,649 @@
+"""Case lists: the cases a console user may read, filtered, sorted and paged; deadlines.
+
+Who sees what. A user sees a case only when both hold:
+
+- they hold a USER wrap for it (having a wrap is having access, docs/crypto.md;
+  a queue member kept out by a conflict of interest has none), and
+- the case is in one of the queues they belong to.
+
+Supervisors are no exception: they see the cases of their queues they hold
+wraps for. An administrator or auditor who is in no queue sees no case.
+
+Only plaintext metadata is read here (intake type, status, priority,
+categories, domains, queue, received hour, deadlines); nothing is decrypted,
+and the ciphertext columns are never selected, so a page stays cheap.
+
+Deadlines (EU Directive 2019/1937 for tips; our own 180 days for a
+disclosure's full narrative), set on the case at intake:
+
+- acknowledgement (`ack_due`) is pending until the case is acknowledged
+  (`acknowledged_hour`);
+- feedback (`feedback_due`) is pending until the case is closed (`closed_hour`);
+- the full narrative (`narrative_due`) is pending until a narrative part exists.
+
+A closed case has no pending deadline. A case's deadline state comes from its
+earliest pending deadline (see `DeadlineState`). The same rules exist twice,
+in Python (`deadline_state`) and in SQL (`_next_due`, for filtering and
+sorting), and the tests hold the two together.
+
+One query for the page and one for the count, on both backends. The wraps
+index on (user_id, report_id) makes "the reports this user holds a wrap for"
+an index-only scan (migration 0004).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from reporting.errors import BadRequest
+from reporting.models import (
+    Domain,
+    HolderKind,
+    IntakeType,
+    PartKind,
+    Priority,
+    Queue,
+    QueueMembership,
+    Report,
+    ReportPart,
+    ReportStatus,
+    RiskCategory,
+    User,
+    UtcDateTime,
+    Wrap,
+)
+
+# A pending deadline this close is "due soon". 48 hours: long enough to act on
+# a case seen at the start of a working day, short enough not to flag everything.
+DUE_SOON = timedelta(hours=48)
+
+DEFAULT_PAGE_SIZE = 50
+PAGE_SIZES = (25, 50, 100, 200)
+
+
+class DeadlineState(StrEnum):
+    """Where a case stands against its deadlines, the most urgent first.
+
+    OVERDUE: a pending deadline has passed. DUE_SOON: the earliest pending
+    deadline falls within DUE_SOON. PENDING: a deadline is pending but further
+    off. MET: the case had deadlines and none is pending any more. NONE: the
+    case has no deadline at all.
+    """
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    PENDING = "pending"
+    MET = "met"
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return _DEADLINE_LABELS[self]
+
+
+_DEADLINE_LABELS = {
+    DeadlineState.OVERDUE: "Overdue",
+    DeadlineState.DUE_SOON: "Due soon",
+    DeadlineState.PENDING: "On track",
+    DeadlineState.MET: "Met",
+    DeadlineState.NONE: "No deadline",
+}
+
+
+class DeadlineKind(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    FEEDBACK = "feedback"
+    NARRATIVE = "narrative"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: DeadlineKind
+    due: datetime
+
+
+class SortKey(StrEnum):
+    PRIORITY = "priority"
+    RECEIVED = "received"
+    DEADLINE = "deadline"
+    STATUS = "status"
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Every field narrows the list; None means any. `queue` is a queue slug."""
+
+    queue: str | None = None
+    status: ReportStatus | None = None
+    priority: Priority | None = None
+    category: RiskCategory | None = None
+    domain: Domain | None = None
+    intake_type: IntakeType | None = None
+    deadline: DeadlineState | None = None
+
+
+@dataclass(frozen=True)
+class CaseSort:
+    key: SortKey = SortKey.PRIORITY
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    number: int = 1
+    size: int = DEFAULT_PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """A case list request as the console's query parameters describe it."""
+
+    filter: CaseFilter = field(default_factory=CaseFilter)
+    sort: CaseSort = field(default_factory=CaseSort)
+    page: PageRequest = field(default_factory=PageRequest)
+
+    def parameters(self, **changes: object) -> dict[str, str]:
+        """The query parameters for this request with `changes` applied, defaults left out.
+
+        Changing a filter or the sort goes back to page 1: the old page
+        number means nothing in the new list.
+        """
+        values: dict[str, object] = {
+            "queue": self.filter.queue,
+            "status": self.filter.status,
+            "priority": self.filter.priority,
+            "category": self.filter.category,
+            "domain": self.filter.domain,
+            "intake": self.filter.intake_type,
+            "deadline": self.filter.deadline,
+            "sort": self.sort.key,
+            "order": "desc" if self.sort.descending else "asc",
+            "page": self.page.number,
+            "size": self.page.size,
+        }
+        if any(name != "page" for name in changes):
+            values["page"] = 1
+        values.update(changes)
+        defaults = {
+            "sort": SortKey.PRIORITY,
+            "order": "asc",
+            "page": 1,
+            "size": DEFAULT_PAGE_SIZE,
+        }
+        return {
+            name: str(value)
+            for name, value in values.items()
+            if value is not None and value != "" and defaults.get(name) != value
+        }
+
+
+@dataclass(frozen=True)
+class QueueRef:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    report_id: int
+    reference: str
+    queue: QueueRef
+    intake_type: IntakeType
+    status: ReportStatus
+    priority: Priority | None
+    categories: tuple[str, ...]
+    domains: tuple[str, ...]
+    received_hour: datetime
+    next_deadline: Deadline | None
+    deadline_state: DeadlineState
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: tuple[CaseRow, ...]
+    total: int
+    number: int
+    size: int
+    queues: tuple[QueueRef, ...]  # the user's queues, for the queue selector
+
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.page_count
+
+    @property
+    def first_index(self) -> int:
+        """The 1-based position of the first row in the whole list (0 when empty)."""
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.rows)
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+class HasDeadlines(Protocol):
+    """The columns the deadline rules read; a Report or a selected row has them."""
+
+    @property
+    def ack_due(self) -> datetime | None: ...
+    @property
+    def feedback_due(self) -> datetime | None: ...
+    @property
+    def narrative_due(self) -> datetime | None: ...
+    @property
+    def acknowledged_hour(self) -> datetime | None: ...
+    @property
+    def closed_hour(self) -> datetime | None: ...
+
+
+def pending_deadlines(report: HasDeadlines, *, has_narrative: bool) -> list[Deadline]:
+    """The deadlines still to be met, earliest first (the rules are in the module docstring)."""
+    if report.closed_hour is not None:
+        return []
+    pending = []
+    if report.ack_due is not None and report.acknowledged_hour is None:
+        pending.append(Deadline(DeadlineKind.ACKNOWLEDGEMENT, report.ack_due))
+    if report.feedback_due is not None:
+        pending.append(Deadline(DeadlineKind.FEEDBACK, report.feedback_due))
+    if report.narrative_due is not None and not has_narrative:
+        pending.append(Deadline(DeadlineKind.NARRATIVE, report.narrative_due))
+    return sorted(pending, key=lambda deadline: deadline.due)
+
+
+def _state_of(report: HasDeadlines, next_due: datetime | None, now: datetime) -> DeadlineState:
+    if next_due is None:
+        has_any = any(
+            due is not None for due in (report.ack_due, report.feedback_due, report.narrative_due)
+        )
+        return DeadlineState.MET if has_any else DeadlineState.NONE
+    if next_due < now:
+        return DeadlineState.OVERDUE
+    if next_due < now + DUE_SOON:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.PENDING
+
+
+def deadline_state(
+    report: Report, now: datetime, *, has_narrative: bool | None = None
+) -> DeadlineState:
+    """The case's deadline state at `now`.
+
+    `has_narrative` spares loading `report.parts` when the caller knows it.
+    """
+    if has_narrative is None:
+        has_narrative = any(part.kind is PartKind.NARRATIVE for part in report.parts)
+    pending = pending_deadlines(report, has_narrative=has_narrative)
+    return _state_of(report, pending[0].due if pending else None, now)
+
+
+# The same rules in SQL. Times are compared as the column type stores them
+# (naive UTC text on SQLite, timestamptz on PostgreSQL), so every bound time
+# goes through UtcDateTime.
+
+
+def _has_narrative() -> ColumnElement[bool]:
+    return exists().where(ReportPart.report_id == Report.id, ReportPart.kind == PartKind.NARRATIVE)
+
+
+# Stands for "no pending deadline" in SQL, so that the earliest of three
+# nullable times needs no NULL juggling: the backends disagree on NULLs in
+# LEAST (PostgreSQL skips them; SQLite's min() returns NULL).
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+class _least(FunctionElement[datetime]):  # noqa: N801 (an SQL function's name)
+    """The smallest of its arguments: LEAST on PostgreSQL, scalar min() on SQLite."""
+
+    type = UtcDateTime()
+    name = "least"
+    inherit_cache = True
+
+
+@compiles(_least)
+def _compile_least(element: _least, compiler: SQLCompiler, **options: object) -> str:
+    return f"LEAST({compiler.process(element.clauses, **options)})"
+
+
+@compiles(_least, "sqlite")
+def _compile_least_sqlite(element: _least, compiler: SQLCompiler, **options: object) -> str:
+    return f"min({compiler.process(element.clauses, **options)})"
+
+
+def _next_due() -> ColumnElement[datetime]:
+    """The earliest pending deadline of the case; NO_DEADLINE when none is pending."""
+    ack = case((Report.acknowledged_hour.is_(None), Report.ack_due))
+    narrative = case(
+        (and_(Report.narrative_due.is_not(None), ~_has_narrative()), Report.narrative_due)
+    )
+    return case(
+        (Report.closed_hour.is_not(None), _time(NO_DEADLINE)),
+        else_=_least(
+            func.coalesce(ack, _time(NO_DEADLINE)),
+            func.coalesce(Report.feedback_due, _time(NO_DEADLINE)),
+            func.coalesce(narrative, _time(NO_DEADLINE)),
+        ),
+    )
+
+
+def _time(moment: datetime) -> ColumnElement[Any]:
+    return literal(moment, UtcDateTime())
+
+
+def _deadline_condition(state: DeadlineState, now: datetime) -> ColumnElement[bool]:
+    next_due = _next_due()
+    any_deadline = or_(
+        Report.ack_due.is_not(None),
+        Report.feedback_due.is_not(None),
+        Report.narrative_due.is_not(None),
+    )
+    match state:
+        case DeadlineState.OVERDUE:
+            return next_due < _time(now)
+        case DeadlineState.DUE_SOON:
+            return and_(next_due >= _time(now), next_due < _time(now + DUE_SOON))
+        case DeadlineState.PENDING:
+            return and_(next_due >= _time(now + DUE_SOON), next_due < _time(NO_DEADLINE))
+        case DeadlineState.MET:
+            return and_(next_due == _time(NO_DEADLINE), any_deadline)
+        case DeadlineState.NONE:
+            return ~any_deadline
+
+
+# ---------------------------------------------------------------- listing
+
+
+def user_queues(session: Session, user: User) -> tuple[QueueRef, ...]:
+    rows = session.execute(
+        select(Queue.id, Queue.slug, Queue.name)
+        .join(QueueMembership, QueueMembership.queue_id == Queue.id)
+        .where(QueueMembership.user_id == user.id)
+        .order_by(Queue.name)
+    )
+    return tuple(QueueRef(row.id, row.slug, row.name) for row in rows)
+
+
+def _readable(user: User, queue_ids: Sequence[int]) -> list[ColumnElement[bool]]:
+    """The access conditions, for a statement that already joins Wrap to Report."""
+    return [
+        Wrap.user_id == user.id,
+        Wrap.holder_kind == HolderKind.USER,
+        Report.queue_id.in_(queue_ids),
+    ]
+
+
+def _json_list_contains(
+    column: InstrumentedAttribute[list[str]], value: str
+) -> ColumnElement[bool]:
+    """`value` is a member of the JSON list of strings in `column`, on both backends.
+
+    A LIKE on the JSON text with the quotes included: the vocabularies hold
+    plain words, so '"finance"' matches that member and nothing else, and
+    autoescape keeps the '_' in 'end_use' literal. Portable where the JSON
+    functions are not (json_each on SQLite, json operators on PostgreSQL).
+    """
+    return cast(column, Text).contains(f'"{value}"', autoescape=True)
+
+
+def _conditions(case_filter: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if case_filter.status is not None:
+        conditions.append(Report.status == case_filter.status)
+    if case_filter.priority is not None:
+        conditions.append(Report.priority == case_filter.priority)
+    if case_filter.intake_type is not None:
+        conditions.append(Report.intake_type == case_filter.intake_type)
+    if case_filter.category is not None:
+        conditions.append(_json_list_contains(Report.categories, case_filter.category.value))
+    if case_filter.domain is not None:
+        conditions.append(_json_list_contains(Report.domains, case_filter.domain.value))
+    if case_filter.deadline is not None:
+        conditions.append(_deadline_condition(case_filter.deadline, now))
+    return conditions
+
+
+_STATUS_ORDER = {status: position for position, status in enumerate(ReportStatus)}
+
+
+def _order_by(sort: CaseSort) -> list[ColumnElement[Any]]:
+    """The ORDER BY terms; the report id last, so that every order is total and stable.
+
+    Cases without a value for the key (no priority, no pending deadline) go
+    last in either direction.
+    """
+    key: ColumnElement[Any] | InstrumentedAttribute[Any]
+    missing: ColumnElement[bool] | None = None
+    match sort.key:
+        case SortKey.PRIORITY:
+            key = Report.priority  # "P1" < "P2": ascending is most urgent first
+            missing = Report.priority.is_(None)
+        case SortKey.RECEIVED:
+            key = Report.received_hour
+        case SortKey.DEADLINE:
+            key = _next_due()
+            missing = key == _time(NO_DEADLINE)
+        case SortKey.STATUS:
+            # The order of the workflow, not of the alphabet.
+            key = case(_STATUS_ORDER, value=Report.status)
+    terms = [missing] if missing is not None else []
+    if sort.descending:
+        return [*terms, key.desc(), Report.id.desc()]
+    return [*terms, key.asc(), Report.id.asc()]
+
+
+def page_statement(
+    user: User, queue_ids: Sequence[int], query: CaseQuery, now: datetime
+) -> Select[Any]:
+    """The SQL statement for one page (public for the benchmark's baseline)."""
+    conditions = _readable(user, queue_ids) + _conditions(query.filter, now)
+    page = query.page
+    return (
+        select(
+            Report.id,
+            Report.public_reference,
+            Report.queue_id,
+            Report.intake_type,
+            Report.status,
+            Report.priority,
+            Report.categories,
+            Report.domains,
+            Report.received_hour,
+            Report.ack_due,
+            Report.feedback_due,
+            Report.narrative_due,
+            Report.acknowledged_hour,
+            Report.closed_hour,
+            _has_narrative().label("has_narrative"),
+        )
+        .join(Wrap, Wrap.report_id == Report.id)
+        .where(*conditions)
+        .order_by(*_order_by(query.sort))
+        .limit(page.size)
+        .offset((page.number - 1) * page.size)
+    )
+
+
+def _scope(queues: tuple[QueueRef, ...], case_filter: CaseFilter) -> tuple[QueueRef, ...]:
+    """Among the user's queues, those the filter asks for."""
+    if case_filter.queue is None:
+        return queues
+    chosen = tuple(queue for queue in queues if queue.slug == case_filter.queue)
+    if not chosen:
+        raise BadRequest(f"You are not a member of a queue called {case_filter.queue!r}.")
+    return chosen
+
+
+def list_cases(session: Session, user: User, query: CaseQuery, now: datetime) -> CasePage:
+    """The page of the user's readable cases that `query` asks for, and how many there are."""
+    queues = user_queues(session, user)
+    scope = _scope(queues, query.filter)
+    by_id = {queue.id: queue for queue in queues}
+    queue_ids = [queue.id for queue in scope]
+    if not queue_ids:
+        return CasePage((), 0, query.page.number, query.page.size, queues)
+    total = session.scalar(
+        select(func.count())
+        .select_from(Report)
+        .join(Wrap, Wrap.report_id == Report.id)
+        .where(*_readable(user, queue_ids), *_conditions(query.filter, now))
+    )
+    rows = []
+    for row in session.execute(page_statement(user, queue_ids, query, now)):
+        pending = pending_deadlines(row, has_narrative=bool(row.has_narrative))
+        next_deadline = pending[0] if pending else None
+        rows.append(
+            CaseRow(
+                report_id=row.id,
+                reference=row.public_reference,
+                queue=by_id[row.queue_id],
+                intake_type=row.intake_type,
+                status=row.status,
+                priority=row.priority,
+                categories=tuple(row.categories or ()),
+                domains=tuple(row.domains or ()),
+                received_hour=row.received_hour,
+                next_deadline=next_deadline,
+                deadline_state=_state_of(row, next_deadline.due if next_deadline else None, now),
+            )
+        )
+    return CasePage(tuple(rows), total or 0, query.page.number, query.page.size, queues)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    queue: QueueRef
+    by_status: dict[ReportStatus, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def count_by_queue_and_status(session: Session, user: User) -> list[QueueCounts]:
+    """How many readable cases the user has in each of their queues, per status."""
+    queues = user_queues(session, user)
+    if not queues:
+        return []
+    counts = {queue.id: dict.fromkeys(ReportStatus, 0) for queue in queues}
+    rows = session.execute(
+        select(Report.queue_id, Report.status, func.count())
+        .join(Wrap, Wrap.report_id == Report.id)
+        .where(*_readable(user, list(counts)))
+        .group_by(Report.queue_id, Report.status)
+    )
+    for queue_id, status, count in rows:
+        counts[queue_id][status] = count
+    return [QueueCounts(queue, counts[queue.id]) for queue in queues]
+
+
+# ---------------------------------------------------------------- query parameters
+
+_FILTER_PARAMETERS: dict[str, tuple[str, type[StrEnum] | None]] = {
+    # parameter: (CaseFilter field, vocabulary; None for a queue slug)
+    "queue": ("queue", None),
+    "status": ("status", ReportStatus),
+    "priority": ("priority", Priority),
+    "category": ("category", RiskCategory),
+    "domain": ("domain", Domain),
+    "intake": ("intake_type", IntakeType),
+    "deadline": ("deadline", DeadlineState),
+}
+Member = TypeVar("Member", bound=StrEnum)
+_OTHER_PARAMETERS = frozenset({"sort", "order", "page", "size"})
+MAX_PAGE = 1_000_000
+
+
+def parse_case_query(arguments: Mapping[str, Sequence[str]]) -> CaseQuery:
+    """A CaseQuery from query parameters (each name with its list of values).
+
+    An empty value means "any" (what a filter form's blank choice sends).
+    Anything else unexpected is refused with a message that says what is
+    accepted: an unknown name, a repeated one, a value outside the
+    vocabulary, a page that is not a positive number.
+    """
+    unknown = sorted(set(arguments) - set(_FILTER_PARAMETERS) - _OTHER_PARAMETERS)
+    if unknown:
+        raise BadRequest(f"Unknown query parameter: {', '.join(unknown)}.")
+    values: dict[str, str] = {}
+    for name, given in arguments.items():
+        if len(given) > 1:
+            raise BadRequest(f"The query parameter {name!r} may be given only once.")
+        if given and given[0].strip():
+            values[name] = given[0].strip()
+
+    filters: dict[str, object] = {}
+    for name, (attribute, vocabulary) in _FILTER_PARAMETERS.items():
+        if name not in values:
+            continue
+        filters[attribute] = (
+            values[name] if vocabulary is None else _member(name, values[name], vocabulary)
+        )
+    sort = CaseSort(
+        key=_member("sort", values.get("sort", SortKey.PRIORITY), SortKey),
+        descending=_order(values.get("order", "asc")),
+    )
+    page = PageRequest(
+        number=_whole_number("page", values.get("page", "1"), 1, MAX_PAGE),
+        size=_page_size(values.get("size", str(DEFAULT_PAGE_SIZE))),
+    )
+    return CaseQuery(CaseFilter(**filters), sort, page)  # type: ignore[arg-type]
+
+
+def _member(name: str, value: str, vocabulary: type[Member]) -> Member:
+    try:
+        return vocabulary(value)
+    except ValueError:
+        accepted = ", ".join(member.value for member in vocabulary)
+        raise BadRequest(f"The {name} {value!r} is not known; use one of: {accepted}.") from None
+
+
+def _order(value: str) -> bool:
+    if value not in {"asc", "desc"}:
+        raise BadRequest(f"The order {value!r} is not known; use asc or desc.")
+    return value == "desc"
+
+
+def _whole_number(name: str, value: str, lowest: int, highest: int) -> int:
+    if not value.isascii() or not value.isdigit() or not lowest <= int(value) <= highest:
+        raise BadRequest(f"The {name} must be a whole number from {lowest} to {highest}.")
+    return int(value)
+
+
+def _page_size(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or int(value) not in PAGE_SIZES:
+        accepted = ", ".join(str(size) for size in PAGE_SIZES)
+        raise BadRequest(f"The page size must be one of {accepted}.")
+    return int(value)

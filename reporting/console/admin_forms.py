@@ -1,0 +1,122 @@
+"""Forms of the administrator's pages (Flask-WTF: every form carries a CSRF token).
+
+Choices that come from the database (queues, users) are filled in by the view
+before validation, so a value that names nothing is refused by the form.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from reporting.models import Domain, IntakeType, Priority, RiskCategory, Role
+
+ROLE_CHOICES = [
+    SelectChoice(Role.INVESTIGATOR.value, "Investigator"),
+    SelectChoice(Role.SUPERVISOR.value, "Supervisor / triage officer"),
+    SelectChoice(Role.ADMIN.value, "Administrator"),
+    SelectChoice(Role.AUDITOR.value, "Auditor"),
+]
+
+
+class CheckboxesField(SelectMultipleField):  # type: ignore[misc]
+    """Several choices as a list of checkboxes rather than a multi-select box."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ConfirmForm(FlaskForm):  # type: ignore[misc]
+    """A button's form: nothing but the CSRF token."""
+
+
+class EnrolUserForm(FlaskForm):  # type: ignore[misc]
+    username = StringField(
+        "User name",
+        validators=[
+            DataRequired(),
+            Length(min=2, max=64),
+            Regexp(
+                r"^[a-z0-9][a-z0-9._-]*$",
+                message="Lower-case letters, digits, dots, hyphens and underscores only.",
+            ),
+        ],
+    )
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=200)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.INVESTIGATOR.value)
+    queues = CheckboxesField("Queues", choices=[])
+
+
+class ChangeRoleForm(FlaskForm):  # type: ignore[misc]
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class CreateQueueForm(FlaskForm):  # type: ignore[misc]
+    slug = StringField(
+        "Short name",
+        validators=[
+            DataRequired(),
+            Length(min=2, max=64),
+            Regexp(r"^[a-z0-9][a-z0-9-]*$", message="Lower-case letters, digits and hyphens only."),
+        ],
+    )
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+
+
+class RenameQueueForm(FlaskForm):  # type: ignore[misc]
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+
+
+class AddMemberForm(FlaskForm):  # type: ignore[misc]
+    user_id = SelectField("User", coerce=int, choices=[])
+
+
+def _choices(values: type[RiskCategory | Domain | Priority]) -> list[SelectChoice]:
+    return [SelectChoice(member.value, member.value.replace("_", " ")) for member in values]
+
+
+class RuleForm(FlaskForm):  # type: ignore[misc]
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    queue = SelectField("Send to queue", choices=[])
+    categories = CheckboxesField("Risk categories (any of)", choices=_choices(RiskCategory))
+    domains = CheckboxesField("WMD domains (any of)", choices=_choices(Domain))
+    priorities = CheckboxesField("Priorities (any of)", choices=_choices(Priority))
+    intake_types = CheckboxesField(
+        "Intake types (any of)",
+        choices=[
+            SelectChoice(IntakeType.TIP.value, "tip"),
+            SelectChoice(IntakeType.DISCLOSURE.value, "voluntary self-disclosure"),
+        ],
+    )
+    countries = StringField(
+        "Countries (any of)",
+        validators=[
+            Optional(),
+            Length(max=500),
+            Regexp(
+                r"^\s*[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*\s*$",
+                message="Two-letter country codes separated by commas, such as IR, KP.",
+            ),
+        ],
+    )
+    enabled = BooleanField("Enabled", default=True)
+
+    def country_codes(self) -> list[str]:
+        text: str = self.countries.data or ""
+        return [code.strip().upper() for code in text.split(",") if code.strip()]
+
+
+class ListUploadForm(FlaskForm):  # type: ignore[misc]
+    file = FileField("List file", validators=[FileRequired("Choose a list file.")])

@@ -1,0 +1,32 @@
+"""The case page's forms: a reply to the reporter and an internal note."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import MultipleFileField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+# As long as the longest text a reporter may send (docs/report-format.md).
+MAX_TEXT = 20_000
+
+
+class ReplyForm(FlaskForm):  # type: ignore[misc]
+    text = TextAreaField(
+        "Reply to the reporter",
+        validators=[DataRequired(message="Write the reply first."), Length(max=MAX_TEXT)],
+    )
+    # Checked by reporting.nojs.chosen_files (how many) and the request's spools (how large).
+    attachments = MultipleFileField("Attach files for the reporter")
+
+    def cleaned_text(self) -> str:
+        return str(self.text.data).strip()
+
+
+class NoteForm(FlaskForm):  # type: ignore[misc]
+    text = TextAreaField(
+        "Internal note",
+        validators=[DataRequired(message="Write the note first."), Length(max=MAX_TEXT)],
+    )
+
+    def cleaned_text(self) -> str:
+        return str(self.text.data).strip()
