@@ -103,7 +103,8 @@ def stacked_bar_chart(
     plot_width = slot * max(len(categories), 1)
     plot_height = 200
     legend_rows = math.ceil(len(series) / 4)
-    width = left + plot_width + right
+    # Wide enough for the plot and for a row of the legend (4 entries of 150).
+    width = max(left + plot_width + right, left + min(len(series), 4) * 150)
     height = top + plot_height + bottom + legend_rows * 20
     stack_totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     ticks = nice_ticks(max(stack_totals, default=0))

@@ -134,7 +134,7 @@ class Month:
     def parse(cls, text: str, name: str) -> Month:
         match = MONTH_PATTERN.fullmatch(text.strip())
         if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1970:
-            raise MetricsError(f"{name} must be a month such as 2025-03, not {text!r}")
+            raise MetricsError(f"the {name} month must look like 2025-03, not {text[:40]!r}")
         return cls(int(match.group(1)), int(match.group(2)))
 
     def plus(self, months: int) -> Month:
@@ -261,6 +261,11 @@ class Breakdown:
     overlapping: bool = False
     # What the values split, when not all cases (outcomes split the closed ones).
     of: str = "cases received"
+    # False when the values are names from the data (queues), shown as they are.
+    vocabulary: bool = True
+
+    def label_of(self, value: str) -> str:
+        return value_label(value) if self.vocabulary else value
 
     def count(self, month: str, value: str) -> int:
         return self.by_month.get(month, {}).get(value, 0)
@@ -274,7 +279,7 @@ class Breakdown:
 
     def labelled_totals(self) -> list[tuple[str, int]]:
         totals = self.totals
-        return [(value_label(value), totals[value]) for value in self.values]
+        return [(self.label_of(value), totals[value]) for value in self.values]
 
 
 @dataclass(frozen=True)
@@ -402,7 +407,9 @@ def _queue_breakdown(
     values = [*names.values()]
     if any(NOT_ROUTED in counts for counts in by_month.values()):
         values.append(NOT_ROUTED)
-    return Breakdown(name="queue", label="Queue", values=tuple(values), by_month=by_month)
+    return Breakdown(
+        name="queue", label="Queue", values=tuple(values), by_month=by_month, vocabulary=False
+    )
 
 
 # ---------------------------------------------------------------- durations and overdue

@@ -280,6 +280,22 @@ class Report(Base):
         Index(None, "received_hour"),
         # Workers claim the oldest pending reports first.
         Index(None, "triage_state", "id"),
+        # The console's case lists (reporting/caselists.py): every column they
+        # filter and sort on, so that listing a user's readable cases reads this
+        # narrow index instead of the wide rows (migration 0004).
+        Index(
+            "ix_reports_case_list",
+            "queue_id",
+            "priority",
+            "received_hour",
+            "status",
+            "intake_type",
+            "ack_due",
+            "feedback_due",
+            "narrative_due",
+            "acknowledged_hour",
+            "closed_hour",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -438,7 +454,8 @@ class Wrap(Base):
             sqlite_where=text("user_id IS NULL"),
             postgresql_where=text("user_id IS NULL"),
         ),
-        Index(None, "user_id"),
+        # "The reports this user holds a wrap for", from the index alone (case lists).
+        Index(None, "user_id", "report_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

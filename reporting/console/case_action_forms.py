@@ -3,11 +3,16 @@
 The fixed vocabularies (statuses, outcomes, categories, priorities) are
 checked here as choices; queues and users change, so those fields take any
 value and reporting.case_actions checks that it names one that may be used.
+
+Each form has its own prefix (`status-status`, `triage-reason`, ...), so the
+fields' ids do not collide with each other or with the case page's forms.
+The revoke buttons, one per holder, share one unprefixed CSRF-only form.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
@@ -32,7 +37,16 @@ CATEGORY_CHOICES = _choices(RiskCategory)
 PRIORITY_CHOICES = [SelectChoice(priority.value, priority.value) for priority in Priority]
 
 
-class StatusForm(FlaskForm):  # type: ignore[misc]
+class _PrefixedForm(FlaskForm):  # type: ignore[misc]
+    PREFIX: ClassVar[str]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("prefix", self.PREFIX)
+        super().__init__(*args, **kwargs)
+
+
+class StatusForm(_PrefixedForm):
+    PREFIX = "status"
     status = SelectField(
         "New status", choices=STATUS_CHOICES, validators=[InputRequired("Choose a status.")]
     )
@@ -45,14 +59,16 @@ class StatusForm(FlaskForm):  # type: ignore[misc]
         return Outcome(self.outcome.data) if self.outcome.data else None
 
 
-class RerouteForm(FlaskForm):  # type: ignore[misc]
+class RerouteForm(_PrefixedForm):
+    PREFIX = "queue"
     queue = SelectField(
         "Move to queue", validate_choice=False, validators=[DataRequired("Choose a queue.")]
     )
     revoke_previous = BooleanField("Also remove the current queue's other members from the case")
 
 
-class GrantForm(FlaskForm):  # type: ignore[misc]
+class GrantForm(_PrefixedForm):
+    PREFIX = "grant"
     user_id = SelectField(
         "Give access to",
         coerce=int,
@@ -65,13 +81,15 @@ class RevokeForm(FlaskForm):  # type: ignore[misc]
     """Only the CSRF token: the user whose access ends is in the form's address."""
 
 
-class OverrideForm(FlaskForm):  # type: ignore[misc]
+class OverrideForm(_PrefixedForm):
+    PREFIX = "triage"
     categories = SelectMultipleField(
         "Categories",
         choices=CATEGORY_CHOICES,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
-        validators=[DataRequired("Choose at least one category.")],
+        # No DataRequired: it would mark every checkbox `required`, which a
+        # browser reads as "tick them all". The service refuses an empty choice.
     )
     priority = SelectField(
         "Priority", choices=PRIORITY_CHOICES, validators=[InputRequired("Choose a priority.")]

@@ -124,8 +124,9 @@ def case_revoke(reference: str, user_id: int) -> Response:
     report = casework.find_report(session, reference)
     grantee = case_actions.revoke_access(session, report, g.console_user, user_id)
     if grantee.id == g.console_user.id:
-        # Their own access ended: the case page would now refuse them.
-        flash("Your access to the case was removed.", FLASH_CATEGORY)
+        # Their own access ended: the case page would now refuse them. The
+        # message has the default category: the case partial does not show it.
+        flash(f"Your access to case {reference} was removed.")
         return redirect(url_for("console.home"))
     return _back(reference, f"{grantee.display_name}'s access to the case was removed.")
 
@@ -164,7 +165,6 @@ class CaseActionsPanel:
     grant_form: GrantForm
     grantable: list[User]
     holders: list[case_actions.Holder]
-    revoke_form: RevokeForm
     override_form: OverrideForm
     related: case_actions.RelatedCases
 
@@ -212,7 +212,6 @@ def case_actions_panel(report: Report) -> CaseActionsPanel:
         grant_form=grant_form,
         grantable=grantable,
         holders=case_actions.case_holders(session, report),
-        revoke_form=RevokeForm(formdata=None),
         override_form=override_form,
         related=case_actions.related_cases(session, report, key, user, session_private_key()),
     )

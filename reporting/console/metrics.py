@@ -87,7 +87,6 @@ def metrics_page() -> str:
         charts=charts,
         durations=durations(session, period),
         overdue=overdue_counts(session),
-        value_label=value_label,
         k=vigil().settings.transparency_min_count,
     )
 

@@ -8,6 +8,7 @@ audit entries, and nothing changed by a refused action.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -52,10 +53,18 @@ def case_url(filed: FiledCase, action: str = "") -> str:
     return f"/console/cases/{filed.reference}" + (f"/{action}" if action else "")
 
 
+# Each action's form prefixes its fields (reporting.console.case_action_forms).
+FORM_PREFIXES = {"status": "status", "queue": "queue", "access": "grant", "triage": "triage"}
+
+
 def post(client: FlaskClient, url: str, data: dict[str, Any]) -> TestResponse:
-    """POST as the browser does: with the CSRF token of the user's session."""
+    """POST an action's form as the browser does, with the CSRF token of the user's session."""
     token = csrf_token_from(client.get("/console/").get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, **data})
+    prefix = FORM_PREFIXES.get(url.rsplit("/", 1)[-1])
+    fields = {"csrf_token": token, **data}
+    if prefix is not None:
+        fields = {f"{prefix}-{name}": value for name, value in fields.items()}
+    return client.post(url, data=fields)
 
 
 def report_row(console: ConsoleInstance, filed: FiledCase) -> Report:
@@ -147,6 +156,11 @@ def test_the_case_page_shows_the_actions(console: ConsoleInstance, case: FiledCa
     assert "Erin Export (investigator)" in html
     # Only where the case may go next is offered.
     assert '<option value="acknowledged">' in html
+    # One prefix per form: no id is used twice on the page.
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    # A checkbox marked `required` would have to be ticked: the categories are not.
+    assert not re.search(r'type="checkbox"[^>]*required|required[^>]*type="checkbox"', html)
     assert '<option value="closed">' not in html
 
 
@@ -618,6 +632,6 @@ def test_no_action_without_a_wrap_or_by_an_admin_or_auditor(
 
 def test_actions_need_the_csrf_token(console: ConsoleInstance, case: FiledCase) -> None:
     client = console.client_for("erin")
-    response = client.post(case_url(case, "status"), data={"status": "acknowledged"})
+    response = client.post(case_url(case, "status"), data={"status-status": "acknowledged"})
     assert response.status_code == 400
     assert report_row(console, case).status is ReportStatus.NEW
