@@ -54,7 +54,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -342,11 +342,31 @@ def _compile_least_sqlite(element: _least, compiler: SQLCompiler, **options: obj
     return f"min({compiler.process(element.clauses, **options)})"
 
 
+# The case's narrative part, if any: outer-joined (`_from_readable`) rather
+# than a correlated EXISTS per row, which PostgreSQL ran for every readable
+# case. At most one narrative per case (a unique index), so no row doubles.
+_NARRATIVE = aliased(ReportPart, name="narrative")
+
+
+def _from_readable(statement: Select[Any], query: CaseQuery) -> Select[Any]:
+    """Join the wraps, and the narrative part when the deadlines are needed."""
+    statement = statement.join(Wrap, Wrap.report_id == Report.id)
+    if query.filter.deadline is not None or query.sort.key is SortKey.DEADLINE:
+        statement = statement.outerjoin(
+            _NARRATIVE,
+            and_(_NARRATIVE.report_id == Report.id, _NARRATIVE.kind == PartKind.NARRATIVE),
+        )
+    return statement
+
+
 def _next_due() -> ColumnElement[datetime]:
-    """The earliest pending deadline of the case; NO_DEADLINE when none is pending."""
+    """The earliest pending deadline of the case; NO_DEADLINE when none is pending.
+
+    Needs the `_NARRATIVE` outer join (`_from_readable`).
+    """
     ack = case((Report.acknowledged_hour.is_(None), Report.ack_due))
     narrative = case(
-        (and_(Report.narrative_due.is_not(None), ~_has_narrative()), Report.narrative_due)
+        (and_(Report.narrative_due.is_not(None), _NARRATIVE.id.is_(None)), Report.narrative_due)
     )
     return case(
         (Report.closed_hour.is_not(None), _time(NO_DEADLINE)),
@@ -473,11 +493,13 @@ def page_statement(
     keys = _sort_keys(query.sort)
     page = query.page
     inner = (
-        select(
-            Report.id.label("id"),
-            *(expression.label(f"sort_{index}") for index, (expression, _) in enumerate(keys)),
+        _from_readable(
+            select(
+                Report.id.label("id"),
+                *(expression.label(f"sort_{index}") for index, (expression, _) in enumerate(keys)),
+            ),
+            query,
         )
-        .join(Wrap, Wrap.report_id == Report.id)
         .where(*_readable(user, queue_ids), *_conditions(query.filter, now))
         .order_by(*(_directed(expression, descending) for expression, descending in keys))
         .limit(page.size)
@@ -535,10 +557,9 @@ def list_cases(session: Session, user: User, query: CaseQuery, now: datetime) ->
     if not queue_ids:
         return CasePage((), 0, query.page.number, query.page.size, queues)
     total = session.scalar(
-        select(func.count())
-        .select_from(Report)
-        .join(Wrap, Wrap.report_id == Report.id)
-        .where(*_readable(user, queue_ids), *_conditions(query.filter, now))
+        _from_readable(select(func.count()).select_from(Report), query).where(
+            *_readable(user, queue_ids), *_conditions(query.filter, now)
+        )
     )
     rows = []
     for row in session.execute(page_statement(user, queue_ids, query, now)):

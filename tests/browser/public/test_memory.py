@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.public.conftest import PublicBrowser
+from tests.browser.conftest import PublicBrowser
 from tests.browser.public.helpers import (
     decrypt_stored,
     open_as_intake,
