@@ -14,6 +14,7 @@ from reporting.db import create_db_engine, make_session_factory
 from reporting.errors import register_error_handlers
 from reporting.extensions import babel, csrf, limiter
 from reporting.requests import VigilRequest
+from reporting.screening_lists import CurrentScreener
 from reporting.security import apply_security_headers
 from reporting.settings import Settings
 from reporting.uploads import MAX_PART_BYTES, PendingUploads
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             max_stream_bytes=attachment_stream_limit(settings.max_attachment_bytes),
             max_per_request=MAX_PART_BYTES,
         ),
+        screener=CurrentScreener(engine),
     )
 
     babel.init_app(app)

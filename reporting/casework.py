@@ -13,7 +13,7 @@ chunk by chunk into the response.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,8 +50,10 @@ from reporting.models import (
     current_hour,
 )
 from reporting.nojs import PlainFile, decrypted_download, encrypted_files
+from reporting.rescreen import StaleScreener, is_due, rescreen_case
 from reporting.submissions import add_attachments, committing
 from reporting.uploads import AdoptedUpload, PendingUploads
+from triage.screening import Screener
 
 # The roles that work cases; the others never decrypt one, wrap or not.
 CASE_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR})
@@ -205,10 +207,19 @@ def open_case(
     private_key: PrivateKey,
     *,
     blob_store: BlobStore,
+    screener: Callable[[], Screener],
 ) -> OpenedCase:
-    """Decrypt a case for `user` in memory, audited as `case.open`."""
+    """Decrypt a case for `user` in memory, audited as `case.open`.
+
+    A case screened against older lists than the current ones is screened
+    again first (reporting.rescreen): after triage only its holders can read
+    it, so opening it is when that can happen. `screener` gives the current
+    lists' screener; it is only called for such a case.
+    """
     report = find_report(session, report_reference)
     key = case_key(session, report, user, private_key)
+    if is_due(session, report):
+        _rescreen(session, report, key, screener, user)
     body = _open_object(key, RecordKind.BODY, report.body)
     findings = _open_object(key, RecordKind.FINDINGS, report.findings) if report.findings else None
     part_bodies = [(part, _open_object(key, RecordKind.BODY, part.body)) for part in report.parts]
@@ -261,6 +272,22 @@ def open_case(
             },
         )
     return opened
+
+
+def _rescreen(
+    session: Session,
+    report: Report,
+    key: ReportKey,
+    screener: Callable[[], Screener],
+    user: User,
+) -> None:
+    try:
+        with committing(session):
+            rescreen_case(session, report, key, screener=screener(), actor_user_id=user.id)
+    except StaleScreener:
+        # A list was imported while the screener loaded: the case stays due
+        # and is screened again the next time it is opened.
+        return
 
 
 def _open_object(key: ReportKey, kind: RecordKind, record: bytes) -> dict[str, Any] | None:

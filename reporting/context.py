@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from reporting.blobstore import FilesystemBlobStore
+from reporting.screening_lists import CurrentScreener
 from reporting.settings import Settings
 from reporting.uploads import PendingUploads
 
@@ -22,6 +23,8 @@ class VigilContext:
     session_factory: sessionmaker[Session]
     blob_store: FilesystemBlobStore
     uploads: PendingUploads
+    # Built on first use: a public-only process never loads the lists.
+    screener: CurrentScreener
 
 
 def vigil() -> VigilContext:

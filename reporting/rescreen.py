@@ -247,7 +247,7 @@ def rescreen_case(
       (`crypto.unwrap_report_key(wrap.wrapped_key, private_key)`).
     - `screener`: built from the current list versions
       (`load_current_screener(session)`, or a cached one such as
-      `reporting.triage_worker.InstanceTriage(engine).screener()`); one built
+      `reporting.screening_lists.CurrentScreener`); one built
       from other versions raises `StaleScreener`.
     - `actor_user_id`: who re-screens, for the audit entry.
 

@@ -12,12 +12,14 @@ when a list changed and stored reports need screening again.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -271,3 +273,33 @@ def load_screener(session: Session) -> Screener:
     if not lists:
         raise NoListsImported
     return Screener(lists)
+
+
+log = logging.getLogger("vigil.triage")
+
+
+class CurrentScreener:
+    """A screener over the current lists, kept for the life of a process.
+
+    Loading every list takes a second or more, so the screener is built once
+    and rebuilt only when an import brings new versions, which costs one small
+    query per use. With no list imported it screens against none and logs so
+    once. Safe to share between threads.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._screener: Screener | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Screener:
+        with self._lock, Session(self._engine) as session:
+            current = current_list_versions(session)
+            if self._screener is None or self._screener.versions != current:
+                try:
+                    self._screener = load_screener(session)
+                except NoListsImported:
+                    if self._screener is None or self._screener.versions:
+                        log.warning("no screening lists imported: parties are not screened")
+                    self._screener = Screener([])
+            return self._screener

@@ -85,11 +85,10 @@ from reporting.models import (
     utc_now,
 )
 from reporting.routing_rules import current_ruleset
-from reporting.screening_lists import NoListsImported, current_list_versions, load_screener
+from reporting.screening_lists import CurrentScreener
 from triage.model import TriageResult
 from triage.pipeline import run_triage
 from triage.routing import Ruleset, conflicted
-from triage.screening import Screener
 
 log = logging.getLogger("vigil.triage")
 
@@ -156,28 +155,13 @@ TriageFunction = Callable[[OpenedReport, Ruleset], TriageResult]
 class InstanceTriage:
     """The pipeline over the instance's current screening lists.
 
-    The screener is built once and rebuilt when `vigil lists import` brings a
-    new version, checked before each report (one small query), so a running
-    worker screens against the lists a report's `list_versions` will name.
-    With no lists imported it screens against none and says so once.
+    The screener is rebuilt when `vigil lists import` brings a new version
+    (reporting.screening_lists.CurrentScreener), so a running worker screens
+    against the lists a report's `list_versions` will name.
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._screener: Screener | None = None
-        self._lock = threading.Lock()
-
-    def screener(self) -> Screener:
-        with self._lock, Session(self._engine) as session:
-            current = current_list_versions(session)
-            if self._screener is None or self._screener.versions != current:
-                try:
-                    self._screener = load_screener(session)
-                except NoListsImported:
-                    if self._screener is None or self._screener.versions:
-                        log.warning("no screening lists imported: parties are not screened")
-                    self._screener = Screener([])
-            return self._screener
+        self.screener = CurrentScreener(engine)
 
     def __call__(self, report: OpenedReport, ruleset: Ruleset) -> TriageResult:
         return run_triage(

@@ -44,6 +44,7 @@ def _case_page(
         g.console_user,
         session_private_key(),
         blob_store=vigil().blob_store,
+        screener=vigil().screener,
     )
     page = render_template(
         "console/case.html",

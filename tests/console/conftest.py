@@ -20,7 +20,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from crypto import PrivateKey, Receipt, ReportKey, lookup_hash, seal_report
+from crypto import (
+    PrivateKey,
+    Receipt,
+    ReportKey,
+    lookup_hash,
+    seal_report,
+    unlock_private_key,
+)
 from reporting.accounts import Enrolment, create_user
 from reporting.bootstrap import DEFAULT_QUEUES
 from reporting.models import (
@@ -89,6 +96,12 @@ class ConsoleInstance:
             session.commit()
         self.users[username] = enrolment
         return enrolment
+
+    def private_key(self, username: str) -> PrivateKey:
+        """The user's private key, unlocked with their password as sign-in does."""
+        with self.session_factory() as session:
+            user = session.get_one(User, self.users[username].user_id)
+            return unlock_private_key(user.locked_private_key, self.users[username].password)
 
     def sign_in(self, client: FlaskClient, username: str) -> None:
         """Sign `client` in with the user's password and a current TOTP code.
