@@ -160,8 +160,19 @@ def serve_command(host: str, port: int, workers: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Set the demo up and exit.")
-def demo(host: str, port: int, no_serve: bool) -> None:
-    """Recreate a demo instance with demo users, print their logins and serve it."""
+@click.option(
+    "--lists",
+    "list_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A screening list to import (as `vigil lists import` takes it); repeatable.",
+)
+def demo(host: str, port: int, no_serve: bool, list_paths: tuple[Path, ...]) -> None:
+    """Recreate a demo instance with demo users, print their logins and serve it.
+
+    A triage worker runs in the same process, so a report sent on the public
+    site reaches the console within seconds.
+    """
     base = load_settings()
     instance = base.instance_path if "VIGIL_INSTANCE" in os.environ else base.instance_path / "demo"
     if instance.exists():
@@ -188,7 +199,13 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         engine = create_db_engine(settings.database_url)
         result = initialise(engine, settings, passphrase=passphrase, admin_username="admin")
         enrolments = [result.admin, *add_demo_users(engine, settings)]
-        engine.dispose()
+        with Session(engine) as session:
+            for path in list_paths:
+                imported = import_list_file(session, path)
+                click.echo(f"Imported {imported.source}: {imported.entry_count} entries")
+            intake_key = unlock_intake_key(
+                session, key_file=settings.intake_key_file, passphrase=passphrase
+            )
 
     base_url = f"http://{host}:{port}"
     click.echo(f"Vigil demo instance: {instance}")
@@ -200,9 +217,26 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"  or `VIGIL_INSTANCE={instance} vigil demo-code USER` prints the current code):")
     for enrolment in enrolments:
         print_enrolment(enrolment)
+    if no_serve:
+        engine.dispose()
+        return
+    # Unlike `vigil triage worker`, the demo's worker does not hold reports to
+    # the end of their hour: a demo shows a tip in the console at once.
+    click.echo("A triage worker runs here: new reports reach the console within seconds.")
     sys.stdout.flush()
-    if not no_serve:
-        run_server(settings, host=host, port=port, workers=2)
+    threading.Thread(
+        target=run_worker,
+        args=(engine,),
+        kwargs={
+            "intake_key": intake_key,
+            "triage": InstanceTriage(engine),
+            "name": "demo",
+            "once": False,
+            "hold": False,
+        },
+        daemon=True,
+    ).start()
+    run_server(settings, host=host, port=port, workers=2)
 
 
 @main.command("demo-code")
