@@ -25,6 +25,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from reporting import accounts
 from reporting import administration as admin
 from reporting.console import allow, blueprint
 from reporting.console.admin_forms import (
@@ -148,6 +149,7 @@ def _user_page(user_id: int, error: str | None = None) -> str:
         role_form=role_form,
         confirm=ConfirmForm(),
         error=error,
+        now=utc_now(),
     )
 
 
@@ -190,6 +192,16 @@ def reactivate_user(user_id: int) -> PageResult:
             request_session(), user_id=user_id, active=True, actor_user_id=_actor()
         ),
         "The user is active again.",
+    )
+
+
+@blueprint.post("/admin/users/<int:user_id>/unlock", endpoint="admin_user_unlock")
+@allow(Role.ADMIN)
+def unlock_user(user_id: int) -> PageResult:
+    return _user_action(
+        user_id,
+        lambda: accounts.unlock_user(request_session(), user_id, actor_user_id=_actor()),
+        "The lockout is lifted: the user can sign in again.",
     )
 
 

@@ -222,6 +222,27 @@ def test_deactivation_ends_the_users_session(console: ConsoleInstance, admin) ->
     assert console.client_for("erin").get("/console/").status_code == 200
 
 
+def test_an_admin_lifts_a_sign_in_lockout(console: ConsoleInstance, admin) -> None:
+    console.add_user("erin", queues=("export-control",))
+    user_id = _user_id(console, "erin")
+    with console.session_factory() as session:
+        session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(failed_sign_ins=5, locked_until=utc_now() + timedelta(minutes=15))
+        )
+        session.commit()
+    with pytest.raises(AssertionError):
+        console.client_for("erin")
+    url = f"/console/admin/users/{user_id}"
+    assert "locked after repeated failures" in admin.get(url).get_data(as_text=True)
+    assert _post(admin, url, f"{url}/unlock", {}).status_code == 302
+    assert "locked after repeated failures" not in admin.get(url).get_data(as_text=True)
+    assert console.client_for("erin").get("/console/").status_code == 200
+    with console.session_factory() as session:
+        assert "user.unlock" in session.scalars(select(AuditEntry.action)).all()
+
+
 def test_the_last_admin_cannot_deactivate_themself(console: ConsoleInstance, admin) -> None:
     url = f"/console/admin/users/{_user_id(console, 'ada')}"
     response = _post(admin, url, f"{url}/deactivate", {})
