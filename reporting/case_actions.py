@@ -41,13 +41,11 @@ from sqlalchemy.orm import Session
 from crypto import (
     CryptoError,
     PrivateKey,
-    PublicKey,
     RecordKind,
     ReportKey,
     open_record,
     seal_record,
     unwrap_report_key,
-    wrap_report_key,
 )
 from reporting.audit import append_audit
 from reporting.casework import CASE_ROLES
@@ -75,6 +73,7 @@ from reporting.triage_worker import (
     active_queue_members,
     eligible_users,
     open_report,
+    user_wrap,
 )
 from triage.text import name_tokens
 
@@ -218,13 +217,7 @@ def _holder_ids(session: Session, report: Report) -> set[int]:
 
 
 def _new_wrap(report: Report, key: ReportKey, user: User) -> Wrap:
-    return Wrap(
-        report_id=report.id,
-        holder_kind=HolderKind.USER,
-        user_id=user.id,
-        wrapped_key=wrap_report_key(key, PublicKey(user.public_key)),
-        created_hour=current_hour(),
-    )
+    return user_wrap(report.id, key, user.id, user.public_key, current_hour())
 
 
 # ---------------------------------------------------------------- status

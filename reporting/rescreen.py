@@ -54,14 +54,12 @@ from sqlalchemy.orm import Session
 from crypto import (
     CryptoError,
     PrivateKey,
-    PublicKey,
     RecordKind,
     ReportKey,
     open_record,
     seal_record,
     unlock_private_key,
     unwrap_report_key,
-    wrap_report_key,
 )
 from reporting.audit import append_audit
 from reporting.models import (
@@ -82,6 +80,7 @@ from reporting.triage_worker import (
     findings_record,
     open_report,
     plan_access,
+    user_wrap,
 )
 from triage.pipeline import run_triage
 from triage.routing import Ruleset
@@ -322,14 +321,7 @@ def rescreen_case(
     grants = plan.grants if plan is not None else ()
     hour = current_hour()
     session.add_all(
-        Wrap(
-            report_id=report.id,
-            holder_kind=HolderKind.USER,
-            user_id=user_id,
-            wrapped_key=wrap_report_key(key, PublicKey(public_key)),
-            created_hour=hour,
-        )
-        for user_id, public_key in grants
+        user_wrap(report.id, key, user_id, public_key, hour) for user_id, public_key in grants
     )
     new_queue = plan.queue_slug if plan is not None else old_queue
     outcome = RescreenOutcome(

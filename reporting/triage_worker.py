@@ -256,6 +256,19 @@ def _claim_is(claim: Claim) -> ColumnElement[bool]:
 # ---------------------------------------------------------------- triage of one report
 
 
+def user_wrap(
+    report_id: int, key: ReportKey, user_id: int, public_key: bytes, hour: datetime
+) -> Wrap:
+    """Access to a report for one user: its key sealed to their public key."""
+    return Wrap(
+        report_id=report_id,
+        holder_kind=HolderKind.USER,
+        user_id=user_id,
+        wrapped_key=wrap_report_key(key, PublicKey(public_key)),
+        created_hour=hour,
+    )
+
+
 @dataclass(frozen=True)
 class AccessPlan:
     queue_id: int
@@ -440,13 +453,7 @@ def triage_claimed(
                 return "lost"
             hour = current_hour()
             session.add_all(
-                Wrap(
-                    report_id=claim.report_id,
-                    holder_kind=HolderKind.USER,
-                    user_id=user_id,
-                    wrapped_key=wrap_report_key(key, PublicKey(public_key)),
-                    created_hour=hour,
-                )
+                user_wrap(claim.report_id, key, user_id, public_key, hour)
                 for user_id, public_key in plan.grants
             )
             removed = session.execute(
