@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyotp
 import pytest
 from sqlalchemy import select
 
-from reporting.accounts import Enrolment, create_user
-from reporting.bootstrap import DEFAULT_QUEUES
-from reporting.models import HolderKind, Queue, QueueMembership, Report, ReportStatus, Role, Wrap
-from reporting.routing_rules import seed_default_rules
+from reporting.accounts import Enrolment
+from reporting.models import HolderKind, Report, ReportStatus, Wrap
 from reporting.triage_worker import InstanceTriage, run_worker
-from tests.browser.conftest import PublicBrowser, PublicPage
+from tests.browser.conftest import PublicBrowser
+from tests.browser.console.support import sign_in, status_of, visit
 from tests.browser.public.helpers import canary_file, fill_values, submit_and_wait_for_receipt
 
 pytestmark = pytest.mark.browser
@@ -32,72 +30,6 @@ TIP = (
     " The buyer would not say what they were for."
 )
 REPLY = "Thank you. Which port did the tubes leave from?"
-# The headers of DESIGN.md, on every console page.
-REQUIRED_HEADERS = {
-    "cache-control": "no-store",
-    "referrer-policy": "no-referrer",
-    "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-    "cross-origin-opener-policy": "same-origin",
-    "cross-origin-resource-policy": "same-origin",
-}
-
-
-@pytest.fixture
-def people(app: Any) -> dict[str, Enrolment]:
-    """The default queues and rules, and one user per part in the story."""
-    cost = app.extensions["vigil"].settings.password_cost
-    enrolled: dict[str, Enrolment] = {}
-    with app.extensions["vigil"].session_factory() as session:
-        for slug, name, description in DEFAULT_QUEUES:
-            session.add(Queue(slug=slug, name=name, description=description))
-        session.flush()
-        seed_default_rules(session)
-        for username, role, queue in [
-            ("erin", Role.INVESTIGATOR, "export-control"),
-            ("sam", Role.INVESTIGATOR, "sanctions"),
-            ("audrey", Role.AUDITOR, None),
-            ("ada", Role.ADMIN, None),
-        ]:
-            enrolled[username] = create_user(
-                session, username=username, display_name=username.title(), role=role, cost=cost
-            )
-            if queue is not None:
-                queue_id = session.scalars(select(Queue.id).where(Queue.slug == queue)).one()
-                session.add(QueueMembership(user_id=enrolled[username].user_id, queue_id=queue_id))
-        session.commit()
-    return enrolled
-
-
-def sign_in(tab: PublicPage, user: Enrolment) -> None:
-    tab.goto("/console/sign-in")
-    fill_values(
-        tab.page,
-        {
-            "username": user.username,
-            "password": user.password,
-            "code": pyotp.TOTP(user.totp_secret).now(),
-        },
-    )
-    tab.page.get_by_role("button", name="Sign in").click()
-    tab.page.wait_for_url("**/console/**")
-    assert "/sign-in" not in tab.page.url
-
-
-def visit(tab: PublicPage, path: str) -> Any:
-    """Open a console page that must open, checking the headers it came with."""
-    response = tab.goto(path)
-    headers = response.all_headers()
-    for name, value in REQUIRED_HEADERS.items():
-        assert headers.get(name) == value, f"{path}: {name} is {headers.get(name)!r}"
-    assert "default-src 'none'" in headers["content-security-policy"], path
-    return response
-
-
-def status_of(tab: PublicPage, path: str) -> int:
-    """The status of a request made with the page's cookies, without rendering it."""
-    status: int = tab.page.request.get(tab.base_url + path).status
-    return status
 
 
 def test_the_whole_path_from_tip_to_reply(
@@ -178,7 +110,7 @@ def test_the_whole_path_from_tip_to_reply(
         holders = set(
             session.scalars(select(Wrap.user_id).where(Wrap.holder_kind == HolderKind.USER))
         )
-    assert holders == {people["erin"].user_id}
+    assert holders == {people["erin"].user_id, people["sue"].user_id}
     case_path = f"/console/cases/{reference}"
     for username in ("sam", "audrey", "ada"):
         tab = public_browser.new_page()
