@@ -48,6 +48,7 @@ from crypto import (
     unwrap_report_key,
 )
 from reporting.audit import append_audit
+from reporting.caselists import refresh_next_due
 from reporting.casework import CASE_ROLES
 from reporting.errors import BadRequest, CaseAccessDenied, Conflict, Forbidden
 from reporting.models import (
@@ -260,6 +261,7 @@ def change_status(
             report.closed_hour = None
         report.outcome = outcome
         report.status = new_status
+        refresh_next_due(report)
         session.flush()
         append_audit(
             session,

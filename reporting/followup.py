@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from crypto import lookup_hash
 from reporting.blobstore import BlobStore
+from reporting.caselists import refresh_next_due
 from reporting.errors import CaseNotFound, Conflict, NotFound
 from reporting.models import (
     Attachment,
@@ -180,6 +181,8 @@ def add_part(
             session, report.id, adopted, author=Author.REPORTER, hour=hour, part_id=part.id
         )
         report.last_reporter_activity_hour = hour
+        if kind is PartKind.NARRATIVE:
+            refresh_next_due(report, has_narrative=True)
     return part
 
 

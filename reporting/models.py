@@ -296,6 +296,8 @@ class Report(Base):
             "acknowledged_hour",
             "closed_hour",
         ),
+        # The deadline sort and filters of the case lists, within a queue (migration 0005).
+        Index(None, "queue_id", "next_due", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -330,6 +332,10 @@ class Report(Base):
     ack_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
     feedback_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
     narrative_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The earliest of the above still pending, NULL when none is: derived, kept
+    # by reporting.caselists.refresh_next_due wherever an input changes, so that
+    # the case lists sort and filter by deadline on an index.
+    next_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     server_saw_plaintext: Mapped[bool] = mapped_column(Boolean, default=False)
     # When the case was first acknowledged and when it was closed, to the hour

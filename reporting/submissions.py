@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from crypto import CryptoError, ReportEnvelope, lookup_hash
 from reporting import payloads
+from reporting.caselists import refresh_next_due
 from reporting.errors import Conflict, InvalidSubmission
 from reporting.models import (
     Attachment,
@@ -152,6 +153,7 @@ def create_report(session: Session, uploads: PendingUploads, new: NewReport) -> 
         last_reporter_activity_hour=hour,
         **deadlines(new.intake_type, hour),
     )
+    refresh_next_due(report, has_narrative=False)
     with uploads.adopt(new.upload_ids) as adopted, committing(session):
         session.add(report)
         session.flush()

@@ -30,6 +30,7 @@ from crypto import (
 )
 from reporting.accounts import Enrolment, create_user
 from reporting.bootstrap import DEFAULT_QUEUES
+from reporting.caselists import refresh_next_due
 from reporting.models import (
     HolderKind,
     IntakeType,
@@ -167,6 +168,7 @@ class ConsoleInstance:
                     created_hour=hour,
                 ),
             ]
+            refresh_next_due(report, has_narrative=False)
             session.add(report)
             session.commit()
             return FiledCase(report.id, report.public_reference, receipt, key)

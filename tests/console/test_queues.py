@@ -9,17 +9,29 @@ list should show. One test goes through the real triage worker instead.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
 
-from crypto import PublicKey, wrap_report_key
-from reporting.caselists import DUE_SOON, DeadlineState, deadline_state
+from crypto import PublicKey, Receipt, seal_report, wrap_report_key
+from reporting.case_actions import change_status
+from reporting.caselists import (
+    DUE_SOON,
+    DeadlineState,
+    deadline_state,
+    next_due_of,
+    refresh_next_due,
+)
+from reporting.db import create_db_engine, upgrade_database
+from reporting.followup import add_part
 from reporting.models import (
     HolderKind,
     IntakeType,
+    Outcome,
     PartKind,
     Priority,
     Queue,
@@ -32,6 +44,7 @@ from reporting.models import (
     Wrap,
     current_hour,
 )
+from reporting.submissions import NewReport, create_report
 from tests.console.conftest import ConsoleInstance, export_control_tip
 
 ROW = re.compile(r'<tr class="case-row" data-reference="([^"]+)"')
@@ -92,6 +105,8 @@ def make_case(
                 closed_hour=hour if closed else None,
             )
         )
+        # Set behind the services' back, so the stored next deadline is refreshed here.
+        refresh_next_due(session.get_one(Report, filed.report_id))
         session.execute(
             delete(Wrap).where(
                 Wrap.report_id == filed.report_id, Wrap.holder_kind == HolderKind.INTAKE
@@ -266,6 +281,7 @@ def test_a_narrative_ends_the_narrative_deadline(console: ConsoleInstance) -> No
     assert listed(cases_page(client, "deadline=overdue")) == [case.reference]
     with console.session_factory() as session:
         session.add(ReportPart(report_id=case.report_id, kind=PartKind.NARRATIVE, body=b"x" * 64))
+        refresh_next_due(session.get_one(Report, case.report_id), has_narrative=True)
         session.commit()
     assert listed(cases_page(client, "deadline=overdue")) == []
     assert listed(cases_page(client, "deadline=met")) == [case.reference]
@@ -507,3 +523,182 @@ def test_the_dashboard_tells_a_user_in_no_queue_that_no_case_is_readable(
     html = page.get_data(as_text=True)
     assert "not a member of any queue" in html
     assert listed(html) == []
+
+
+# ---------------------------------------------------------------- the stored next deadline
+
+
+def test_the_stored_next_deadline_follows_every_change_through_the_services(
+    console: ConsoleInstance,
+) -> None:
+    """Intake, acknowledging, closing, reopening and a filed narrative each refresh next_due."""
+    alice = console.add_user("alice", queues=("export-control",))
+    vigil = console.app.extensions["vigil"]
+
+    def file(intake_type: IntakeType) -> int:
+        key, envelope = seal_report(
+            export_control_tip(),
+            console.intake_key.public_key,
+            Receipt.generate().reporter_private_key().public_key,
+        )
+        new = NewReport(intake_type, envelope, secrets.token_bytes(32), (), False)
+        with console.session_factory() as session:
+            report_id = create_report(session, vigil.uploads, new).id
+            user = session.get_one(User, alice.user_id)
+            session.add(
+                Wrap(
+                    report_id=report_id,
+                    holder_kind=HolderKind.USER,
+                    user_id=user.id,
+                    wrapped_key=wrap_report_key(key, PublicKey(user.public_key)),
+                )
+            )
+            session.commit()
+        return report_id
+
+    def stored(report_id: int) -> tuple[datetime | None, Report]:
+        with console.session_factory() as session:
+            report = session.get_one(Report, report_id)
+            session.expunge(report)
+            return report.next_due, report
+
+    def move(report_id: int, status: ReportStatus, outcome: Outcome | None = None) -> None:
+        with console.session_factory() as session:
+            user = session.get_one(User, alice.user_id)
+            change_status(session, session.get_one(Report, report_id), user, status, outcome)
+
+    tip = file(IntakeType.TIP)
+    next_due, report = stored(tip)
+    assert report.ack_due is not None
+    assert report.feedback_due is not None
+    assert next_due == report.ack_due  # intake: acknowledgement comes first
+    move(tip, ReportStatus.ACKNOWLEDGED)
+    assert stored(tip)[0] == report.feedback_due  # acknowledged: feedback is next
+    move(tip, ReportStatus.INVESTIGATING)
+    move(tip, ReportStatus.CLOSED, Outcome.SUBSTANTIATED)
+    assert stored(tip)[0] is None  # closed: nothing pending
+    move(tip, ReportStatus.INVESTIGATING)
+    assert stored(tip)[0] == report.feedback_due  # reopened: feedback pending again
+
+    disclosure = file(IntakeType.DISCLOSURE)
+    next_due, report = stored(disclosure)
+    assert report.narrative_due is not None
+    assert next_due == report.narrative_due
+    with console.session_factory() as session:
+        add_part(
+            session,
+            vigil.uploads,
+            session.get_one(Report, disclosure),
+            kind=PartKind.NARRATIVE,
+            body=b"x" * 64,
+            upload_ids=(),
+            server_saw_plaintext=False,
+        )
+    assert stored(disclosure)[0] is None  # the narrative is filed: no deadline left
+
+
+@pytest.mark.parametrize(
+    "sort",
+    ["sort=deadline", "sort=deadline&order=desc", "sort=priority&order=desc", "sort=status"],
+)
+def test_pages_past_the_middle_read_from_the_end_give_the_same_list(
+    console: ConsoleInstance, sort: str
+) -> None:
+    """Pages 2 and 3 of 60 are read backwards from the end; together they are the whole list."""
+    console.add_user("alice", queues=("export-control",))
+    for index in range(60):
+        make_case(
+            console,
+            "export-control",
+            ("alice",),
+            priority=list(Priority)[index % 4],
+            status=(ReportStatus.INVESTIGATING, ReportStatus.REFERRED)[index % 2],
+            # Ties in every key but the id, and cases with no pending deadline.
+            ack_due=None,
+            feedback_due=timedelta(days=index % 5) if index % 3 else None,
+        )
+    client = console.client_for("alice")
+    whole = listed(cases_page(client, f"{sort}&size=100"))
+    assert len(whole) == 60
+    paged = [
+        reference
+        for number in (1, 2, 3)
+        for reference in listed(cases_page(client, f"{sort}&size=25&page={number}"))
+    ]
+    assert paged == whole
+
+
+def test_the_migration_backfills_the_stored_next_deadline_by_the_same_rules(
+    database_url: str,
+) -> None:
+    engine = create_db_engine(database_url)
+    try:
+        upgrade_database(engine, "0004")
+        hour = current_hour()
+        day = timedelta(days=1)
+        # (intake type, ack_due, feedback_due, narrative_due, acknowledged, closed, narrative)
+        shapes = [
+            (IntakeType.TIP, 1, 90, None, False, False, False),
+            (IntakeType.TIP, 1, 90, None, True, False, False),
+            (IntakeType.TIP, -3, -1, None, False, False, False),
+            (IntakeType.TIP, 5, 2, None, False, False, False),
+            (IntakeType.TIP, 1, 90, None, True, True, False),
+            (IntakeType.DISCLOSURE, None, None, 180, False, False, False),
+            (IntakeType.DISCLOSURE, None, None, 180, False, False, True),
+            (IntakeType.DISCLOSURE, None, None, None, False, False, False),
+        ]
+        columns = ("ack_due", "feedback_due", "narrative_due")
+        with engine.begin() as connection:
+            for index, (kind, *dues, acknowledged, closed, narrative) in enumerate(shapes):
+                report_id = connection.execute(
+                    insert(Report.__table__)
+                    .values(
+                        public_reference=f"VGL-BACKF{index:03d}",
+                        intake_type=kind,
+                        status=ReportStatus.CLOSED if closed else ReportStatus.INVESTIGATING,
+                        triage_state=TriageState.DONE,
+                        received_hour=hour,
+                        categories=[],
+                        domains=[],
+                        server_saw_plaintext=False,
+                        triage_overridden=False,
+                        lookup_hash=secrets.token_bytes(32),
+                        body=b"x",
+                        acknowledged_hour=hour if acknowledged else None,
+                        closed_hour=hour if closed else None,
+                        **{
+                            name: hour + due * day if due is not None else None
+                            for name, due in zip(columns, dues, strict=True)
+                        },
+                    )
+                    .returning(Report.__table__.c.id)
+                ).scalar_one()
+                if narrative:
+                    connection.execute(
+                        insert(ReportPart.__table__).values(
+                            report_id=report_id,
+                            kind=PartKind.NARRATIVE,
+                            body=b"x",
+                            server_saw_plaintext=False,
+                            submitted_hour=hour,
+                        )
+                    )
+        upgrade_database(engine)
+        with Session(engine) as session:
+            reports = session.scalars(select(Report).order_by(Report.id)).all()
+            assert len(reports) == len(shapes)
+            for report, shape in zip(reports, shapes, strict=True):
+                expected = next_due_of(report, has_narrative=shape[-1])
+                assert report.next_due == expected, shape
+            assert [report.next_due is None for report in reports] == [
+                False,
+                False,
+                False,
+                False,
+                True,
+                False,
+                True,
+                True,
+            ]
+    finally:
+        engine.dispose()
