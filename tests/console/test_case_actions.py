@@ -370,6 +370,22 @@ def test_grant_then_revoke(console: ConsoleInstance, case: FiledCase) -> None:
     assert [e.details for e in audit(console, case, "case.revoke")] == [{"user_id": fay.user_id}]
 
 
+def test_removing_your_own_access_says_so_on_the_dashboard(
+    console: ConsoleInstance, case: FiledCase
+) -> None:
+    fay = console.add_user("fay", queues=("export-control",))
+    erin = console.client_for("erin")
+    assert post(erin, case_url(case, "access"), {"user_id": fay.user_id}).status_code == 302
+    erin_id = console.users["erin"].user_id
+    left = post(erin, case_url(case, f"access/{erin_id}/revoke"), {})
+    assert left.status_code == 302
+    assert left.headers["Location"].endswith("/console/")
+    dashboard = text_of(erin.get("/console/"))
+    assert f"Your access to case {case.reference} was removed." in dashboard
+    assert holder_ids(console, case) == {fay.user_id}
+    assert erin.get(case_url(case)).status_code == 403
+
+
 def test_grants_that_are_refused(console: ConsoleInstance) -> None:
     console.add_user("erin", queues=("export-control",))
     filed = console.file_report(export_control_tip(conflicts=["Carl Conflicted"]))
