@@ -1,0 +1,81 @@
+"""Bad input on any console form gets a 4xx (or the form again), never a 500.
+
+Every POST endpoint of the console, found from the URL map, gets junk from
+every role, under every field prefix the console's forms use: missing
+fields, wrong types, oversize text, unknown ids. Whatever the endpoint makes
+of it, the answer is not a server error and the audit chain stays intact.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from reporting.audit import verify_audit_log
+from reporting.models import Queue, Role, RoutingRule
+from tests.console.conftest import ConsoleInstance, export_control_tip
+from tests.fixtures.app import csrf_token_from
+
+# Forms that share a page carry a prefix on every field (case page, case actions).
+FORM_PREFIXES = ("", "reply-", "note-", "status-", "queue-", "grant-", "triage-")
+JUNK = [
+    {},
+    {"status": "exploded", "outcome": "maybe", "queue": "nowhere", "user_id": "x"},
+    {"user_id": "-1", "priority": "P9", "categories": ["nonsense"], "reason": "x" * 100_000},
+    {"text": "x" * 1_000_000, "name": "\x00\x01", "slug": "../../etc", "role": "god"},
+    {"username": "A B", "display_name": "", "position": "1e309", "enabled": "perhaps"},
+]
+
+
+@pytest.mark.parametrize("username", ["erin", "sue", "ada", "audrey"])
+def test_junk_on_every_console_form_is_never_a_server_error(
+    console: ConsoleInstance, username: str
+) -> None:
+    console.add_user("erin", queues=("export-control",))
+    console.add_user("sue", role=Role.SUPERVISOR, queues=("export-control",))
+    console.add_user("ada", role=Role.ADMIN)
+    console.add_user("audrey", role=Role.AUDITOR)
+    filed = console.file_report(export_control_tip())
+    console.triage()
+    with console.session_factory() as session:
+        queue_id = session.scalars(select(Queue.id).order_by(Queue.id)).first()
+        rule_id = session.scalars(select(RoutingRule.id).order_by(RoutingRule.id)).first()
+    values = {
+        "reference": filed.reference,
+        "user_id": console.users["erin"].user_id,
+        "queue_id": queue_id,
+        "rule_id": rule_id,
+        "attachment_id": 1,
+        "fmt": "csv",
+    }
+    app = console.app
+    adapter = app.url_map.bind("localhost")
+    posts = [
+        adapter.build(rule.endpoint, {name: values[name] for name in rule.arguments})
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/console")
+        and "POST" in (rule.methods or ())
+        and rule.endpoint not in {"console.sign_in", "console.sign_out"}
+    ]
+    assert posts
+    client = console.client_for(username)
+    statuses = set()
+    for path in posts:
+        for junk in JUNK:
+            token = csrf_token_from(client.get("/console/account").get_data(as_text=True))
+            data = {
+                f"{prefix}{name}": value
+                for prefix in FORM_PREFIXES
+                for name, value in {**junk, "csrf_token": token}.items()
+            }
+            response = client.post(path, data=data)
+            assert response.status_code < 500, (path, junk, response.status_code)
+            statuses.add(response.status_code)
+            if response.status_code == 302 and "/sign-in" in response.headers["Location"]:
+                # An action that ends the session (e.g. deactivating oneself is
+                # refused, but resetting one's own password would sign out): sign in again.
+                console.sign_in(client, username)
+    # The junk reached the forms (refused as input), not only the role check.
+    assert 400 in statuses
+    with console.session_factory() as session:
+        assert verify_audit_log(session).ok
