@@ -27,9 +27,11 @@ from dataclasses import dataclass
 
 from flask import flash, g, redirect, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from crypto import ReportKey
 from reporting import case_actions, casework
 from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_action_forms import (
@@ -60,6 +62,17 @@ def _back(reference: str, message: str) -> Response:
     return redirect(url_for("console.case", reference=reference, _anchor="case-actions"))
 
 
+def _held_case(reference: str) -> tuple[Session, Report, ReportKey]:
+    """The request's session, the case and its key from the signed-in user's own wrap."""
+    session = request_session()
+    report = casework.find_report(session, reference)
+    return (
+        session,
+        report,
+        casework.case_key(session, report, g.console_user, session_private_key()),
+    )
+
+
 def _label(value: str) -> str:
     return value.replace("_", " ")
 
@@ -85,9 +98,7 @@ def case_status(reference: str) -> Response:
 def case_reroute(reference: str) -> Response:
     form = RerouteForm()
     _validated(form)
-    session = request_session()
-    report = casework.find_report(session, reference)
-    key = casework.case_key(session, report, g.console_user, session_private_key())
+    session, report, key = _held_case(reference)
     result = case_actions.reroute(
         session,
         report,
@@ -108,9 +119,7 @@ def case_reroute(reference: str) -> Response:
 def case_grant(reference: str) -> Response:
     form = GrantForm()
     _validated(form)
-    session = request_session()
-    report = casework.find_report(session, reference)
-    key = casework.case_key(session, report, g.console_user, session_private_key())
+    session, report, key = _held_case(reference)
     grantee = case_actions.grant_access(session, report, key, g.console_user, form.user_id.data)
     return _back(reference, f"{grantee.display_name} now has access to the case.")
 
@@ -136,9 +145,7 @@ def case_revoke(reference: str, user_id: int) -> Response:
 def case_override(reference: str) -> Response:
     form = OverrideForm()
     _validated(form)
-    session = request_session()
-    report = casework.find_report(session, reference)
-    key = casework.case_key(session, report, g.console_user, session_private_key())
+    session, report, key = _held_case(reference)
     case_actions.override_triage(
         session,
         report,
