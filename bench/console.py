@@ -412,8 +412,9 @@ def measure(instance: Instance, repeat: int) -> list[tuple[str, float, float]]:
         with Session(instance.engine) as session:
             user = session.get_one(User, alice_id)
             queue_ids = [queue.id for queue in user_queues(session, user)]
-            total = session.scalar(count_statement(user, queue_ids, query, now))
-            statement = page_statement(user, queue_ids, query, now, total=total)
+            dialect = instance.engine.dialect.name
+            total = session.scalar(count_statement(user, queue_ids, query, now, dialect=dialect))
+            statement = page_statement(user, queue_ids, query, now, dialect=dialect, total=total)
             sql_p50, _ = timings(lambda s=statement: session.execute(s).all(), repeat)
         print(f"  {label:<34} {p50:>8.1f} {p99:>8.1f} {sql_p50:>8.1f} {p50 / sql_p50:>8.1f}x")
         results.append((label, p50, p99))

@@ -57,7 +57,9 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -388,20 +390,26 @@ def _readable(user: User, queue_ids: Sequence[int]) -> list[ColumnElement[bool]]
     return [Wrap.user_id == user.id, Report.queue_id.in_(queue_ids)]
 
 
-def _json_list_contains(
-    column: InstrumentedAttribute[list[str]], value: str
+def json_list_holds(
+    column: InstrumentedAttribute[list[str]], value: str, dialect: str
 ) -> ColumnElement[bool]:
-    """`value` is a member of the JSON list of strings in `column`, on both backends.
+    """`value` is a member of the JSON list of strings in `column` (categories, domains).
 
-    A LIKE on the JSON text with the quotes included: the vocabularies hold
-    plain words, so '"finance"' matches that member and nothing else, and
-    autoescape keeps the '_' in 'end_use' literal. Portable where the JSON
-    functions are not (json_each on SQLite, json operators on PostgreSQL).
+    `dialect` is the database's dialect name. On PostgreSQL the lists are
+    jsonb (migration 0006), and containment (`column @> '["finance"]'`) is
+    what their GIN indexes serve. On SQLite, a LIKE on the JSON text with the
+    quotes included: the vocabularies hold plain words, so '"finance"'
+    matches that member and nothing else, and autoescape keeps the '_' in
+    'end_use' literal. The metrics' counts use it too (reporting/metrics.py):
+    there `@>` tests each row's jsonb as stored, where a cast to text would
+    serialise its lists once per value counted.
     """
+    if dialect == "postgresql":
+        return type_coerce(column, JSONB).contains([value])
     return cast(column, Text).contains(f'"{value}"', autoescape=True)
 
 
-def _conditions(case_filter: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
+def _conditions(case_filter: CaseFilter, now: datetime, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if case_filter.status is not None:
         conditions.append(Report.status == case_filter.status)
@@ -410,9 +418,9 @@ def _conditions(case_filter: CaseFilter, now: datetime) -> list[ColumnElement[bo
     if case_filter.intake_type is not None:
         conditions.append(Report.intake_type == case_filter.intake_type)
     if case_filter.category is not None:
-        conditions.append(_json_list_contains(Report.categories, case_filter.category.value))
+        conditions.append(json_list_holds(Report.categories, case_filter.category.value, dialect))
     if case_filter.domain is not None:
-        conditions.append(_json_list_contains(Report.domains, case_filter.domain.value))
+        conditions.append(json_list_holds(Report.domains, case_filter.domain.value, dialect))
     if case_filter.deadline is not None:
         conditions.append(_deadline_condition(case_filter.deadline, now))
     return conditions
@@ -517,9 +525,13 @@ def page_statement(
     query: CaseQuery,
     now: datetime,
     *,
+    dialect: str,
     total: int | None = None,
 ) -> Select[Any]:
     """The SQL statement for one page (public for the benchmark's baseline).
+
+    `dialect` is the name of the database's dialect ("sqlite", "postgresql"):
+    the category and domain filters differ (`json_list_holds`).
 
     In two steps, in one statement: the inner query finds the page's report
     ids from the indexes alone (the covering list index, (queue_id, next_due,
@@ -537,7 +549,7 @@ def page_statement(
             *(expression.label(f"sort_{index}") for index, (expression, _) in enumerate(keys)),
         )
         .select_from(_readable_reports(query.filter))
-        .where(*_readable(user, queue_ids), *_conditions(query.filter, now))
+        .where(*_readable(user, queue_ids), *_conditions(query.filter, now, dialect))
         .order_by(
             *(
                 _directed(expression, descending != window.from_end)
@@ -577,13 +589,14 @@ def page_statement(
 
 
 def count_statement(
-    user: User, queue_ids: Sequence[int], query: CaseQuery, now: datetime
+    user: User, queue_ids: Sequence[int], query: CaseQuery, now: datetime, *, dialect: str
 ) -> Select[tuple[int]]:
-    """The SQL statement counting the whole list (public for the benchmark)."""
+    """The SQL statement counting the whole list (public for the benchmark; `dialect` as
+    for `page_statement`)."""
     return (
         select(func.count())
         .select_from(_readable_reports(query.filter))
-        .where(*_readable(user, queue_ids), *_conditions(query.filter, now))
+        .where(*_readable(user, queue_ids), *_conditions(query.filter, now, dialect))
     )
 
 
@@ -609,9 +622,11 @@ def list_cases(session: Session, user: User, query: CaseQuery, now: datetime) ->
     queue_ids = [queue.id for queue in scope]
     if not queue_ids:
         return CasePage((), 0, query.page.number, query.page.size, queues)
-    total = session.scalar(count_statement(user, queue_ids, query, now))
+    dialect = session.get_bind().dialect.name
+    total = session.scalar(count_statement(user, queue_ids, query, now, dialect=dialect))
     rows = []
-    for row in session.execute(page_statement(user, queue_ids, query, now, total=total)):
+    page = page_statement(user, queue_ids, query, now, dialect=dialect, total=total)
+    for row in session.execute(page):
         pending = pending_deadlines(row, has_narrative=bool(row.has_narrative))
         next_deadline = pending[0] if pending else None
         rows.append(

@@ -13,12 +13,13 @@ queues, whose names are data), not from loading cases:
 
 - single-valued columns are counted with `SUM(CASE WHEN column = value ...)`
   per value of their fixed vocabulary, all in one scan;
-- the JSON list columns (categories, domains) are counted the same way, by
-  testing the list's JSON text for the quoted value (`"export_control"`).
-  That is exact because the model refuses any value outside the vocabulary,
-  and portable (SQLite and PostgreSQL both cast JSON to its text). A case
-  counts once under each of its categories, so these counts overlap and do
-  not add up to the cases received.
+- the JSON list columns (categories, domains) are counted the same way,
+  with the case lists' member test (`reporting.caselists.json_list_holds`):
+  jsonb containment on PostgreSQL, the quoted value (`"export_control"`) in
+  the JSON text on SQLite, which is exact because the model refuses any
+  value outside the vocabulary. A case counts once under each of its
+  categories, so these counts overlap and do not add up to the cases
+  received.
 
 Times to acknowledgement and to closure are measured in whole hours (both
 ends are hour-rounded), so the database returns a histogram (hours → cases)
@@ -77,7 +78,6 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    cast,
     exists,
     func,
     select,
@@ -87,6 +87,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from reporting.caselists import json_list_holds
 from reporting.models import (
     Domain,
     IntakeType,
@@ -234,11 +235,6 @@ def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _list_holds(column: InstrumentedAttribute[list[str]], value: str) -> ColumnElement[bool]:
-    # See the module docstring: the vocabulary is closed, so the quoted value is exact.
-    return cast(column, String).contains(f'"{value}"', autoescape=True)
-
-
 # ---------------------------------------------------------------- case counts
 
 
@@ -308,19 +304,24 @@ class _Dimension:
     of: str = "cases received"
 
 
-def _dimensions() -> tuple[_Dimension, ...]:
+def _dimensions(dialect: str) -> tuple[_Dimension, ...]:
     closed = Report.status == ReportStatus.CLOSED
     return (
         _Dimension(
             "category",
             "Risk category",
-            tuple((value.value, _list_holds(Report.categories, value)) for value in RiskCategory),
+            tuple(
+                (value.value, json_list_holds(Report.categories, value, dialect))
+                for value in RiskCategory
+            ),
             overlapping=True,
         ),
         _Dimension(
             "domain",
             "WMD domain",
-            tuple((value.value, _list_holds(Report.domains, value)) for value in Domain),
+            tuple(
+                (value.value, json_list_holds(Report.domains, value, dialect)) for value in Domain
+            ),
             overlapping=True,
         ),
         _Dimension(
@@ -357,7 +358,7 @@ def case_counts(session: Session, period: MonthRange) -> CaseCounts:
     """Cases received per month in `period`, split by every dimension (see the module docstring)."""
     month = _MonthOf(Report.received_hour)
     in_period = and_(Report.received_hour >= period.start, Report.received_hour < period.end)
-    dimensions = _dimensions()
+    dimensions = _dimensions(session.get_bind().dialect.name)
     columns: list[ColumnElement[Any]] = [month, func.count()]
     for dimension in dimensions:
         columns.extend(_count_where(condition) for _value, condition in dimension.conditions)

@@ -40,6 +40,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.sql.operators import OperatorType
 
@@ -239,6 +240,10 @@ def _require_members(values: list[str], allowed: type[StrEnum], what: str) -> li
     return list(values)
 
 
+# A report's tag lists (categories, domains): JSON text on SQLite, jsonb on
+# PostgreSQL, where json cannot be indexed and jsonb can (GIN, for `@>`).
+_JSON_LIST = JSON().with_variant(JSONB(), "postgresql")
+
 # ---------------------------------------------------------------- reports
 
 PUBLIC_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
@@ -298,6 +303,23 @@ class Report(Base):
         ),
         # The deadline sort and filters of the case lists, within a queue (migration 0005).
         Index(None, "queue_id", "next_due", "id"),
+        # The case lists' category and domain filters (`@>`), PostgreSQL only:
+        # GIN indexes the members of a jsonb list; SQLite has no such index,
+        # and a b-tree on the JSON text would serve no query (migration 0006).
+        Index("ix_reports_categories", "categories", postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
+        Index("ix_reports_domains", "domains", postgresql_using="gin").ddl_if(dialect="postgresql"),
+        # A category or domain filter within the user's queues: the count and
+        # the default (priority) sort test the lists in this index alone,
+        # where the GIN index still reads a table row per tagged case.
+        Index(
+            "ix_reports_queue_priority_tags",
+            "queue_id",
+            "priority",
+            "id",
+            postgresql_include=["categories", "domains"],
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -324,8 +346,9 @@ class Report(Base):
 
     # Assign a new list to change these: in-place changes to a JSON value are
     # not tracked, and assignment is what runs the vocabulary check below.
-    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
-    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # jsonb on PostgreSQL, so that the GIN indexes above serve `@>` (migration 0006).
+    categories: Mapped[list[str]] = mapped_column(_JSON_LIST, default=list)
+    domains: Mapped[list[str]] = mapped_column(_JSON_LIST, default=list)
     priority: Mapped[Priority | None] = mapped_column(_enum_type(Priority, "priority"))
     queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id", ondelete="RESTRICT"))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from crypto import PublicKey, Receipt, seal_report, wrap_report_key
@@ -23,10 +23,11 @@ from reporting.caselists import (
     DUE_SOON,
     DeadlineState,
     deadline_state,
+    json_list_holds,
     next_due_of,
     refresh_next_due,
 )
-from reporting.db import create_db_engine, upgrade_database
+from reporting.db import create_db_engine, downgrade_database, upgrade_database
 from reporting.followup import add_part
 from reporting.models import (
     HolderKind,
@@ -700,5 +701,60 @@ def test_the_migration_backfills_the_stored_next_deadline_by_the_same_rules(
                 True,
                 True,
             ]
+    finally:
+        engine.dispose()
+
+
+def test_the_tag_migration_keeps_every_case_s_categories_and_domains(database_url: str) -> None:
+    # 0006 turns the lists into jsonb on PostgreSQL (and changes nothing on
+    # SQLite): the lists written before it read back the same, the filters'
+    # member test finds them, and going back to 0005 keeps them too.
+    engine = create_db_engine(database_url)
+    reports = Report.__table__
+    tags = {
+        "VGL-TAGS00001": (["export_control", "end_use"], ["nuclear"]),
+        "VGL-TAGS00002": (["finance"], []),
+        "VGL-TAGS00003": ([], ["missile", "chemical"]),
+    }
+
+    def stored(connection: Connection) -> dict[str, tuple[list[str], list[str]]]:
+        rows = connection.execute(
+            select(reports.c.public_reference, reports.c.categories, reports.c.domains)
+        )
+        return {row.public_reference: (row.categories, row.domains) for row in rows}
+
+    def holding(connection: Connection, column: str, value: str) -> set[str]:
+        condition = json_list_holds(getattr(Report, column), value, connection.dialect.name)
+        return set(connection.scalars(select(reports.c.public_reference).where(condition)))
+
+    try:
+        upgrade_database(engine, "0005")
+        with engine.begin() as connection:
+            for reference, (categories, domains) in tags.items():
+                connection.execute(
+                    insert(reports).values(
+                        public_reference=reference,
+                        intake_type=IntakeType.TIP,
+                        status=ReportStatus.INVESTIGATING,
+                        triage_state=TriageState.DONE,
+                        received_hour=current_hour(),
+                        categories=categories,
+                        domains=domains,
+                        server_saw_plaintext=False,
+                        triage_overridden=False,
+                        lookup_hash=secrets.token_bytes(32),
+                        body=b"x",
+                    )
+                )
+        upgrade_database(engine)
+        with engine.connect() as connection:
+            assert stored(connection) == tags
+            assert holding(connection, "categories", "end_use") == {"VGL-TAGS00001"}
+            assert holding(connection, "categories", "finance") == {"VGL-TAGS00002"}
+            assert holding(connection, "categories", "sanctions") == set()
+            assert holding(connection, "domains", "chemical") == {"VGL-TAGS00003"}
+        downgrade_database(engine, "0005")
+        with engine.connect() as connection:
+            assert stored(connection) == tags
     finally:
         engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -28,8 +29,34 @@ def test_upgrade_downgrade_upgrade(database_url: str) -> None:
 
 def test_no_drift_between_models_and_migrations(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_object": _declared_for(connection.dialect.name),
+            },
+        )
         assert compare_metadata(context, Base.metadata) == []
+
+
+def _declared_for(dialect: str) -> Callable[..., bool]:
+    """An Alembic `include_object` that leaves out what the models declare for other dialects.
+
+    `create_all` honours an index's `ddl_if(dialect=...)` (the jsonb indexes on
+    reports, PostgreSQL only) but Alembic's comparison does not, and would
+    ask for them on SQLite too.
+    """
+
+    def include(
+        item: object, _name: str | None, _kind: str, reflected: bool, _other: object
+    ) -> bool:
+        condition = getattr(item, "_ddl_if", None)
+        if reflected or condition is None or condition.dialect is None:
+            return True
+        wanted = condition.dialect
+        return dialect == wanted if isinstance(wanted, str) else dialect in wanted
+
+    return include
 
 
 def test_check_constraints_match_models(engine: Engine) -> None:
