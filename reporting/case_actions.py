@@ -48,8 +48,8 @@ from crypto import (
     unwrap_report_key,
 )
 from reporting.audit import append_audit
-from reporting.caselists import refresh_next_due
-from reporting.casework import CASE_ROLES
+from reporting.caselists import refresh_next_due, user_queues
+from reporting.casework import CASE_ROLES, case_target
 from reporting.errors import BadRequest, CaseAccessDenied, Conflict, Forbidden
 from reporting.models import (
     Author,
@@ -101,10 +101,6 @@ def next_statuses(status: ReportStatus) -> list[ReportStatus]:
 
 
 # ---------------------------------------------------------------- access and locking
-
-
-def _target(report: Report) -> str:
-    return f"report:{report.id}"
 
 
 def _user_wrap(session: Session, report: Report, user_id: int) -> Wrap | None:
@@ -267,7 +263,7 @@ def change_status(
             session,
             actor_user_id=user.id,
             action="case.status",
-            target=_target(report),
+            target=case_target(report),
             details={
                 "from": old_status.value,
                 "to": new_status.value,
@@ -350,7 +346,7 @@ def reroute(
             session,
             actor_user_id=user.id,
             action="case.reroute",
-            target=_target(report),
+            target=case_target(report),
             details={
                 "from_queue": old_queue.slug if old_queue is not None else None,
                 "to_queue": queue.slug,
@@ -388,7 +384,9 @@ def grant_access(
         _lock_case(session, report, user)
         if _user_wrap(session, report, grantee.id) is not None:
             raise Conflict(f"{grantee.display_name} already has access to this case.")
-        if user.role is Role.INVESTIGATOR and not _in_queue(session, grantee, report.queue_id):
+        if user.role is Role.INVESTIGATOR and report.queue_id not in {
+            queue.id for queue in user_queues(session, grantee)
+        }:
             raise Forbidden(
                 "Investigators can give access only to members of the case's queue;"
                 " ask a supervisor."
@@ -404,24 +402,11 @@ def grant_access(
             session,
             actor_user_id=user.id,
             action="case.grant",
-            target=_target(report),
+            target=case_target(report),
             details={"user_id": grantee.id},
         )
     session.expire(report, ["wraps"])
     return grantee
-
-
-def _in_queue(session: Session, user: User, queue_id: int | None) -> bool:
-    if queue_id is None:
-        return False
-    return (
-        session.scalar(
-            select(QueueMembership.user_id).where(
-                QueueMembership.user_id == user.id, QueueMembership.queue_id == queue_id
-            )
-        )
-        is not None
-    )
 
 
 def revoke_access(session: Session, report: Report, user: User, grantee_id: int) -> User:
@@ -466,7 +451,7 @@ def revoke_access(session: Session, report: Report, user: User, grantee_id: int)
             session,
             actor_user_id=user.id,
             action="case.revoke",
-            target=_target(report),
+            target=case_target(report),
             details={"user_id": grantee.id},
         )
     session.expire(report, ["wraps"])
@@ -555,7 +540,7 @@ def override_triage(
             session,
             actor_user_id=user.id,
             action="case.override",
-            target=_target(report),
+            target=case_target(report),
             details={
                 "from": {"categories": old_categories, "priority": old_priority},
                 "to": {"categories": new_categories, "priority": new_priority.value},
@@ -759,7 +744,7 @@ def related_cases(
             session,
             actor_user_id=user.id,
             action="case.related",
-            target=_target(report),
+            target=case_target(report),
             details={"examined": examined, "limit_reached": limit_reached},
         )
     return RelatedCases(tuple(found), examined, limit_reached, unreadable, limit)

@@ -193,7 +193,8 @@ def case_key(session: Session, report: Report, user: User, private_key: PrivateK
         raise CaseAccessDenied() from None
 
 
-def _target(report: Report) -> str:
+def case_target(report: Report) -> str:
+    """How the audit log names a case."""
     return f"report:{report.id}"
 
 
@@ -264,7 +265,7 @@ def open_case(
             session,
             actor_user_id=user.id,
             action="case.open",
-            target=_target(report),
+            target=case_target(report),
             details={
                 "parts": len(opened.parts),
                 "messages": len(opened.thread),
@@ -557,7 +558,7 @@ def _add_message(
             session,
             actor_user_id=user.id,
             action=action,
-            target=_target(report),
+            target=case_target(report),
             details={"message": message.id, "attachments": len(adopted)},
         )
     return message
@@ -650,7 +651,7 @@ def stream_attachment(
             session,
             actor_user_id=user.id,
             action="case.download",
-            target=_target(report),
+            target=case_target(report),
             details={"attachment": attachment.id},
         )
     source = blob_store.open_reader(attachment.blob_key)

@@ -42,7 +42,6 @@ from reporting.intake import IntakeKeyError, unlock_intake_key
 from reporting.models import User, utc_now
 from reporting.rescreen import (
     RescreenRefused,
-    load_current_screener,
     reports_due,
     rescreen_for_user,
     unlock_for_rescreen,
@@ -52,6 +51,7 @@ from reporting.screening_lists import (
     NoListsImported,
     import_list_file,
     list_versions,
+    load_current_screener,
     load_screener,
 )
 from reporting.server import serve

@@ -72,7 +72,7 @@ from reporting.models import (
     current_hour,
 )
 from reporting.routing_rules import RoutingRulesError, ruleset_at
-from reporting.screening_lists import NoListsImported, current_list_versions, load_screener
+from reporting.screening_lists import current_list_versions
 from reporting.triage_worker import (
     AccessPlan,
     NoEligibleHolder,
@@ -95,7 +95,6 @@ __all__ = [
     "current_versions_label",
     "due_reports_statement",
     "is_due",
-    "load_current_screener",
     "reports_due",
     "rescreen_case",
     "rescreen_for_user",
@@ -129,14 +128,6 @@ def versions_label(versions: Mapping[str, str]) -> str:
 def current_versions_label(session: Session) -> str:
     """The label of the current list versions ("" with no list imported)."""
     return versions_label(current_list_versions(session))
-
-
-def load_current_screener(session: Session) -> Screener:
-    """A screener over the current lists; with none imported, one that screens against none."""
-    try:
-        return load_screener(session)
-    except NoListsImported:
-        return Screener([])
 
 
 def due_reports_statement(current_label: str) -> Select[tuple[int]]:
@@ -245,7 +236,7 @@ def rescreen_case(
     - `key`: its report key, unwrapped from the acting user's wrap
       (`crypto.unwrap_report_key(wrap.wrapped_key, private_key)`).
     - `screener`: built from the current list versions
-      (`load_current_screener(session)`, or a cached one such as
+      (`reporting.screening_lists.load_current_screener(session)`, or a cached one such as
       `reporting.screening_lists.CurrentScreener`); one built
       from other versions raises `StaleScreener`.
     - `actor_user_id`: who re-screens, for the audit entry.

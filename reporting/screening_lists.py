@@ -38,12 +38,14 @@ from triage.screening import (
 )
 
 __all__ = [
+    "CurrentScreener",
     "ImportResult",
     "ListVersion",
     "NoListsImported",
     "current_list_versions",
     "import_list_file",
     "list_versions",
+    "load_current_screener",
     "load_screener",
     "store_list",
 ]
@@ -278,6 +280,14 @@ def load_screener(session: Session) -> Screener:
 log = logging.getLogger("vigil.triage")
 
 
+def load_current_screener(session: Session) -> Screener:
+    """A screener over the current lists; with none imported, one that screens against none."""
+    try:
+        return load_screener(session)
+    except NoListsImported:
+        return Screener([])
+
+
 class CurrentScreener:
     """A screener over the current lists, kept for the life of a process.
 
@@ -294,12 +304,8 @@ class CurrentScreener:
 
     def __call__(self) -> Screener:
         with self._lock, Session(self._engine) as session:
-            current = current_list_versions(session)
-            if self._screener is None or self._screener.versions != current:
-                try:
-                    self._screener = load_screener(session)
-                except NoListsImported:
-                    if self._screener is None or self._screener.versions:
-                        log.warning("no screening lists imported: parties are not screened")
-                    self._screener = Screener([])
+            if self._screener is None or self._screener.versions != current_list_versions(session):
+                self._screener = load_current_screener(session)
+                if not self._screener.versions:
+                    log.warning("no screening lists imported: parties are not screened")
             return self._screener

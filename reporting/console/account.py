@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 
 from flask import g, redirect, render_template, request, session, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from reporting.accounts import (
@@ -21,11 +20,12 @@ from reporting.accounts import (
     sign_out_other_sessions,
     user_fingerprint,
 )
+from reporting.caselists import user_queues
 from reporting.console import COOKIE_TOKEN, EVERY_ROLE, allow, blueprint
 from reporting.console.forms import ChangePasswordForm, SignOutOthersForm
 from reporting.context import request_session, vigil
 from reporting.extensions import limiter
-from reporting.models import Queue, QueueMembership, User
+from reporting.models import User
 
 # What the page says after a successful POST (the redirect carries only the key).
 DONE_MESSAGES = {
@@ -43,12 +43,7 @@ def password_change_rate_key() -> str:
 def _render_account(form: ChangePasswordForm | None = None, status: int = 200) -> tuple[str, int]:
     user: User = g.console_user
     db = request_session()
-    queues = db.scalars(
-        select(Queue)
-        .join(QueueMembership, QueueMembership.queue_id == Queue.id)
-        .where(QueueMembership.user_id == user.id)
-        .order_by(Queue.name)
-    ).all()
+    queues = user_queues(db, user)
     done = DONE_MESSAGES.get(request.args.get("done", ""))
     ended = request.args.get("ended", type=int)
     page = render_template(

@@ -46,13 +46,12 @@ from reporting.rescreen import (
     StaleScreener,
     current_versions_label,
     is_due,
-    load_current_screener,
     reports_due,
     rescreen_case,
     rescreen_for_user,
     unlock_for_rescreen,
 )
-from reporting.screening_lists import import_list_file
+from reporting.screening_lists import import_list_file, load_current_screener
 from reporting.triage_worker import InstanceTriage, run_worker
 from tests.triage.worker.support import add_user, make_instance, submit, tip_body
 from triage.screening import Screener
