@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -151,6 +151,8 @@ class OpenedCase:
     indicators: tuple[ShownIndicator, ...]
     thread: tuple[ThreadEntry, ...]
     attachments: tuple[CaseFile, ...]
+    # For the actions on the same page, which need it too; never shown.
+    key: ReportKey = field(repr=False)
 
     def files_of(
         self, *, message_id: int | None = None, part_id: int | None = None
@@ -250,6 +252,7 @@ def open_case(
         indicators=_shown_indicators(findings, texts),
         thread=_thread(session, report, key),
         attachments=tuple(_case_file(key, blob_store, a) for a in report.attachments),
+        key=key,
     )
     unread = [
         message.id

@@ -17,8 +17,7 @@ Who may do what (the services enforce it; the views only open the door):
   queue; supervisors (the triage officers) to any investigator or supervisor.
 
 The partial templates/console/case/_actions.html, included in the case page,
-gets its forms and lists from `case_actions_panel(report)`, which this module
-makes available to the blueprint's templates.
+shows the forms and lists that `case_actions_panel` builds for the case view.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from crypto import ReportKey
+from crypto import PrivateKey, ReportKey
 from reporting import case_actions, casework
 from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_action_forms import (
@@ -176,16 +175,15 @@ class CaseActionsPanel:
     related: case_actions.RelatedCases
 
 
-def case_actions_panel(report: Report) -> CaseActionsPanel:
+def case_actions_panel(report: Report, key: ReportKey, private_key: PrivateKey) -> CaseActionsPanel:
     """Build the forms and lists of the actions panel for the signed-in user.
 
-    Called from the partial (the case page has already opened the case, so
-    the user holds a wrap); opening the user's other cases' findings for the
-    related-cases list is audited by the service.
+    The case page has opened the case with the user's wrap and passes its key
+    and the user's private key on; opening the user's other cases' findings
+    for the related-cases list is audited by the service.
     """
     session = request_session()
     user: User = g.console_user
-    key = casework.case_key(session, report, user, session_private_key())
 
     status_form = StatusForm(formdata=None)
     allowed = case_actions.next_statuses(report.status)
@@ -220,10 +218,10 @@ def case_actions_panel(report: Report) -> CaseActionsPanel:
         grantable=grantable,
         holders=case_actions.case_holders(session, report),
         override_form=override_form,
-        related=case_actions.related_cases(session, report, key, user, session_private_key()),
+        related=case_actions.related_cases(session, report, key, user, private_key),
     )
 
 
 @blueprint.context_processor
 def _case_actions_helpers() -> dict[str, object]:
-    return {"case_actions_panel": case_actions_panel, "case_action_flash": FLASH_CATEGORY}
+    return {"case_action_flash": FLASH_CATEGORY}

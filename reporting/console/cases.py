@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from crypto import SealedSpool
 from reporting import casework, nojs
 from reporting.console import allow, blueprint, session_private_key
+from reporting.console.case_actions import case_actions_panel
 from reporting.console.case_forms import NoteForm, ReplyForm
 from reporting.context import request_session, vigil
 from reporting.models import IntakeType, Role
@@ -38,11 +39,12 @@ def _case_page(
     notice: str | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
+    private_key = session_private_key()
     opened = casework.open_case(
         request_session(),
         reference,
         g.console_user,
-        session_private_key(),
+        private_key,
         blob_store=vigil().blob_store,
         screener=vigil().screener,
     )
@@ -50,6 +52,7 @@ def _case_page(
         "console/case.html",
         case=opened,
         report=opened.report,
+        panel=case_actions_panel(opened.report, opened.key, private_key),
         reply_form=reply_form or ReplyForm(formdata=None, prefix=REPLY_PREFIX),
         note_form=note_form or NoteForm(formdata=None, prefix=NOTE_PREFIX),
         labels=field_labels(opened.report.intake_type),
