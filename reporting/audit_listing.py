@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from reporting.errors import BadRequest
+from reporting.errors import BadRequest, refuse_unknown_parameters
 from reporting.models import AuditEntry, User
 
 PAGE_SIZE = 50
@@ -67,9 +67,7 @@ class AuditPage:
 
 def parse_audit_filter(args: Mapping[str, str]) -> AuditFilter:
     """The filter from the query string; a bad parameter is a 400 that says what is accepted."""
-    unknown = sorted(set(args) - FILTER_PARAMETERS)
-    if unknown:
-        raise BadRequest(f"Unknown query parameter: {', '.join(unknown)}.")
+    refuse_unknown_parameters(args, FILTER_PARAMETERS)
     action = args.get("action", "").strip()
     if action and not ACTION_PREFIX.fullmatch(action):
         raise BadRequest(

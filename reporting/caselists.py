@@ -65,7 +65,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import Join
 
-from reporting.errors import BadRequest
+from reporting.errors import BadRequest, refuse_unknown_parameters
 from reporting.models import (
     Domain,
     IntakeType,
@@ -699,9 +699,7 @@ def parse_case_query(arguments: Mapping[str, Sequence[str]]) -> CaseQuery:
     accepted: an unknown name, a repeated one, a value outside the
     vocabulary, a page that is not a positive number.
     """
-    unknown = sorted(set(arguments) - set(_FILTER_PARAMETERS) - _OTHER_PARAMETERS)
-    if unknown:
-        raise BadRequest(f"Unknown query parameter: {', '.join(unknown)}.")
+    refuse_unknown_parameters(arguments, {*_FILTER_PARAMETERS, *_OTHER_PARAMETERS})
     values: dict[str, str] = {}
     for name, given in arguments.items():
         if len(given) > 1:

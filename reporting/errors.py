@@ -10,6 +10,7 @@ everything else gets a page. Every message is translatable (Flask-Babel).
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection, Iterable
 from typing import ClassVar, TypeAlias
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -45,6 +46,13 @@ class VigilError(Exception):
 
 class BadRequest(VigilError):
     pass
+
+
+def refuse_unknown_parameters(given: Iterable[str], accepted: Collection[str]) -> None:
+    """BadRequest naming every query parameter that is not in `accepted`."""
+    unknown = sorted(set(given) - set(accepted))
+    if unknown:
+        raise BadRequest(f"Unknown query parameter: {', '.join(unknown)}.")
 
 
 class InvalidSubmission(VigilError):

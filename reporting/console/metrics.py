@@ -19,7 +19,7 @@ from reporting.audit import append_audit
 from reporting.charts import bar_chart, monthly_series, stacked_bar_chart
 from reporting.console import allow, blueprint
 from reporting.context import request_session, vigil
-from reporting.errors import BadRequest
+from reporting.errors import BadRequest, refuse_unknown_parameters
 from reporting.metrics import (
     MetricsError,
     MonthRange,
@@ -37,12 +37,6 @@ from reporting.models import Role
 METRICS_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR)
 
 
-def _check_parameters(args: Mapping[str, str], accepted: frozenset[str]) -> None:
-    unknown = sorted(set(args) - accepted)
-    if unknown:
-        raise BadRequest(f"Unknown query parameter: {', '.join(unknown)}.")
-
-
 def _period(args: Mapping[str, str]) -> MonthRange:
     try:
         return month_range(args.get("from") or None, args.get("to") or None)
@@ -54,7 +48,7 @@ def _period(args: Mapping[str, str]) -> MonthRange:
 @allow(*METRICS_ROLES)
 def metrics_page() -> str:
     args = request.args.to_dict()
-    _check_parameters(args, frozenset({"from", "to"}))
+    refuse_unknown_parameters(args, frozenset({"from", "to"}))
     period = _period(args)
     session = request_session()
     counts = case_counts(session, period)
@@ -95,7 +89,7 @@ def metrics_page() -> str:
 @allow(*METRICS_ROLES)
 def metrics_export(fmt: str) -> Response:
     args = request.args.to_dict()
-    _check_parameters(args, frozenset({"from", "to", "period"}))
+    refuse_unknown_parameters(args, frozenset({"from", "to", "period"}))
     try:
         granularity = parse_granularity(args.get("period") or None)
         covers = export_range(args.get("from") or None, args.get("to") or None, granularity)
