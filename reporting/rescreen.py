@@ -64,7 +64,6 @@ from crypto import (
 from reporting.audit import append_audit
 from reporting.models import (
     HolderKind,
-    Priority,
     Report,
     TriageState,
     User,
@@ -77,6 +76,7 @@ from reporting.triage_worker import (
     AccessPlan,
     NoEligibleHolder,
     TriageWorkerError,
+    assessment_columns,
     findings_record,
     open_report,
     plan_access,
@@ -286,11 +286,7 @@ def rescreen_case(
         "findings": seal_record(key, RecordKind.FINDINGS, findings_record(result)),
     }
     if not overridden:
-        values.update(
-            categories=[category.value for category in assessment.categories],
-            domains=[domain.value for domain in assessment.domains],
-            priority=Priority(assessment.priority.value),
-        )
+        values.update(assessment_columns(assessment))
     if plan is not None:
         values["queue_id"] = plan.queue_id
     written = session.execute(

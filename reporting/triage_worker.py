@@ -86,7 +86,7 @@ from reporting.models import (
 )
 from reporting.routing_rules import current_ruleset
 from reporting.screening_lists import CurrentScreener
-from triage.model import TriageResult
+from triage.model import Assessment, TriageResult
 from triage.pipeline import run_triage
 from triage.routing import Ruleset, conflicted
 
@@ -408,6 +408,15 @@ def findings_record(result: TriageResult) -> dict[str, Any]:
     return findings
 
 
+def assessment_columns(assessment: Assessment) -> dict[str, Any]:
+    """The report columns an assessment sets: the plaintext metadata routing needs."""
+    return {
+        "categories": [category.value for category in assessment.categories],
+        "domains": [domain.value for domain in assessment.domains],
+        "priority": Priority(assessment.priority.value),
+    }
+
+
 def triage_claimed(
     engine: Engine, claim: Claim, *, intake_key: PrivateKey, triage: TriageFunction
 ) -> str:
@@ -438,9 +447,7 @@ def triage_claimed(
                     triage_state=TriageState.DONE,
                     claimed_at=None,
                     claimed_by=None,
-                    categories=[category.value for category in assessment.categories],
-                    domains=[domain.value for domain in assessment.domains],
-                    priority=Priority(assessment.priority.value),
+                    **assessment_columns(assessment),
                     queue_id=plan.queue_id,
                     rule_version=str(result.routing.ruleset_version),
                     list_versions=result.versions.get("lists", ""),
