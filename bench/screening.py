@@ -1,6 +1,6 @@
 """Screening figures with the three real lists loaded.
 
-    .venv/bin/python bench/screening.py [--lists ../shared/data/lists] [--queries 3000]
+    .venv/bin/python bench/screening.py [--lists tests/data/lists] [--queries 3000]
 
 Prints, for each list (UN XML, OFAC SDN set, BIS DPL): parse time, the time
 to store it as a list version in a fresh SQLite database (migrated), and its
@@ -35,7 +35,7 @@ from reporting.screening_lists import load_screener, store_list  # noqa: E402
 from triage.screening import parse_list  # noqa: E402
 
 LIST_FILES = {"un": "un_sc_consolidated.xml", "ofac_sdn": "ofac_sdn", "bis_dpl": "bis_dpl.txt"}
-DEFAULT_LISTS = REPO.parent / "shared" / "data" / "lists"
+DEFAULT_LISTS = REPO / "tests" / "data" / "lists"
 
 FIRST = ["John", "Maria", "Wei", "Anna", "Pieter", "Olga", "Carlos", "Aisha", "Kenji", "Lena"]
 LAST = ["Smith", "Garcia", "Chen", "Novak", "Jansen", "Ivanova", "Silva", "Okafor", "Sato"]

@@ -1,6 +1,6 @@
 """Triage figures: quality on the labelled cases, throughput, and screening with the real lists.
 
-    .venv/bin/python bench/triage.py [--lists ../shared/data/lists] [--seconds 5] [--no-screening]
+    .venv/bin/python bench/triage.py [--lists tests/data/lists] [--seconds 5] [--no-screening]
 
 Prints, in order:
 
@@ -38,7 +38,7 @@ from triage.extract import extract, report_fields  # noqa: E402
 from triage.indicators import INDICATORS_VERSION, fire_indicators  # noqa: E402
 from triage.scoring import assess  # noqa: E402
 
-DEFAULT_LISTS = REPO.parent / "shared" / "data" / "lists"
+DEFAULT_LISTS = REPO / "tests" / "data" / "lists"
 MIN_BYTES, MAX_BYTES = 2048, 4096
 
 

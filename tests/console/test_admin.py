@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -37,10 +36,9 @@ from reporting.models import (
 )
 from tests.console.conftest import ConsoleInstance, FiledCase, export_control_tip
 from tests.fixtures.app import csrf_token_from
-from tests.triage.conftest import shared_lists_dir
+from tests.triage.conftest import REAL_LISTS
 
-# The real BIS Denied Persons List beside the repository (../shared/data).
-DPL_FILE = shared_lists_dir() / "bis_dpl.txt"
+DPL_FILE = REAL_LISTS / "bis_dpl.txt"  # the real BIS Denied Persons List
 
 
 def _post(client: FlaskClient, page_url: str, action_url: str, data: dict[str, object]):
@@ -443,11 +441,6 @@ def test_editing_and_deleting_a_rule(console: ConsoleInstance, admin) -> None:
 def test_a_list_import_through_the_page_shows_a_new_version(
     console: ConsoleInstance, admin, tmp_path: Path
 ) -> None:
-    if not DPL_FILE.is_file():
-        message = f"the real lists are not in {DPL_FILE.parent} (set VIGIL_SHARED_DATA)"
-        if os.environ.get("CI", "").lower() in {"true", "1"}:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
     lines = DPL_FILE.read_text(encoding="utf-8").splitlines(keepends=True)[:6]
     upload = tmp_path / "dpl-slice.txt"
     upload.write_text("".join(lines), encoding="utf-8")
