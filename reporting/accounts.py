@@ -43,9 +43,10 @@ from crypto import (
     unlock_private_key,
     verify_password,
 )
+from reporting import clock
 from reporting.audit import append_audit
 from reporting.errors import NotFound
-from reporting.models import ConsoleSession, HolderKind, Role, User, Wrap, utc_now
+from reporting.models import ConsoleSession, HolderKind, Role, User, Wrap
 
 TOTP_ISSUER = "Vigil"
 # A code is accepted one 30-second step early or late, for clock drift.
@@ -269,7 +270,7 @@ def _decoy_password_hash(cost: PasswordCost) -> str:
 
 
 def is_locked(user: User, now: datetime | None = None) -> bool:
-    return user.locked_until is not None and user.locked_until > (now or utc_now())
+    return user.locked_until is not None and user.locked_until > (now or clock.now())
 
 
 def _refuse(session: Session, user_id: int | None, reason: str) -> SignInFailed:
@@ -294,7 +295,7 @@ def sign_in(
     Every refusal raises the same `SignInFailed` after the same Argon2id work:
     unknown user, wrong password or code, replayed code, locked account.
     """
-    now = utc_now()
+    now = clock.now()
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
         # The same Argon2id work as for a real account, so the time taken does
@@ -345,7 +346,7 @@ def current_session(session: Session, token: str) -> ConsoleSession | None:
     if console_session is None:
         return None
     user = session.get(User, console_session.user_id)
-    now = utc_now()
+    now = clock.now()
     if (
         user is None
         or not user.is_active
@@ -392,7 +393,7 @@ def active_session_count(session: Session, user: User) -> int:
         .select_from(ConsoleSession)
         .where(ConsoleSession.user_id == user.id)
         .where(ConsoleSession.generation == user.session_generation)
-        .where(live_sessions(utc_now()))
+        .where(live_sessions(clock.now()))
     )
     return count or 0
 

@@ -57,7 +57,8 @@ from typing import Any, TypeAlias
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from reporting.models import AuditEntry, AuditHead, utc_now
+from reporting import clock
+from reporting.models import AuditEntry, AuditHead
 
 JSONValue: TypeAlias = Mapping[str, "JSONValue"] | Sequence["JSONValue"] | str | int | bool | None
 
@@ -178,7 +179,7 @@ def append_audit(
     seq, prev_hash = head
     # Taken under the lock, so times never run backwards along the chain
     # (as far as the clocks of the writing processes agree).
-    at = utc_now()
+    at = clock.now()
     digest = entry_hash(
         prev_hash,
         seq=seq,

@@ -27,7 +27,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from crypto import CryptoError, PasswordCost
-from reporting import create_app
+from reporting import clock, create_app
 from reporting.accounts import Enrolment, generate_password
 from reporting.administration import closed_cases_due, purge_closed_cases
 from reporting.audit import AuditAnchor, verify_audit_log
@@ -39,7 +39,7 @@ from reporting.db import (
     create_db_engine,
 )
 from reporting.intake import IntakeKeyError, unlock_intake_key
-from reporting.models import User, utc_now
+from reporting.models import User
 from reporting.rescreen import (
     RescreenRefused,
     reports_due,
@@ -251,7 +251,7 @@ def demo_code(username: str) -> None:
         user = session.scalar(select(User).where(User.username == username))
         if user is None or user.totp_secret is None:
             raise click.ClickException(f"no demo user {username!r}")
-        click.echo(pyotp.TOTP(user.totp_secret).now())
+        click.echo(pyotp.TOTP(user.totp_secret).at(clock.now()))
 
 
 @main.group()
@@ -597,7 +597,7 @@ def retention_purge(dry_run: bool) -> None:
         return
     engine = initialised_engine(settings)
     older_than = timedelta(days=settings.retention_days)
-    now = utc_now()
+    now = clock.now()
     with Session(engine) as session:
         if dry_run:
             due = closed_cases_due(session, older_than=older_than, now=now)

@@ -8,7 +8,6 @@ reporter's private key as well, which only the receipt yields.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crypto import lookup_hash
+from reporting import clock
 from reporting.blobstore import BlobStore
 from reporting.caselists import refresh_next_due
 from reporting.errors import CaseNotFound, Conflict, NotFound
@@ -47,7 +47,7 @@ def find_case(session: Session, token: bytes, *, delay: float) -> Report:
     """
     report = session.scalar(select(Report).where(Report.lookup_hash == lookup_hash(token)))
     if report is None:
-        time.sleep(delay)
+        clock.sleep(delay)
         raise CaseNotFound()
     return report
 

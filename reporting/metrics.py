@@ -87,6 +87,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from reporting import clock
 from reporting.caselists import json_list_holds
 from reporting.models import (
     Domain,
@@ -99,7 +100,6 @@ from reporting.models import (
     ReportPart,
     ReportStatus,
     RiskCategory,
-    utc_now,
 )
 
 MAX_MONTHS = 120
@@ -177,7 +177,7 @@ class MonthRange:
 
 def month_range(first: str | None, last: str | None, *, now: datetime | None = None) -> MonthRange:
     """The months asked for (`YYYY-MM`, both optional); by default the last 12, this one too."""
-    this_month = Month.of(now or utc_now())
+    this_month = Month.of(now or clock.now())
     end = Month.parse(last, "to") if last else this_month
     begin = Month.parse(first, "from") if first else end.plus(1 - DEFAULT_MONTHS)
     if begin > end:
@@ -489,7 +489,7 @@ class OverdueCounts:
 
 def overdue_counts(session: Session, *, now: datetime | None = None) -> OverdueCounts:
     """Open cases past one of their deadlines, now."""
-    moment = now or utc_now()
+    moment = now or clock.now()
     is_open = Report.status != ReportStatus.CLOSED
     has_narrative = exists().where(
         ReportPart.report_id == Report.id, ReportPart.kind == PartKind.NARRATIVE
@@ -631,23 +631,40 @@ def export_range(
     """The whole, finished periods that the months asked for touch.
 
     Widened to whole periods, and cut at the last period that has ended.
+    With no months asked for, the last period that has ended: the current
+    one never has, so a default of "this year" would be refused every time.
     """
-    moment = now or utc_now()
+    moment = now or clock.now()
+    size = _period_months(granularity)
+    finished = _period_start(Month.of(moment), size).plus(-1)
+    if first is None and last is None:
+        return MonthRange(_period_start(finished, size), finished)
     asked = month_range(first, last, now=moment)
-    size = 12 if granularity is Granularity.YEAR else 3
-
-    def period_start(month: Month) -> Month:
-        return Month(month.year, (month.month - 1) // size * size + 1)
-
-    begin = period_start(asked.first)
-    end = period_start(asked.last).plus(size - 1)
-    finished = period_start(Month.of(moment)).plus(-1)
-    end = min(end, finished)
+    begin = _period_start(asked.first, size)
+    end = min(_period_start(asked.last, size).plus(size - 1), finished)
     if end < begin:
         raise MetricsError(
             f"no {granularity.value} in {asked} has ended yet: only finished periods are exported"
         )
     return MonthRange(begin, end)
+
+
+def exportable_range(
+    shown: MonthRange, granularity: Granularity, *, now: datetime | None = None
+) -> MonthRange:
+    """What the export offered beside `shown` covers: its finished periods, else the last one."""
+    try:
+        return export_range(str(shown.first), str(shown.last), granularity, now=now)
+    except MetricsError:
+        return export_range(None, None, granularity, now=now)
+
+
+def _period_months(granularity: Granularity) -> int:
+    return 12 if granularity is Granularity.YEAR else 3
+
+
+def _period_start(month: Month, size: int) -> Month:
+    return Month(month.year, (month.month - 1) // size * size + 1)
 
 
 def parse_granularity(text: str | None) -> Granularity:

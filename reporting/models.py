@@ -44,13 +44,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.sql.operators import OperatorType
 
+from reporting import clock
 from reporting.db import Base
 
 # ---------------------------------------------------------------- time types
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def round_to_hour(moment: datetime) -> datetime:
@@ -61,7 +58,7 @@ def round_to_hour(moment: datetime) -> datetime:
 
 
 def current_hour() -> datetime:
-    return round_to_hour(utc_now())
+    return round_to_hour(clock.now())
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -563,7 +560,7 @@ class User(Base):
     # Set when someone other than the user chose the password (enrolment,
     # an administrator's reset): the next sign-in must replace it.
     password_change_required: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
 
 class ConsoleSession(Base):
@@ -587,8 +584,8 @@ class ConsoleSession(Base):
     generation: Mapped[int] = mapped_column(Integer)
     # When the second factor was checked; NULL while only the password has been.
     second_factor_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
-    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -622,7 +619,7 @@ class DeclaredConflict(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
 
 # ---------------------------------------------------------------- routing
@@ -644,7 +641,7 @@ class RoutingRule(Base):
     conditions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id", ondelete="RESTRICT"))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, onupdate=clock.now)
 
 
 class RoutingRulesetVersion(Base):
@@ -660,7 +657,7 @@ class RoutingRulesetVersion(Base):
 
     version: Mapped[int] = mapped_column(primary_key=True)
     rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
@@ -686,7 +683,7 @@ class IntakeKey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -718,7 +715,7 @@ class ScreeningList(Base):
     source: Mapped[str] = mapped_column(String(64))  # e.g. un, ofac_sdn, bis_dpl
     version_label: Mapped[str] = mapped_column(String(200))
     source_sha256: Mapped[str] = mapped_column(String(64))  # hex digest of the imported file
-    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     entry_count: Mapped[int] = mapped_column(Integer)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from reporting import clock
 from reporting.audit import append_audit
 from reporting.models import EntryKind as DbEntryKind
 from reporting.models import ScreeningEntry, ScreeningList
@@ -115,7 +115,7 @@ def store_list(session: Session, parsed: ParsedList) -> ImportResult:
     found = _existing(session, parsed.source, parsed.sha256)
     if found is not None:
         return _unchanged(found)
-    started = time.perf_counter()
+    started = clock.monotonic()
     listed = ScreeningList(
         source=parsed.source,
         version_label=parsed.version_label,
@@ -156,7 +156,7 @@ def store_list(session: Session, parsed: ParsedList) -> ImportResult:
         parsed.sha256,
         len(parsed.entries),
         True,
-        store_seconds=time.perf_counter() - started,
+        store_seconds=clock.monotonic() - started,
     )
 
 
@@ -165,9 +165,9 @@ def import_list_file(session: Session, path: Path) -> ImportResult:
 
     Raises `triage.screening.ListFormatError` for a file that is not a list.
     """
-    started = time.perf_counter()
+    started = clock.monotonic()
     parsed = parse_list(path)
-    parse_seconds = time.perf_counter() - started
+    parse_seconds = clock.monotonic() - started
     result = store_list(session, parsed)
     return ImportResult(
         result.list_id,

@@ -66,6 +66,7 @@ from crypto import (
     unwrap_report_key,
     wrap_report_key,
 )
+from reporting import clock
 from reporting.audit import append_audit
 from reporting.models import (
     DeclaredConflict,
@@ -82,7 +83,6 @@ from reporting.models import (
     Wrap,
     current_hour,
     round_to_hour,
-    utc_now,
 )
 from reporting.routing_rules import current_ruleset
 from reporting.screening_lists import CurrentScreener
@@ -236,7 +236,7 @@ def claim_next(
     """
     if not 0 < len(worker) <= MAX_WORKER_NAME:
         raise ValueError(f"a worker name has 1 to {MAX_WORKER_NAME} characters")
-    now = now or utc_now()
+    now = now or clock.now()
     with engine.begin() as connection:
         report_id = connection.execute(
             claim_statement(worker, now, stale_after, hold=hold)

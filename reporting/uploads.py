@@ -22,7 +22,6 @@ import os
 import re
 import secrets
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from crypto import (
     check_attachment_structure,
 )
 from crypto.attachments import Readable
+from reporting import clock
 from reporting.blobstore import FilesystemBlobStore, fsync_directory
 from reporting.errors import (
     InvalidSubmission,
@@ -220,7 +220,7 @@ class PendingUploads:
         return upload_id
 
     def _purge_expired_now_and_then(self) -> None:
-        now = time.monotonic()
+        now = clock.monotonic()
         if now < self._next_purge:
             return
         self._next_purge = now + _PURGE_INTERVAL_SECONDS

@@ -31,6 +31,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from crypto import PrivateKey, open_for_session
+from reporting import clock
 from reporting.accounts import SignInFailed, current_session, sign_in, sign_out, user_fingerprint
 from reporting.caselists import (
     CaseFilter,
@@ -47,7 +48,7 @@ from reporting.console.forms import SignInForm
 from reporting.context import request_session, vigil
 from reporting.extensions import limiter
 from reporting.intake import active_intake_key
-from reporting.models import ReportStatus, Role, User, utc_now
+from reporting.models import ReportStatus, Role, User
 
 blueprint = Blueprint("console", __name__)
 
@@ -202,7 +203,7 @@ def home() -> str:
     """
     user: User = g.console_user
     session = request_session()
-    now = utc_now()
+    now = clock.now()
 
     def pressing(state: DeadlineState) -> CasePage:
         query = CaseQuery(

@@ -25,7 +25,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from reporting import accounts
+from reporting import accounts, clock
 from reporting import administration as admin
 from reporting.console import allow, blueprint
 from reporting.console.admin_forms import (
@@ -41,7 +41,7 @@ from reporting.console.admin_forms import (
 from reporting.context import request_session, vigil
 from reporting.errors import NotFound
 from reporting.intake import IntakeKeyError, active_intake_key
-from reporting.models import Queue, Role, RoutingRule, User, utc_now
+from reporting.models import Queue, Role, RoutingRule, User
 from reporting.requests import body_limit
 from reporting.screening_lists import list_versions
 
@@ -149,7 +149,7 @@ def _user_page(user_id: int, error: str | None = None) -> str:
         role_form=role_form,
         confirm=ConfirmForm(),
         error=error,
-        now=utc_now(),
+        now=clock.now(),
     )
 
 
@@ -625,7 +625,7 @@ def _retention_period() -> timedelta | None:
 def _retention_page(error: str | None = None) -> str:
     period = _retention_period()
     due = (
-        admin.closed_cases_due(request_session(), older_than=period, now=utc_now())
+        admin.closed_cases_due(request_session(), older_than=period, now=clock.now())
         if period
         else []
     )
@@ -656,7 +656,7 @@ def purge() -> PageResult:
         request_session(),
         vigil().blob_store,
         older_than=period,
-        now=utc_now(),
+        now=clock.now(),
         actor_user_id=_actor(),
     )
     message = f"Purged {len(summary.purged)} closed cases."

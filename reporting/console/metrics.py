@@ -21,11 +21,13 @@ from reporting.console import allow, blueprint
 from reporting.context import request_session, vigil
 from reporting.errors import BadRequest, refuse_unknown_parameters
 from reporting.metrics import (
+    Granularity,
     MetricsError,
     MonthRange,
     case_counts,
     durations,
     export_range,
+    exportable_range,
     month_range,
     overdue_counts,
     parse_granularity,
@@ -81,6 +83,7 @@ def metrics_page() -> str:
         charts=charts,
         durations=durations(session, period),
         overdue=overdue_counts(session),
+        exports={granularity: exportable_range(period, granularity) for granularity in Granularity},
         k=vigil().settings.transparency_min_count,
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
+from reporting import clock
 from reporting.caselists import (
     PAGE_SIZES,
     DeadlineState,
@@ -27,7 +28,6 @@ from reporting.models import (
     ReportStatus,
     RiskCategory,
     Role,
-    utc_now,
 )
 
 # Listed here, not in the template, so that the choices and the parser agree.
@@ -46,7 +46,7 @@ SORT_CHOICES = [(key.value, key.value) for key in SortKey]
 @allow(Role.INVESTIGATOR, Role.SUPERVISOR)
 def queue_list() -> str:
     query = parse_case_query(request.args.to_dict(flat=False))
-    page = list_cases(request_session(), g.console_user, query, utc_now())
+    page = list_cases(request_session(), g.console_user, query, clock.now())
     return render_template(
         "console/queues/list.html",
         page=page,

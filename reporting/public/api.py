@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response, request, send_file
 
 from crypto import RecordKind, b64encode
-from reporting import payloads
+from reporting import clock, payloads
 from reporting.context import derived_secret, request_session, vigil
 from reporting.errors import BadRequest, InvalidSubmission, LengthRequired, UnsupportedMediaType
 from reporting.followup import (
@@ -23,7 +23,7 @@ from reporting.followup import (
     find_case,
     open_case_attachment,
 )
-from reporting.models import PartKind, Report, utc_now
+from reporting.models import PartKind, Report
 from reporting.pow import issue_challenge, purge_spent_challenges, spend_proof
 from reporting.public import blueprint, limits
 from reporting.requests import body_limit
@@ -61,7 +61,7 @@ def _find_case(data: dict[str, object]) -> Report:
 @blueprint.post("/api/challenge")
 @limits.challenges
 def api_challenge() -> dict[str, Any]:
-    now = utc_now()
+    now = clock.now()
     session = request_session()
     purge_spent_challenges(session, now)
     session.commit()
@@ -108,7 +108,7 @@ def api_reports() -> tuple[dict[str, Any], int]:
         derived_secret(POW_KEY_LABEL),
         proof,
         required=context.settings.pow_difficulty,
-        now=utc_now(),
+        now=clock.now(),
     )
     report = create_report(session, context.uploads, new)
     return {"reference": report.public_reference}, 201

@@ -14,7 +14,7 @@ import pyotp
 import pytest
 from sqlalchemy import create_engine, text
 
-from reporting import create_app
+from reporting import clock, create_app
 from reporting.settings import Settings
 from tests.fixtures.app import csrf_token_from
 
@@ -176,7 +176,7 @@ def test_demo_prints_logins_that_sign_in(tmp_path):
             "csrf_token": csrf_token_from(page),
             "username": "export",
             "password": logins["export"],
-            "code": pyotp.TOTP(export_secret).now(),
+            "code": pyotp.TOTP(export_secret).at(clock.now()),
         },
     )
     assert response.status_code == 302

@@ -28,6 +28,7 @@ from crypto import (
     seal_report,
     unlock_private_key,
 )
+from reporting import clock
 from reporting.accounts import Enrolment, create_user
 from reporting.bootstrap import DEFAULT_QUEUES
 from reporting.caselists import refresh_next_due
@@ -124,7 +125,7 @@ class ConsoleInstance:
                 "csrf_token": csrf_token_from(page.get_data(as_text=True)),
                 "username": username,
                 "password": enrolment.password,
-                "code": pyotp.TOTP(enrolment.totp_secret).now(),
+                "code": pyotp.TOTP(enrolment.totp_secret).at(clock.now()),
             },
         )
         assert response.status_code == 302, response.get_data(as_text=True)

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from crypto import PublicKey, unlock_private_key, unwrap_report_key
+from reporting import clock
 from reporting.accounts import (
     SignInFailed,
     create_user,
@@ -63,7 +64,7 @@ def try_sign_in(console: ConsoleInstance, username: str, password: str) -> bool:
                 session,
                 username=username,
                 password=password,
-                code=pyotp.TOTP(enrolment.totp_secret).now(),
+                code=pyotp.TOTP(enrolment.totp_secret).at(clock.now()),
                 cost=console.settings.password_cost,
             )
         except SignInFailed:
@@ -254,7 +255,7 @@ def test_sign_in_with_a_password_to_change_lands_on_the_account_page(
             "csrf_token": csrf_token_from(page.get_data(as_text=True)),
             "username": "ann",
             "password": enrolment.password,
-            "code": pyotp.TOTP(enrolment.totp_secret).now(),
+            "code": pyotp.TOTP(enrolment.totp_secret).at(clock.now()),
         },
     )
     assert response.status_code == 302

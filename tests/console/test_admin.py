@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
+from reporting import clock
 from reporting.administration import PENDING_DELETIONS_FILE, purge_closed_cases
 from reporting.blobstore import FilesystemBlobStore
 from reporting.cli import main as vigil_cli
@@ -32,7 +33,6 @@ from reporting.models import (
     User,
     Wrap,
     current_hour,
-    utc_now,
 )
 from tests.console.conftest import ConsoleInstance, FiledCase, export_control_tip
 from tests.fixtures.app import csrf_token_from
@@ -168,7 +168,7 @@ def test_an_admin_enrols_an_investigator_who_then_signs_in(console: ConsoleInsta
             "csrf_token": csrf_token_from(sign_in.get_data(as_text=True)),
             "username": "ivan",
             "password": password,
-            "code": pyotp.TOTP(secret).now(),
+            "code": pyotp.TOTP(secret).at(clock.now()),
         },
     )
     assert response.status_code == 302
@@ -227,7 +227,7 @@ def test_an_admin_lifts_a_sign_in_lockout(console: ConsoleInstance, admin) -> No
         session.execute(
             update(User)
             .where(User.id == user_id)
-            .values(failed_sign_ins=5, locked_until=utc_now() + timedelta(minutes=15))
+            .values(failed_sign_ins=5, locked_until=clock.now() + timedelta(minutes=15))
         )
         session.commit()
     with pytest.raises(AssertionError):
@@ -279,7 +279,7 @@ def test_a_second_factor_reset_shows_a_new_qr_code_once(console: ConsoleInstance
             "csrf_token": csrf_token_from(sign_in.get_data(as_text=True)),
             "username": "erin",
             "password": old.password,
-            "code": pyotp.TOTP(secret).now(),
+            "code": pyotp.TOTP(secret).at(clock.now()),
         },
     )
     assert response.status_code == 302
@@ -598,7 +598,7 @@ def test_a_blob_that_cannot_be_deleted_is_retried_next_run(console: ConsoleInsta
             session,
             FailingBlobStore(console.settings.blob_dir),
             older_than=timedelta(days=365),
-            now=utc_now(),
+            now=clock.now(),
             actor_user_id=None,
         )
     # The case is gone (no row points at the blob), the blob waits for the next run.
@@ -612,7 +612,7 @@ def test_a_blob_that_cannot_be_deleted_is_retried_next_run(console: ConsoleInsta
             session,
             FilesystemBlobStore(console.settings.blob_dir),
             older_than=timedelta(days=365),
-            now=utc_now(),
+            now=clock.now(),
             actor_user_id=None,
         )
     assert again.purged == []

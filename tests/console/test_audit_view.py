@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine, select, text
 
+from reporting import clock
 from reporting.audit import append_audit
 from reporting.cli import main
-from reporting.models import AuditEntry, Role, utc_now
+from reporting.models import AuditEntry, Role
 from tests.console.conftest import ConsoleInstance, export_control_tip
 
 TIP_WORDS = ("Maraging", "Nordlicht", "shipping department", "Hamburg to Rotterdam")
@@ -104,7 +105,7 @@ def test_filters_by_action_actor_target_and_date(console: ConsoleInstance) -> No
     assert "report.export" in shown("actor=system")
     assert "sign_in" not in shown("actor=system")
     assert shown("target=report:1001") == ["report.export"]
-    today = utc_now().date()
+    today = clock.now().date()
     assert len(shown(f"from={today}&to={today}")) == entry_count(console)
     assert shown(f"to={today - timedelta(days=1)}") == []
     assert shown(f"from={today + timedelta(days=1)}") == []

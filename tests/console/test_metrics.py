@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from reporting import clock
 from reporting.charts import bar_chart, stacked_bar_chart
 from reporting.metrics import (
     Month,
@@ -34,7 +35,6 @@ from reporting.models import (
     ReportPart,
     ReportStatus,
     Role,
-    utc_now,
 )
 from tests.console.conftest import ConsoleInstance
 
@@ -162,7 +162,7 @@ def test_times_to_acknowledgement_and_closure(console: ConsoleInstance) -> None:
 
 
 def test_overdue_cases_now(console: ConsoleInstance) -> None:
-    now = utc_now()
+    now = clock.now()
     past, future = (
         hour(2025, 1, 1),
         now.replace(minute=0, second=0, microsecond=0) + timedelta(days=30),
@@ -369,7 +369,7 @@ def test_export_by_quarter_covers_only_finished_quarters(console: ConsoleInstanc
     assert [period["period"] for period in document["periods"]] == ["2024-Q1", "2024-Q2"]
     # Six cases a quarter: every count is small, the period total too.
     assert document["periods"][0]["received"] == 6
-    this_month = Month.of(utc_now())
+    this_month = Month.of(clock.now())
     unfinished = client.get(
         f"/console/metrics/export.csv?from={this_month}&to={this_month}&period=quarter"
     )

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from crypto import PublicKey, Receipt, seal_report, wrap_report_key
+from reporting import clock
 from reporting.case_actions import change_status
 from reporting.caselists import (
     DUE_SOON,
@@ -85,7 +86,7 @@ def make_case(
     Deadlines are given relative to now (negative: passed); None leaves one unset.
     """
     filed = console.file_report(export_control_tip(), intake_type=intake_type, hours_ago=hours_ago)
-    now = datetime.now(UTC)
+    now = clock.now()
     hour = current_hour()
     with console.session_factory() as session:
         queue_id = session.scalars(select(Queue.id).where(Queue.slug == queue)).one()
@@ -305,7 +306,7 @@ def test_python_and_sql_deadline_states_agree(console: ConsoleInstance) -> None:
         make_case(console, "export-control", ("alice",), ack_due=None, feedback_due=None),
     ]
     client = console.client_for("alice")
-    now = datetime.now(UTC)
+    now = clock.now()
     with console.session_factory() as session:
         expected = {
             case.reference: deadline_state(session.get_one(Report, case.report_id), now)

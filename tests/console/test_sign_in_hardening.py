@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
+from reporting import clock
 from reporting.accounts import (
     LOCKOUT_PERIOD,
     LOCKOUT_THRESHOLD,
@@ -17,7 +18,7 @@ from reporting.accounts import (
     lockout_period,
     sign_in,
 )
-from reporting.models import AuditEntry, ConsoleSession, User, utc_now
+from reporting.models import AuditEntry, ConsoleSession, User
 from tests.console.conftest import ConsoleInstance
 from tests.fixtures.app import csrf_token_from
 
@@ -45,7 +46,7 @@ def right_code(console: ConsoleInstance, username: str) -> str:
             update(User).where(User.id == enrolment.user_id).values(totp_last_counter=None)
         )
         session.commit()
-    return pyotp.TOTP(enrolment.totp_secret).now()
+    return pyotp.TOTP(enrolment.totp_secret).at(clock.now())
 
 
 def fail(console: ConsoleInstance, client: FlaskClient, username: str, times: int) -> None:
@@ -81,7 +82,7 @@ def move_lock_into_the_past(console: ConsoleInstance, username: str) -> None:
         session.execute(
             update(User)
             .where(User.username == username)
-            .values(locked_until=utc_now() - timedelta(seconds=1))
+            .values(locked_until=clock.now() - timedelta(seconds=1))
         )
         session.commit()
 
@@ -99,7 +100,7 @@ def test_repeated_failures_lock_the_account_with_the_same_message(
     user = user_row(console, "erin")
     assert user.failed_sign_ins == LOCKOUT_THRESHOLD
     assert user.locked_until is not None
-    remaining = user.locked_until - utc_now()
+    remaining = user.locked_until - clock.now()
     assert LOCKOUT_PERIOD - timedelta(minutes=1) < remaining <= LOCKOUT_PERIOD
     assert audit_details(console, "sign_in.locked") == [
         {"failures": LOCKOUT_THRESHOLD, "minutes": 15}
@@ -154,7 +155,7 @@ def test_a_failure_after_a_lockout_locks_again_for_longer(console: ConsoleInstan
     fail(console, client, "erin", 1)
     user = user_row(console, "erin")
     assert user.locked_until is not None
-    assert user.locked_until - utc_now() > LOCKOUT_PERIOD
+    assert user.locked_until - clock.now() > LOCKOUT_PERIOD
     assert [entry["minutes"] for entry in audit_details(console, "sign_in.locked")] == [15, 30]
     assert lockout_period(LOCKOUT_THRESHOLD + 40) == timedelta(days=1)
 
@@ -200,7 +201,7 @@ def test_parallel_failures_are_all_counted(console: ConsoleInstance) -> None:
                     session,
                     username="erin",
                     password="not-the-password",
-                    code=pyotp.TOTP(enrolment.totp_secret).now(),
+                    code=pyotp.TOTP(enrolment.totp_secret).at(clock.now()),
                     cost=console.settings.password_cost,
                 )
                 outcomes.append("signed in")

@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
+from reporting import clock
 from reporting.audit import append_audit
 from reporting.models import (
     Attachment,
@@ -140,7 +141,7 @@ def test_outcome_only_on_closed_cases(db_session: Session) -> None:
 
 
 def test_claim_fields_exist_only_while_claimed(db_session: Session) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     report = make_report(
         db_session, triage_state=TriageState.CLAIMED, claimed_at=now, claimed_by="worker-1"
     )

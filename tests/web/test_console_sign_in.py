@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from crypto import PublicKey
+from reporting import clock
 from reporting.accounts import SignInFailed, create_user, sign_in
 from reporting.models import AuditEntry, ConsoleSession, Queue, QueueMembership, Role, User
 from tests.console.route_paths import console_routes
@@ -55,7 +56,7 @@ def test_every_console_page_but_sign_in_needs_a_session(app, client):
 
 
 def test_sign_in_with_password_and_code_opens_the_console(app, client, investigator):
-    code = pyotp.TOTP(investigator.totp_secret).now()
+    code = pyotp.TOTP(investigator.totp_secret).at(clock.now())
     response = post_sign_in(client, "erin", investigator.password, code)
     assert response.status_code == 302
     home = client.get("/console/")
@@ -75,8 +76,8 @@ def test_sign_in_with_password_and_code_opens_the_console(app, client, investiga
 def test_wrong_credentials_are_refused_with_one_message(client, investigator, wrong):
     username = "nobody" if wrong == "user" else "erin"
     password = "not-the-password" if wrong == "password" else investigator.password
-    code = "000000" if wrong == "code" else pyotp.TOTP(investigator.totp_secret).now()
-    if wrong == "code" and code == pyotp.TOTP(investigator.totp_secret).now():
+    code = "000000" if wrong == "code" else pyotp.TOTP(investigator.totp_secret).at(clock.now())
+    if wrong == "code" and code == pyotp.TOTP(investigator.totp_secret).at(clock.now()):
         code = "111111"
     response = post_sign_in(client, username, password, code)
     assert response.status_code == 401
@@ -85,7 +86,7 @@ def test_wrong_credentials_are_refused_with_one_message(client, investigator, wr
 
 
 def test_a_used_code_cannot_be_replayed(client, investigator):
-    code = pyotp.TOTP(investigator.totp_secret).now()
+    code = pyotp.TOTP(investigator.totp_secret).at(clock.now())
     assert post_sign_in(client, "erin", investigator.password, code).status_code == 302
     token = csrf_token_from(client.get("/console/").get_data(as_text=True))
     client.post("/console/sign-out", data={"csrf_token": token})
@@ -94,7 +95,7 @@ def test_a_used_code_cannot_be_replayed(client, investigator):
 
 
 def test_sign_in_without_csrf_token_is_refused(client, investigator):
-    code = pyotp.TOTP(investigator.totp_secret).now()
+    code = pyotp.TOTP(investigator.totp_secret).at(clock.now())
     response = post_sign_in(client, "erin", investigator.password, code, with_csrf=False)
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
@@ -102,7 +103,7 @@ def test_sign_in_without_csrf_token_is_refused(client, investigator):
 
 
 def test_sign_out_ends_the_session_row(app, client, investigator):
-    code = pyotp.TOTP(investigator.totp_secret).now()
+    code = pyotp.TOTP(investigator.totp_secret).at(clock.now())
     post_sign_in(client, "erin", investigator.password, code)
     token = csrf_token_from(client.get("/console/").get_data(as_text=True))
     assert client.post("/console/sign-out", data={"csrf_token": token}).status_code == 302
@@ -122,7 +123,7 @@ def test_sign_in_over_https_is_accepted(app, investigator):
             "csrf_token": csrf_token_from(page.get_data(as_text=True)),
             "username": "erin",
             "password": investigator.password,
-            "code": pyotp.TOTP(investigator.totp_secret).now(),
+            "code": pyotp.TOTP(investigator.totp_secret).at(clock.now()),
         },
     )
     assert response.status_code == 302
@@ -148,7 +149,9 @@ def test_refused_sign_ins_do_not_record_the_typed_name(app, client, investigator
 
 
 def test_an_idle_session_ends(app, client, investigator):
-    post_sign_in(client, "erin", investigator.password, pyotp.TOTP(investigator.totp_secret).now())
+    post_sign_in(
+        client, "erin", investigator.password, pyotp.TOTP(investigator.totp_secret).at(clock.now())
+    )
     assert client.get("/console/").status_code == 200
     with app.extensions["vigil"].session_factory() as session:
         console_session = session.scalar(select(ConsoleSession))
@@ -162,7 +165,7 @@ def test_an_idle_session_ends(app, client, investigator):
 def test_one_code_used_by_two_simultaneous_sign_ins_opens_one_session(app, investigator):
     factory = app.extensions["vigil"].session_factory
     cost = app.extensions["vigil"].settings.password_cost
-    code = pyotp.TOTP(investigator.totp_secret).now()
+    code = pyotp.TOTP(investigator.totp_secret).at(clock.now())
     barrier = threading.Barrier(2)
     outcomes = []
 

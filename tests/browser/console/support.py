@@ -6,6 +6,7 @@ from typing import Any
 
 import pyotp
 
+from reporting import clock
 from reporting.accounts import Enrolment
 from tests.browser.conftest import PublicPage
 from tests.browser.public.helpers import fill_values
@@ -36,7 +37,7 @@ def sign_in(tab: PublicPage, user: Enrolment) -> None:
         {
             "username": user.username,
             "password": user.password,
-            "code": pyotp.TOTP(user.totp_secret).now(),
+            "code": pyotp.TOTP(user.totp_secret).at(clock.now()),
         },
     )
     tab.page.get_by_role("button", name="Sign in").click()

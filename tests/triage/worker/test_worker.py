@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crypto import RecordKind, open_record, unwrap_report_key
-from reporting import triage_worker
+from reporting import clock, triage_worker
 from reporting.models import (
     AuditEntry,
     HolderKind,
@@ -21,7 +21,6 @@ from reporting.models import (
     Role,
     TriageState,
     Wrap,
-    utc_now,
 )
 from reporting.screening_lists import store_list
 from reporting.triage_worker import (
@@ -83,7 +82,7 @@ def test_claims_take_the_oldest_report_once(instance):
 
 
 def test_the_claim_skips_locked_rows_on_postgresql():
-    statement = claim_statement("w", utc_now(), CLAIM_TIMEOUT)
+    statement = claim_statement("w", clock.now(), CLAIM_TIMEOUT)
     assert "FOR UPDATE SKIP LOCKED" in str(statement.compile(dialect=postgresql.dialect()))
     # SQLite has no row locks: the statement's own write lock does the work.
     assert "FOR UPDATE" not in str(statement.compile(dialect=sqlite.dialect()))
@@ -101,7 +100,7 @@ def test_a_report_waits_until_the_hour_it_arrived_in_is_over(instance):
         report_id = submit(session, instance, tip_body(), hours_ago=0).id
         session.commit()
     assert claim_next(instance.engine, worker="w") is None
-    next_hour = utc_now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    next_hour = clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     claim = claim_next(instance.engine, worker="w", now=next_hour)
     assert claim.report_id == report_id
     assert claim.claimed_at >= next_hour
@@ -118,7 +117,7 @@ def test_a_stale_claim_is_claimed_again(instance):
     [report_id] = submit_many(instance, 1)
     first = claim_next(instance.engine, worker="dead")
     assert claim_next(instance.engine, worker="alive") is None
-    again = claim_next(instance.engine, worker="alive", now=utc_now() + LATER)
+    again = claim_next(instance.engine, worker="alive", now=clock.now() + LATER)
     assert again.report_id == report_id == first.report_id
     assert report_row(instance, report_id).claimed_by == "alive"
 
@@ -274,7 +273,7 @@ def test_a_crash_mid_report_changes_nothing_and_the_report_is_claimed_again(inst
 
     monkeypatch.undo()
     assert claim_next(instance.engine, worker="w2") is None  # not stale yet
-    claim = claim_next(instance.engine, worker="w2", now=utc_now() + LATER)
+    claim = claim_next(instance.engine, worker="w2", now=clock.now() + LATER)
     assert claim.report_id == report_id
     outcome = triage_claimed(
         instance.engine, claim, intake_key=instance.intake_key, triage=fixed_triage()
@@ -287,7 +286,7 @@ def test_a_worker_whose_claim_was_taken_over_writes_nothing(instance):
     emma = add_user(instance, "emma", "Emma Engineer", ("export-control",))
     [report_id] = submit_many(instance, 1)
     slow = claim_next(instance.engine, worker="slow")
-    fast = claim_next(instance.engine, worker="fast", now=utc_now() + LATER)
+    fast = claim_next(instance.engine, worker="fast", now=clock.now() + LATER)
     assert fast.report_id == slow.report_id == report_id
 
     assert (
@@ -308,9 +307,12 @@ def test_a_worker_whose_claim_was_taken_over_writes_nothing(instance):
 
 KILLED_WORKER = """
 import sys, time
+from datetime import datetime
 from reporting.db import create_db_engine
 from reporting.triage_worker import claim_next
-claim = claim_next(create_db_engine(sys.argv[1]), worker="doomed")
+# At the suite's time, not the machine's: the claim must look as old as it is.
+now = datetime.fromisoformat(sys.argv[2])
+claim = claim_next(create_db_engine(sys.argv[1]), worker="doomed", now=now)
 print(claim.report_id, flush=True)
 time.sleep(600)  # killed while it holds the claim
 """
@@ -320,7 +322,9 @@ def test_a_killed_workers_report_is_picked_up_again(instance, database_url):
     emma = add_user(instance, "emma", "Emma Engineer", ("export-control",))
     [report_id] = submit_many(instance, 1)
     doomed = subprocess.Popen(
-        [sys.executable, "-c", KILLED_WORKER, database_url], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", KILLED_WORKER, database_url, clock.now().isoformat()],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert int(doomed.stdout.readline()) == report_id
