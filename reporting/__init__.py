@@ -10,6 +10,7 @@ from flask import Flask
 from crypto import attachment_stream_limit
 from reporting.blobstore import FilesystemBlobStore
 from reporting.context import VigilContext, close_request_session
+from reporting.cookies import CONSOLE_PREFIX, SiteSessionInterface
 from reporting.db import create_db_engine, make_session_factory
 from reporting.errors import register_error_handlers
 from reporting.extensions import babel, csrf, limiter
@@ -31,6 +32,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         instance_path=str(settings.instance_path),
     )
     app.request_class = VigilRequest
+    # The public site and the console each keep their own session cookie
+    # (reporting/cookies.py): signing in to one must not spoil the other's forms.
+    app.session_interface = SiteSessionInterface()
     app.config.update(
         SECRET_KEY=settings.resolved_secret_key(),
         SESSION_COOKIE_HTTPONLY=True,
@@ -88,5 +92,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     if "console" in settings.components:
         from reporting.console import blueprint as console_blueprint
 
-        app.register_blueprint(console_blueprint, url_prefix="/console")
+        app.register_blueprint(console_blueprint, url_prefix=CONSOLE_PREFIX)
     return app
