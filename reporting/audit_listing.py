@@ -129,8 +129,9 @@ def audit_page(session: Session, audit_filter: AuditFilter) -> AuditPage:
         conditions.append(AuditEntry.actor_user_id == actor_id)
     if audit_filter.since:
         conditions.append(AuditEntry.at >= _day_start(audit_filter.since))
-    if audit_filter.until:
-        conditions.append(AuditEntry.at < _day_start(audit_filter.until) + timedelta(days=1))
+    # The last day of the calendar has no next day to end before: no upper bound.
+    if audit_filter.until and audit_filter.until < date.max:
+        conditions.append(AuditEntry.at < _day_start(audit_filter.until + timedelta(days=1)))
     if audit_filter.before:
         conditions.append(AuditEntry.seq < audit_filter.before)
     rows = session.execute(

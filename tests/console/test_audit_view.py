@@ -111,6 +111,21 @@ def test_filters_by_action_actor_target_and_date(console: ConsoleInstance) -> No
     assert shown(f"from={today + timedelta(days=1)}") == []
 
 
+def test_a_range_to_the_last_day_of_the_calendar_shows_every_entry(
+    console: ConsoleInstance,
+) -> None:
+    console.add_user("audrey", role=Role.AUDITOR)
+    add_entries(console, 2, action="report.export")
+    client = console.client_for("audrey")
+    today = clock.now().date()
+    for query in ("to=9999-12-31", f"from={today}&to=9999-12-31"):
+        response = client.get(f"/console/audit?{query}")
+        assert response.status_code == 200, query
+        html = response.get_data(as_text=True)
+        assert len(re.findall(r"<td><code>report\.export</code></td>", html)) == 2, query
+        assert 'value="9999-12-31"' in html, query
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
