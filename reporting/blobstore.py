@@ -22,6 +22,8 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from reporting.files import PRIVATE_DIRECTORY_MODE, private_directory
+
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 
@@ -153,8 +155,8 @@ class FilesystemBlobStore:
     def _make_directory(self, directory: Path) -> None:
         if directory.is_dir():
             return
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        directory.mkdir(mode=0o700, exist_ok=True)
+        private_directory(self.root)
+        directory.mkdir(mode=PRIVATE_DIRECTORY_MODE, exist_ok=True)
         fsync_directory(self.root)
 
 

@@ -38,6 +38,7 @@ from reporting.db import (
     check_connection,
     create_db_engine,
 )
+from reporting.files import private_directory
 from reporting.intake import IntakeKeyError, unlock_intake_key
 from reporting.models import User
 from reporting.rescreen import (
@@ -119,6 +120,9 @@ def print_enrolment(enrolment: Enrolment) -> None:
 @click.group()
 def main() -> None:
     """Vigil: whistleblower and suspicious-activity reporting."""
+    # The instance's files are created owner-only where they are made
+    # (reporting/files.py); the umask covers anything else a command writes.
+    os.umask(0o077)
 
 
 @main.command()
@@ -181,7 +185,7 @@ def demo(host: str, port: int, no_serve: bool, list_paths: tuple[Path, ...]) -> 
                 f"{instance} exists and is not a demo instance; refusing to delete it"
             )
         shutil.rmtree(instance)
-    instance.mkdir(parents=True)
+    private_directory(instance)
     (instance / DEMO_MARKER).write_text("Recreated by every `vigil demo`.\n")
     settings = replace(
         base,

@@ -18,6 +18,7 @@ share a database with other applications.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 from alembic import command
@@ -29,6 +30,8 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from reporting.files import private_directory, private_file
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -92,11 +95,16 @@ def _create_sqlite_engine(url: URL) -> Engine:
     database = url.database
     if database and database != ":memory:" and not database.startswith("file:"):
         try:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            private_directory(Path(database).parent)
         except OSError as error:
             raise DatabaseUnavailable(
                 f"cannot create the folder for the SQLite database {database}: {error.strerror}"
             ) from None
+        # Created owner-only before SQLite opens it: SQLite would make it with
+        # the umask's permissions, and gives its -wal, -shm and -journal files
+        # the database file's own. A failure here shows when SQLite opens it.
+        with suppress(OSError):
+            private_file(Path(database))
     engine = create_engine(url)
 
     @event.listens_for(engine, "connect")

@@ -24,6 +24,7 @@ from crypto import (
     unlock_private_key,
 )
 from reporting.audit import append_audit
+from reporting.files import private_directory
 from reporting.models import IntakeKey
 
 
@@ -51,7 +52,7 @@ def create_intake_key(
     )
     # The file is written last, so that when this returns normally the caller
     # knows the file is its own to remove if its transaction later fails.
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(key_file.parent)
     try:
         # Owner-only, and never over an existing key: losing the old intake key
         # would make every report still waiting for triage unreadable.

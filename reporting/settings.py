@@ -19,6 +19,7 @@ from pathlib import Path
 from limits import parse_many
 
 from crypto import PasswordCost
+from reporting.files import private_directory
 
 PASSWORD_COSTS: Mapping[str, PasswordCost] = {
     "moderate": PasswordCost.MODERATE,
@@ -136,7 +137,7 @@ class Settings:
         path = self.instance_path / "secret_key"
         if path.exists():
             return path.read_text().strip()
-        self.instance_path.mkdir(parents=True, exist_ok=True)
+        private_directory(self.instance_path)
         key = secrets.token_urlsafe(48)
         # Written whole to a private temporary file, then linked into place:
         # a worker starting at the same moment sees either no key or the whole
