@@ -65,6 +65,10 @@ def spend_proof(
     token, nonce = proof["challenge"], proof["nonce"]
     if not isinstance(token, str) or not isinstance(nonce, str):
         raise ProofOfWorkFailed()
+    # Every challenge we issue is ASCII; anything else is not one of ours, and
+    # the MAC and hashes below take only ASCII text.
+    if not token.isascii():
+        raise ProofOfWorkFailed()
     parts = token.split(".")
     if len(parts) != 5 or parts[0] != _VERSION:
         raise ProofOfWorkFailed()
