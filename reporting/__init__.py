@@ -14,7 +14,7 @@ from reporting.cookies import CONSOLE_PREFIX, SiteSessionInterface
 from reporting.db import create_db_engine, make_session_factory
 from reporting.errors import register_error_handlers
 from reporting.extensions import babel, csrf, limiter
-from reporting.requests import VigilRequest
+from reporting.requests import RowIdConverter, VigilJSONProvider, VigilRequest
 from reporting.screening_lists import CurrentScreener
 from reporting.security import apply_security_headers
 from reporting.settings import Settings
@@ -32,6 +32,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         instance_path=str(settings.instance_path),
     )
     app.request_class = VigilRequest
+    app.json = VigilJSONProvider(app)
+    # Before any blueprint: every `<int:...>` in a route is a bounded row id.
+    app.url_map.converters["int"] = RowIdConverter
     # The public site and the console each keep their own session cookie
     # (reporting/cookies.py): signing in to one must not spoil the other's forms.
     app.session_interface = SiteSessionInterface()

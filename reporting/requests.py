@@ -11,6 +11,11 @@ How much a request may carry is set per view with `body_limit`; anything else
 gets the app's MAX_CONTENT_LENGTH. Only a multipart body may be larger than
 MAX_IN_MEMORY_BODY: its files are streamed into spools, while any other body
 (a urlencoded form, JSON) is held in memory whole.
+
+The app's JSON provider parses request bodies (`get_json`): one nested deeper
+than Python's recursion limit is bad JSON like any other, not a server error.
+Numbers in paths (`<int:...>`) are row ids, so the app's `int` converter takes
+none larger than the database's INTEGER: a larger one names no row (404).
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from collections.abc import Callable
 from typing import IO, BinaryIO, TypeVar, cast
 
 from flask import Request, current_app
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter, Map
 
 from crypto import SealedSpool
 from reporting.context import vigil
@@ -27,6 +34,8 @@ from reporting.settings import Settings
 
 View = TypeVar("View", bound=Callable[..., object])
 MAX_IN_MEMORY_BODY = 8 * 1024 * 1024
+# The largest value of an INTEGER column on PostgreSQL (SQLite's are wider).
+MAX_ROW_ID = 2**31 - 1
 _BODY_LIMIT = "vigil_body_limit"
 
 
@@ -51,6 +60,28 @@ class BoundedSpool(SealedSpool):
         if self.size + len(data) > self._limit:
             raise RequestEntityTooLarge()
         return super().write(data)
+
+
+class VigilJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with a body nested too deep to parse refused as invalid JSON."""
+
+    def loads(self, s: str | bytes, **kwargs: object) -> object:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            # A ValueError is what get_json answers as not JSON (None when silent).
+            raise ValueError("JSON nested too deeply") from None
+
+
+class RowIdConverter(IntegerConverter):
+    """The app's `int` path converter: a number no larger than any row id can be.
+
+    A larger number is not an error of ours to report: it matches no route,
+    which is a 404, where the database would have refused it (a 500).
+    """
+
+    def __init__(self, map: Map) -> None:
+        super().__init__(map, max=MAX_ROW_ID)
 
 
 class VigilRequest(Request):

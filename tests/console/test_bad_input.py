@@ -8,8 +8,11 @@ of it, the answer is not a server error and the audit chain stays intact.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from reporting.audit import verify_audit_log
 from reporting.models import Queue, Role, RoutingRule
@@ -79,3 +82,30 @@ def test_junk_on_every_console_form_is_never_a_server_error(
     assert 400 in statuses
     with console.session_factory() as session:
         assert verify_audit_log(session).ok
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30])
+def test_an_id_too_large_for_the_database_is_not_found_on_any_console_page(
+    console: ConsoleInstance, number: int
+) -> None:
+    console.add_user("ada", role=Role.ADMIN, queues=("export-control",))
+    filed = console.file_report(export_control_tip())
+    console.triage()
+    client = console.client_for("ada")
+    token = csrf_token_from(client.get("/console/account").get_data(as_text=True))
+    numbered = [
+        rule
+        for rule in console.app.url_map.iter_rules()
+        if rule.rule.startswith("/console")
+        and any(isinstance(converter, IntegerConverter) for converter in rule._converters.values())
+    ]
+    assert numbered
+    for rule in numbered:
+        path = rule.rule.replace("<reference>", filed.reference)
+        path = re.sub(r"<int:\w+>", str(number), path)
+        if "GET" in (rule.methods or ()):
+            response = client.get(path)
+        else:
+            response = client.post(path, data={"csrf_token": token})
+        assert response.status_code == 404, (rule.rule, response.status_code)
+        assert "There is nothing here." in response.get_data(as_text=True)

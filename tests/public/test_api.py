@@ -193,6 +193,21 @@ def test_wrong_content_type_missing_csrf_and_bad_json(app, reporter, intake_key)
     assert storage_state(app) == before
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/reports", "/api/case", "/api/case/messages", "/api/case/attachments/1"]
+)
+def test_deeply_nested_json_is_refused_as_invalid(app, reporter, path):
+    before = storage_state(app)
+    response = reporter.client.post(
+        path,
+        data="[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+        headers={"X-CSRFToken": reporter.csrf},
+    )
+    refused(app, response, 400, "invalid_submission")
+    assert storage_state(app) == before
+
+
 def test_a_proof_of_work_is_accepted_once(app, reporter, intake_key):
     proof = reporter.proof()
     first = reporter.submit(seal_tip(intake_key.public_key), pow=proof)
@@ -203,6 +218,22 @@ def test_a_proof_of_work_is_accepted_once(app, reporter, intake_key):
         seal_tip(intake_key.public_key), pow={**reporter.proof(), "nonce": "x"}
     )
     refused(app, unsolved, 400, "proof_of_work")
+
+
+@pytest.mark.parametrize(
+    "challenge",
+    [
+        "v1.8.1.отчёт.00",  # in the signed part
+        "v1.8.1.x.报告",  # in the MAC
+    ],
+)
+def test_a_challenge_with_non_ascii_characters_is_refused(app, reporter, intake_key, challenge):
+    before = storage_state(app)
+    response = reporter.submit(
+        seal_tip(intake_key.public_key), pow={"challenge": challenge, "nonce": "1"}
+    )
+    refused(app, response, 400, "proof_of_work")
+    assert storage_state(app) == before
 
 
 def test_difficulty_zero_needs_no_proof(settings, intake_key, tmp_path):
