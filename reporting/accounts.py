@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -47,6 +48,9 @@ from reporting import clock
 from reporting.audit import append_audit
 from reporting.errors import NotFound
 from reporting.models import ConsoleSession, HolderKind, Role, User, Wrap
+from reporting.password_policy import PASSWORD_MAX_LENGTH as PASSWORD_MAX_LENGTH
+from reporting.password_policy import PASSWORD_MIN_LENGTH as PASSWORD_MIN_LENGTH
+from reporting.password_policy import password_problem
 
 TOTP_ISSUER = "Vigil"
 # A code is accepted one 30-second step early or late, for clock drift.
@@ -60,11 +64,6 @@ LOCKOUT_THRESHOLD = 5
 LOCKOUT_PERIOD = timedelta(minutes=15)
 # Each failure after a lockout locks again for twice as long, up to this.
 LOCKOUT_MAX_PERIOD = timedelta(days=1)
-
-# A password the user chooses: long enough to resist offline guessing of a
-# stolen locked key; the upper bound only keeps Argon2id's input sane.
-PASSWORD_MIN_LENGTH = 12
-PASSWORD_MAX_LENGTH = 1024
 
 
 class SignInFailed(Exception):
@@ -132,8 +131,21 @@ PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 (an alphabet
 
 
 def generate_password() -> str:
-    """A password for a new account, shown once: four groups of six, about 119 bits."""
-    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(6)) for _ in range(4))
+    """A password for a new account, shown once: four groups of six, about 119 bits.
+
+    It passes the password policy like any other: a random draw that happens
+    to spell something guessable is drawn again.
+    """
+    while True:
+        password = "-".join(
+            "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(6)) for _ in range(4)
+        )
+        if password_problem(password) is None:
+            return password
+
+
+class WeakPassword(ValueError):
+    """A password given to `create_user` that the password policy refuses."""
 
 
 def create_user(
@@ -152,7 +164,12 @@ def create_user(
     over, so the user must replace it at first sign-in. `vigil init` and the
     demo leave it False (the operator running them is the user).
     """
-    password = password or generate_password()
+    if password is None:
+        password = generate_password()
+    else:
+        problem = password_problem(password, user_inputs=[username, display_name])
+        if problem is not None:
+            raise WeakPassword(problem)
     private_key = PrivateKey.generate()
     totp_secret = pyotp.random_base32()
     user = User(
@@ -429,16 +446,20 @@ def _end_sessions(session: Session, user_id: int, *, keep: ConsoleSession | None
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
 
-def check_new_password(current_password: str, new_password: str, confirmation: str) -> None:
-    """Raise `PasswordChangeRefused` unless `new_password` is acceptable as the user's own."""
-    if len(new_password) < PASSWORD_MIN_LENGTH:
-        raise PasswordChangeRefused(
-            "new_password", f"Choose a password of at least {PASSWORD_MIN_LENGTH} characters."
-        )
-    if len(new_password) > PASSWORD_MAX_LENGTH:
-        raise PasswordChangeRefused(
-            "new_password", f"Choose a password of at most {PASSWORD_MAX_LENGTH} characters."
-        )
+def check_new_password(
+    current_password: str,
+    new_password: str,
+    confirmation: str,
+    *,
+    user_inputs: Sequence[str] = (),
+) -> None:
+    """Raise `PasswordChangeRefused` unless `new_password` is acceptable as the user's own.
+
+    `user_inputs`: the user's names, which make a password easy to guess.
+    """
+    problem = password_problem(new_password, user_inputs=user_inputs)
+    if problem is not None:
+        raise PasswordChangeRefused("new_password", problem)
     if secrets.compare_digest(new_password.encode(), current_password.encode()):
         raise PasswordChangeRefused(
             "new_password", "The new password must be different from the current one."
@@ -469,7 +490,12 @@ def change_password(
     try:
         if not verify_password(user.password_hash, current_password):
             raise PasswordChangeRefused("current_password", "The current password is not correct.")
-        check_new_password(current_password, new_password, confirmation)
+        check_new_password(
+            current_password,
+            new_password,
+            confirmation,
+            user_inputs=[user.username, user.display_name],
+        )
     except PasswordChangeRefused as refusal:
         session.rollback()
         append_audit(

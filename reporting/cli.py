@@ -41,6 +41,7 @@ from reporting.db import (
 from reporting.files import private_directory
 from reporting.intake import IntakeKeyError, unlock_intake_key
 from reporting.models import User
+from reporting.password_policy import password_problem
 from reporting.rescreen import (
     RescreenRefused,
     reports_due,
@@ -131,6 +132,10 @@ def init(admin_username: str) -> None:
     """Create the database, the intake key and the first administrator."""
     settings = load_settings()
     passphrase = read_passphrase(confirm=True)
+    # It locks the intake private key as a password locks a user's key.
+    problem = password_problem(passphrase)
+    if problem is not None:
+        raise click.ClickException(f"the intake key passphrase is refused: {problem}")
     with operator_errors():
         result = initialise(
             create_db_engine(settings.database_url),
