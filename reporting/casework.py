@@ -62,7 +62,6 @@ _FRAME_KEYS = frozenset({"form", "format", "stage"})
 # Characters of context shown either side of an indicator's evidence.
 EVIDENCE_CONTEXT = 160
 RECORD_FORMAT = 1
-MAX_FILENAME = 200
 
 
 # ---------------------------------------------------------------- shapes
@@ -608,18 +607,6 @@ def add_note(
         text=text,
         action="case.note",
     )
-
-
-def safe_filename(name: str, fallback: str) -> str:
-    """A reporter's file name fit for a header: no folders, no control characters, not hidden.
-
-    Non-ASCII letters stay (Werkzeug sends them as `filename*`), so a file
-    keeps a name its reader recognises.
-    """
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(char for char in base if char.isprintable() and char not in '"<>:|?*')
-    cleaned = cleaned.strip().lstrip(".").strip()[:MAX_FILENAME]
-    return cleaned or fallback
 
 
 @dataclass(frozen=True)

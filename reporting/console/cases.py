@@ -15,6 +15,7 @@ from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_actions import case_actions_panel
 from reporting.console.case_forms import NoteForm, ReplyForm
 from reporting.context import request_session, vigil
+from reporting.downloads import attachment_disposition
 from reporting.models import IntakeType, Role
 from reporting.public.forms import body_labels
 from reporting.requests import body_limit
@@ -136,8 +137,9 @@ def case_attachment(reference: str, attachment_id: int) -> Response:
     # Always a download of opaque bytes: a file's own type is never trusted
     # to be rendered by the browser on our origin, and its name is the
     # reporter's, so only a safe form of it goes into the header.
-    filename = casework.safe_filename(download.info.name, f"attachment-{attachment_id}")
     response = Response(download.chunks, mimetype="application/octet-stream")
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Content-Disposition"] = attachment_disposition(
+        download.info.name, f"attachment-{attachment_id}"
+    )
     response.headers.set("X-Content-Type-Options", "nosniff")
     return response

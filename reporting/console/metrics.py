@@ -19,6 +19,7 @@ from reporting.audit import append_audit
 from reporting.charts import bar_chart, monthly_series, stacked_bar_chart
 from reporting.console import allow, blueprint
 from reporting.context import request_session, vigil
+from reporting.downloads import attachment_disposition
 from reporting.errors import BadRequest, refuse_unknown_parameters
 from reporting.metrics import (
     Granularity,
@@ -127,5 +128,5 @@ def metrics_export(fmt: str) -> Response:
         body = buffer.getvalue()
         mimetype = "text/csv"
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = attachment_disposition(name, name)
     return response

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from crypto import PublicKey, Receipt, ReportKey, SealedSpool
 from reporting import nojs
 from reporting.context import request_session, vigil
+from reporting.downloads import attachment_disposition
 from reporting.errors import CaseNotFound, NotAcceptingReports
 from reporting.followup import case_view, find_case, open_case_attachment
 from reporting.intake import IntakeKeyError, active_intake_key
@@ -245,5 +246,5 @@ def followup_attachment(attachment_id: int) -> PageResult:
     # Always a download of opaque bytes: a file's own type is never trusted
     # to be rendered by the browser on our origin.
     response = Response(chunks, mimetype="application/octet-stream")
-    response.headers.set("Content-Disposition", "attachment", filename=info.name or "attachment")
+    response.headers["Content-Disposition"] = attachment_disposition(info.name, "attachment")
     return response

@@ -36,7 +36,13 @@ from reporting.models import (
 )
 from tests.console.conftest import ConsoleInstance, FiledCase, export_control_tip
 from tests.fixtures.app import csrf_token_from
-from tests.public.support import receipt_from
+from tests.public.support import (
+    NAMED_DOWNLOADS,
+    Reporter,
+    attachment_stream,
+    receipt_from,
+    seal_tip,
+)
 
 # A file larger than one attachment chunk, so the download streams several.
 ATTACHMENT_SIZE = 300_000 + 17
@@ -359,6 +365,41 @@ def test_an_attachment_downloads_decrypted_and_nothing_is_left_in_plaintext(
         for path in Path(database).parent.glob(Path(database).name + "*"):
             assert needle not in path.read_bytes(), f"canary found in {path}"
     assert canary not in caplog.text
+
+
+def file_tip_with_named_attachment(console: ConsoleInstance, name: str, content: bytes) -> str:
+    """A tip sent from a browser with JavaScript, its file named `name`, triaged; its reference.
+
+    The browser encrypts the file's name with the file, so any name arrives as it was.
+    """
+    reporter = Reporter(console.app.test_client())
+    sealed = seal_tip(console.intake_key.public_key, export_control_tip())
+    upload = reporter.upload(attachment_stream(sealed.key, content, name=name))
+    assert reporter.submit(sealed, [upload]).status_code == 201
+    earlier = current_hour() - timedelta(hours=2)
+    with console.session_factory() as session:
+        session.execute(update(Report).values(received_hour=earlier))
+        session.commit()
+        reference = session.scalars(select(Report.public_reference)).one()
+    assert len(console.triage().triaged) == 1
+    return reference
+
+
+@pytest.mark.parametrize(("name", "disposition"), NAMED_DOWNLOADS)
+def test_an_attachment_named_in_any_script_downloads_under_its_name(
+    console: ConsoleInstance, name: str, disposition: str
+) -> None:
+    console.add_user("erin", queues=("export-control",))
+    content = "Накладная · بوليصة · 提单\n".encode() * 1000
+    reference = file_tip_with_named_attachment(console, name, content)
+    client = console.client_for("erin")
+    url = case_url(reference)
+    link = re.search(rf'href="({re.escape(url)}/attachments/\d+)"', client.get(url).text)
+    assert link is not None
+    download = client.get(link.group(1))
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"] == disposition
+    assert download.get_data() == content
 
 
 def test_an_attachment_of_another_case_is_not_found(console: ConsoleInstance) -> None:

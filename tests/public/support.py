@@ -39,6 +39,23 @@ from tests.fixtures.app import csrf_token_from
 RECEIPT = re.compile(r'<code id="receipt">([0-9A-Z-]+)</code>')
 
 
+# A file's name in any script reaches whoever downloads the file whole
+# (filename*), with an ASCII stand-in for old clients; quotes never reach the header.
+NAMED_DOWNLOADS = [
+    (
+        "отчёт.pdf",
+        "attachment; filename=\"_____.pdf\"; filename*=UTF-8''%D0%BE%D1%82%D1%87%D1%91%D1%82.pdf",
+    ),
+    (
+        "تقرير.pdf",
+        "attachment; filename=\"_____.pdf\"; filename*=UTF-8''%D8%AA%D9%82%D8%B1%D9%8A%D8%B1.pdf",
+    ),
+    ("报告.pdf", "attachment; filename=\"__.pdf\"; filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf"),
+    ('a"b.txt', "attachment; filename=\"ab.txt\"; filename*=UTF-8''ab.txt"),
+    ("../scans/café.pdf", "attachment; filename=\"cafe.pdf\"; filename*=UTF-8''caf%C3%A9.pdf"),
+]
+
+
 def solve(challenge: str, difficulty: int) -> str:
     for nonce in itertools.count():
         digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()

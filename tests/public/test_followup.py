@@ -11,9 +11,13 @@ from crypto import RecordKind, open_record
 from reporting.models import Author, Message, PartKind, Report, ReportPart
 from tests.fixtures.app import csrf_token_from
 from tests.public.support import (
+    NAMED_DOWNLOADS,
+    Reporter,
+    attachment_stream,
     investigator_reply,
     open_intake_wrap,
     receipt_from,
+    seal_tip,
     storage_state,
 )
 from tests.storage.helpers import make_user
@@ -93,7 +97,9 @@ def test_a_reporter_reads_a_reply_and_answers_it(app, client, intake_key):
     assert download.status_code == 200
     assert download.data == b"waybill"
     assert download.mimetype == "application/octet-stream"
-    assert "filename=waybill.txt" in download.headers["Content-Disposition"]
+    assert download.headers["Content-Disposition"] == (
+        "attachment; filename=\"waybill.txt\"; filename*=UTF-8''waybill.txt"
+    )
     session.close()
 
 
@@ -183,3 +189,26 @@ def test_followup_forms_with_a_bad_receipt(app, client, intake_key, path):
         },
     )
     assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize(("name", "disposition"), NAMED_DOWNLOADS)
+def test_a_file_named_in_any_script_downloads_under_its_name(
+    app, client, intake_key, name, disposition
+):
+    reporter = Reporter(client)
+    sealed = seal_tip(intake_key.public_key)
+    content = "Накладная · بوليصة · 提单\n".encode() * 1000
+    upload = reporter.upload(attachment_stream(sealed.key, content, name=name))
+    assert reporter.submit(sealed, [upload]).status_code == 201
+    with app.extensions["vigil"].session_factory() as session:
+        (attachment,) = session.scalars(select(Report)).one().attachments
+        attachment_id = attachment.id
+
+    token = csrf_token_from(client.get("/followup").get_data(as_text=True))
+    download = client.post(
+        f"/followup/attachments/{attachment_id}",
+        data={"csrf_token": token, "receipt": str(sealed.receipt)},
+    )
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"] == disposition
+    assert download.data == content
