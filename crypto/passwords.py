@@ -180,15 +180,49 @@ def hash_password(password: str, cost: PasswordCost) -> str:
     return _nacl.argon2id_str(_password_bytes(password, new=True), cost.ops, cost.mem)
 
 
+def decoy_password_hash(cost: PasswordCost) -> str:
+    """A well-formed hash string at ``cost`` that no password matches.
+
+    Its salt and hash are random bytes, not the output of Argon2id, so making
+    it costs nothing, while verifying a password against it does all the
+    work of verifying against a real hash of that cost (and fails): sign-in
+    checks it for a user name that does not exist.
+    """
+    _require_cost(cost)
+    salt = b64encode(_nacl.random_bytes(_SALT_SIZE)).rstrip("=")
+    digest = b64encode(_nacl.random_bytes(KEY_SIZE)).rstrip("=")
+    return f"$argon2id$v=19$m={cost.mem // _KIB},t={cost.ops},p=1${salt}${digest}"
+
+
+def password_hash_cost(password_hash: str) -> PasswordCost:
+    """The cost a ``hash_password`` string was made with (it is written in the string).
+
+    ``CryptoError`` if the string is malformed or its cost is out of range.
+    """
+    match = _PWHASH_STR.fullmatch(password_hash) if isinstance(password_hash, str) else None
+    if match is None:
+        raise CryptoError("password hash: malformed")
+    ops, mem = int(match[2]), int(match[1]) * _KIB
+    if not _cost_ok(ops, mem):
+        raise CryptoError("password hash: cost out of range")
+    return PasswordCost(ops=ops, mem=mem)
+
+
+def locked_key_cost(blob: bytes) -> PasswordCost:
+    """The cost a locked key was locked with (it travels in the blob); ``CryptoError`` if bad."""
+    _check_locked_shape(blob)
+    ops = read_uint(blob[2:6])
+    mem = read_uint(blob[6:14])
+    if not _cost_ok(ops, mem):
+        raise CryptoError(_UNLOCK_FAILED)
+    return PasswordCost(ops=ops, mem=mem)
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     """Whether ``password`` matches; ``CryptoError`` only if the hash itself is malformed.
 
     The stored parameters are range-checked like a locked key's, so a row
     edited in the database cannot turn a sign-in into a denial of service.
     """
-    match = _PWHASH_STR.fullmatch(password_hash) if isinstance(password_hash, str) else None
-    if match is None:
-        raise CryptoError("password hash: malformed")
-    if not _cost_ok(int(match[2]), int(match[1]) * _KIB):
-        raise CryptoError("password hash: cost out of range")
+    password_hash_cost(password_hash)
     return _nacl.argon2id_verify(password_hash, _password_bytes(password, new=False))

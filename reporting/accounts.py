@@ -27,19 +27,22 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 import pyotp
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crypto import (
+    CryptoError,
     PasswordCost,
     PrivateKey,
     PublicKey,
     change_key_password,
+    decoy_password_hash,
     hash_password,
     lock_private_key,
+    locked_key_cost,
+    password_hash_cost,
     seal_for_session,
     unlock_private_key,
     verify_password,
@@ -281,9 +284,45 @@ def _count_failure(session: Session, user_id: int, now: datetime) -> None:
     )
 
 
-@lru_cache(maxsize=4)
-def _decoy_password_hash(cost: PasswordCost) -> str:
-    return hash_password(secrets.token_urlsafe(16), cost)
+def typical_password_cost(session: Session, current: PasswordCost) -> PasswordCost:
+    """The Argon2id cost most active users' password hashes carry; `current` if none.
+
+    The decoy for an unknown user name is verified at this cost, so that it
+    takes the time a real account's check takes even after
+    VIGIL_PASSWORD_COST changed: each hash keeps the cost it was made with
+    until its user next signs in (`sign_in` then re-hashes at the current one).
+    On a tie, `current` if it is among the most common, else the dearest.
+    """
+    counts: dict[PasswordCost, int] = {}
+    for password_hash in session.scalars(select(User.password_hash).where(User.is_active)):
+        try:
+            cost = password_hash_cost(password_hash)
+        except CryptoError:
+            continue
+        counts[cost] = counts.get(cost, 0) + 1
+    if not counts:
+        return current
+    most = max(counts.values())
+    common = [cost for cost, count in counts.items() if count == most]
+    if current in common:
+        return current
+    return max(common, key=lambda cost: (cost.mem, cost.ops))
+
+
+def _at_current_cost(
+    user: User, password: str, private_key: PrivateKey, cost: PasswordCost
+) -> None:
+    """Re-hash the password and re-lock the private key at `cost` if they were made at another.
+
+    Called after a successful sign-in, the only time the password is known,
+    so that every account moves to the current cost and sign-in takes the
+    same time for every user name (`typical_password_cost`). The same key is
+    re-locked, so every wrap sealed to the user still opens.
+    """
+    if password_hash_cost(user.password_hash) != cost:
+        user.password_hash = hash_password(password, cost)
+    if locked_key_cost(user.locked_private_key) != cost:
+        user.locked_private_key = lock_private_key(private_key, password, cost)
 
 
 def is_locked(user: User, now: datetime | None = None) -> bool:
@@ -316,8 +355,9 @@ def sign_in(
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
         # The same Argon2id work as for a real account, so the time taken does
-        # not tell which user names exist.
-        verify_password(_decoy_password_hash(cost), password)
+        # not tell which user names exist: at the cost real hashes carry,
+        # which is not the current one for a while after it changes.
+        verify_password(decoy_password_hash(typical_password_cost(session, cost)), password)
         raise _refuse(session, None, "unknown or inactive user")
     user_id = user.id
     # Checked even when the account is locked, so a locked account answers in
@@ -332,6 +372,7 @@ def sign_in(
         raise _refuse(session, user_id, "wrong password or code")
 
     private_key = unlock_private_key(user.locked_private_key, password)
+    _at_current_cost(user, password, private_key, cost)
     session_secret, session_key = seal_for_session(private_key)
     token = secrets.token_urlsafe(32)
     console_session = ConsoleSession(

@@ -16,9 +16,12 @@ from crypto import (
     b64encode,
     change_key_password,
     decode_intake_key_file,
+    decoy_password_hash,
     encode_intake_key_file,
     hash_password,
     lock_private_key,
+    locked_key_cost,
+    password_hash_cost,
     unlock_private_key,
     verify_password,
 )
@@ -259,3 +262,24 @@ def test_password_hashes_with_absurd_cost_are_refused(params: str) -> None:
 def test_empty_password_hash_is_refused() -> None:
     with pytest.raises(CryptoError, match="must not be empty"):
         hash_password("", FAST)
+
+
+def test_the_cost_of_a_hash_and_of_a_locked_key_is_read_back() -> None:
+    other = PasswordCost(ops=2, mem=16 * 1024)
+    assert password_hash_cost(hash_password(PASSWORD, FAST)) == FAST
+    assert password_hash_cost(hash_password(PASSWORD, other)) == other
+    assert locked_key_cost(BLOB) == FAST
+    assert locked_key_cost(lock_private_key(KEY, PASSWORD, other)) == other
+    with pytest.raises(CryptoError, match="cost out of range"):
+        password_hash_cost("$argon2id$v=19$m=4,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$" + "A" * 43)
+    with pytest.raises(CryptoError, match=FAILED):
+        locked_key_cost(BLOB[:-1])
+
+
+def test_a_decoy_hash_has_the_cost_and_matches_no_password() -> None:
+    other = PasswordCost(ops=2, mem=16 * 1024)
+    decoy = decoy_password_hash(other)
+    assert password_hash_cost(decoy) == other
+    assert decoy != decoy_password_hash(other)
+    assert not verify_password(decoy, PASSWORD)
+    assert not verify_password(decoy, "")
