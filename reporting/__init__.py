@@ -18,7 +18,7 @@ from reporting.requests import RowIdConverter, VigilJSONProvider, VigilRequest
 from reporting.screening_lists import CurrentScreener
 from reporting.security import apply_security_headers
 from reporting.settings import Settings
-from reporting.uploads import MAX_PART_BYTES, PendingUploads
+from reporting.uploads import JANITOR, MAX_PART_BYTES, PendingUploads
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             blob_store,
             max_stream_bytes=attachment_stream_limit(settings.max_attachment_bytes),
             max_per_request=MAX_PART_BYTES,
+            max_total_bytes=settings.pending_upload_bytes,
         ),
         screener=CurrentScreener(engine),
     )
@@ -92,6 +93,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         from reporting.public import blueprint as public_blueprint
 
         app.register_blueprint(public_blueprint)
+        # Expired uploads go, and their total is recounted, even while no one uploads.
+        JANITOR.watch(app.extensions["vigil"].uploads)
     if "console" in settings.components:
         from reporting.console import blueprint as console_blueprint
 

@@ -114,6 +114,14 @@ class UploadNotFound(NotFound):
     )
 
 
+class UploadEvicted(UploadNotFound):
+    """The upload was the oldest pending when room was needed (reporting/uploads.py)."""
+
+    default_message = lazy_gettext(
+        "This upload was removed to make room for others. Upload the file again."
+    )
+
+
 class Conflict(VigilError):
     status = 409
     code = "conflict"
@@ -155,6 +163,32 @@ class UnsupportedMediaType(VigilError):
     status = 415
     code = "unsupported_media_type"
     default_message = lazy_gettext("The request was sent in a format this site does not accept.")
+
+
+class RateLimited(VigilError):
+    """A shared budget decided inside a view is used up (docs/limits.md)."""
+
+    status = 429
+    code = "rate_limited"
+    title = lazy_gettext("Too many attempts")
+    default_message = lazy_gettext(
+        "This was tried too often in a short time. Wait a minute, then try again."
+    )
+
+
+class TooManyFailedLookups(RateLimited):
+    """Too many lookups with unknown receipts, from everybody together; a right one still opens."""
+
+
+class UploadsFull(VigilError):
+    """No room for another upload: every older one is being received or attached right now."""
+
+    status = 503
+    code = "uploads_full"
+    title = lazy_gettext("Busy")
+    default_message = lazy_gettext(
+        "The site is receiving many files at the moment. Try again in a few minutes."
+    )
 
 
 class NotAcceptingReports(VigilError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from flask_babel import lazy_gettext
 from sqlalchemy import select, update
@@ -21,7 +21,7 @@ from crypto import lookup_hash
 from reporting import clock
 from reporting.blobstore import BlobStore
 from reporting.caselists import refresh_next_due
-from reporting.errors import CaseNotFound, Conflict, NotFound
+from reporting.errors import CaseNotFound, Conflict, NotFound, TooManyFailedLookups
 from reporting.models import (
     Attachment,
     Author,
@@ -38,15 +38,28 @@ from reporting.submissions import add_attachments, committing
 from reporting.uploads import PendingUploads
 
 
-def find_case(session: Session, token: bytes, *, delay: float) -> Report:
+class LookupFailures(Protocol):
+    """The budget of failed lookups shared by everybody (reporting/public/limits.py)."""
+
+    def spend(self) -> bool:
+        """Count a failed lookup; False once the budget is used up."""
+        ...
+
+
+def find_case(session: Session, token: bytes, *, delay: float, failures: LookupFailures) -> Report:
     """The case of a lookup token, or CaseNotFound after `delay` seconds.
 
     One answer, one delay, whether the token is unknown or was never issued,
-    so guessing learns nothing and is slow; the rate limit on failed lookups
-    (reporting/public/limits.py) bounds how many guesses fit in a minute.
+    so guessing learns nothing and is slow. The budget of failed lookups is
+    consulted only once the lookup has failed: a flood of wrong tokens can use
+    it up, but never stands between a right token and its case. Past the
+    budget a failure is refused at once (TooManyFailedLookups), so a flood
+    cannot hold the server's workers in the delay either.
     """
     report = session.scalar(select(Report).where(Report.lookup_hash == lookup_hash(token)))
     if report is None:
+        if not failures.spend():
+            raise TooManyFailedLookups()
         clock.sleep(delay)
         raise CaseNotFound()
     return report

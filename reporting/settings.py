@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from limits import parse_many
 
-from crypto import PasswordCost
+from crypto import PasswordCost, attachment_stream_limit
 from reporting.files import private_directory
 
 PASSWORD_COSTS: Mapping[str, PasswordCost] = {
@@ -42,15 +43,19 @@ DEFAULT_MAX_ATTACHMENTS = 10
 DEFAULT_RETENTION_DAYS = 365
 MAX_RETENTION_DAYS = 36500
 DEFAULT_LOOKUP_DELAY = 0.5
+# What pending uploads (received, not yet attached to a report) may hold on
+# disk together; beyond it the oldest go first (reporting/uploads.py).
+DEFAULT_PENDING_UPLOAD_BYTES = 10 * 1024 * MIB
+# Characters a rate-limit key prefix may use: they go into Redis key names.
+RATELIMIT_KEY_PREFIX = re.compile(r"[A-Za-z0-9_.:-]{0,64}")
 # The smallest count a public transparency export shows as a number.
 DEFAULT_TRANSPARENCY_MIN_COUNT = 5
-# Flask-Limiter limit strings; reporting/public/limits.py says what each counts.
+# Flask-Limiter limit strings; docs/limits.md says what each counts and why.
 DEFAULT_LIMITS = {
     "limit_submissions": "20 per minute;300 per hour",
     "limit_uploads": "600 per minute",
     "limit_followup": "30 per minute",
     "limit_failed_lookups": "60 per minute",
-    "limit_challenges": "60 per minute",
 }
 
 
@@ -82,7 +87,10 @@ class Settings:
     limit_uploads: str = DEFAULT_LIMITS["limit_uploads"]
     limit_followup: str = DEFAULT_LIMITS["limit_followup"]
     limit_failed_lookups: str = DEFAULT_LIMITS["limit_failed_lookups"]
-    limit_challenges: str = DEFAULT_LIMITS["limit_challenges"]
+    # The most bytes pending uploads hold together; the oldest go first beyond it.
+    pending_upload_bytes: int = DEFAULT_PENDING_UPLOAD_BYTES
+    # Put before every rate-limit key, so that instances sharing one Redis keep apart.
+    ratelimit_key_prefix: str = ""
     # Closed cases are purged this many days after closing (`vigil retention
     # purge`, or the console's Retention page); 0 keeps them for ever.
     retention_days: int = DEFAULT_RETENTION_DAYS
@@ -98,6 +106,10 @@ class Settings:
             raise SettingsError(
                 f"VIGIL_PASSWORD_COST must be one of {', '.join(PASSWORD_COSTS)}, not {cost_name!r}"
             )
+        max_attachment_bytes = _integer(
+            env, "VIGIL_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES, 0, 2**40
+        )
+        max_attachments = _integer(env, "VIGIL_MAX_ATTACHMENTS", DEFAULT_MAX_ATTACHMENTS, 0, 100)
         return cls(
             instance_path=instance,
             database_url=env.get("VIGIL_DATABASE_URL", f"sqlite:///{instance / 'vigil.sqlite3'}"),
@@ -106,6 +118,7 @@ class Settings:
                 env.get("VIGIL_INTAKE_KEY_FILE", instance / "intake.key")
             ).resolve(),
             ratelimit_storage_uri=env.get("VIGIL_RATELIMIT_STORAGE_URI", "memory://"),
+            ratelimit_key_prefix=_key_prefix(env.get("VIGIL_RATELIMIT_KEY_PREFIX", "")),
             password_cost=PASSWORD_COSTS[cost_name],
             secure_cookies=_flag(env, "VIGIL_SECURE_COOKIES", default=True),
             secret_key=env.get("VIGIL_SECRET_KEY") or None,
@@ -113,10 +126,9 @@ class Settings:
             pow_difficulty=_integer(
                 env, "VIGIL_POW_DIFFICULTY", DEFAULT_POW_DIFFICULTY, 0, MAX_POW_DIFFICULTY
             ),
-            max_attachment_bytes=_integer(
-                env, "VIGIL_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES, 0, 2**40
-            ),
-            max_attachments=_integer(env, "VIGIL_MAX_ATTACHMENTS", DEFAULT_MAX_ATTACHMENTS, 0, 100),
+            max_attachment_bytes=max_attachment_bytes,
+            max_attachments=max_attachments,
+            pending_upload_bytes=_pending_upload_bytes(env, max_attachment_bytes, max_attachments),
             lookup_delay=_seconds(env, "VIGIL_LOOKUP_DELAY", DEFAULT_LOOKUP_DELAY),
             retention_days=_integer(
                 env, "VIGIL_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 0, MAX_RETENTION_DAYS
@@ -198,6 +210,32 @@ def _limit(env: Mapping[str, str], name: str, default: str) -> str:
         raise SettingsError(
             f"{name} must be a rate limit such as '20 per minute;300 per hour', not {value!r}"
         ) from None
+    return value
+
+
+def _pending_upload_bytes(
+    env: Mapping[str, str], max_attachment_bytes: int, max_attachments: int
+) -> int:
+    # Less than one report's files at their largest, and a reporter sending
+    # that report would evict their own first files with their last ones.
+    one_report = max(1, max_attachments) * attachment_stream_limit(max_attachment_bytes)
+    name = "VIGIL_PENDING_UPLOAD_BYTES"
+    value = _integer(env, name, max(DEFAULT_PENDING_UPLOAD_BYTES, one_report), 0, 2**50)
+    if value < one_report:
+        raise SettingsError(
+            f"{name} must hold at least one report's attachments at their largest"
+            f" (VIGIL_MAX_ATTACHMENTS x VIGIL_MAX_ATTACHMENT_BYTES encrypted: {one_report}),"
+            f" not {value}"
+        )
+    return value
+
+
+def _key_prefix(value: str) -> str:
+    if not RATELIMIT_KEY_PREFIX.fullmatch(value):
+        raise SettingsError(
+            "VIGIL_RATELIMIT_KEY_PREFIX must be at most 64 letters, digits or _ . : -,"
+            f" not {value!r}"
+        )
     return value
 
 

@@ -55,22 +55,26 @@ def _hour(moment: datetime | None) -> str | None:
 
 def _find_case(data: dict[str, object]) -> Report:
     token = payloads.lookup_token(data)
-    return find_case(request_session(), token, delay=vigil().settings.lookup_delay)
+    return find_case(
+        request_session(),
+        token,
+        delay=vigil().settings.lookup_delay,
+        failures=limits.failed_lookups(),
+    )
 
 
+# Not limited: a challenge is an HMAC and stores nothing, and a limit shared by
+# everybody would let a flood of requests keep honest reporters from getting one.
 @blueprint.post("/api/challenge")
-@limits.challenges
 def api_challenge() -> dict[str, Any]:
-    now = clock.now()
-    session = request_session()
-    purge_spent_challenges(session, now)
-    session.commit()
-    challenge = issue_challenge(derived_secret(POW_KEY_LABEL), vigil().settings.pow_difficulty, now)
+    key, price = derived_secret(POW_KEY_LABEL), limits.proof_of_work_price()
+    challenge = issue_challenge(key, price, clock.now())
     return {"challenge": challenge.token, "difficulty": challenge.difficulty}
 
 
+# Not limited either: what pending uploads hold together is bounded in bytes,
+# oldest first (reporting/uploads.py), and opening one is charged against it.
 @blueprint.post("/api/uploads")
-@limits.upload_opening
 def api_open_upload() -> tuple[dict[str, Any], int]:
     return {"upload": vigil().uploads.create()}, 201
 
@@ -103,14 +107,18 @@ def api_reports() -> tuple[dict[str, Any], int]:
     context = vigil()
     new, proof = parse_new_report(json_body(), max_attachments=context.settings.max_attachments)
     session = request_session()
+    now = clock.now()
     spend_proof(
         session,
         derived_secret(POW_KEY_LABEL),
         proof,
-        required=context.settings.pow_difficulty,
-        now=clock.now(),
+        required=limits.required_proof_of_work(),
+        now=now,
     )
+    # Committed with the report: spent challenges are forgotten once expired.
+    purge_spent_challenges(session, now)
     report = create_report(session, context.uploads, new)
+    limits.paid_report_accepted()
     return {"reference": report.public_reference}, 201
 
 

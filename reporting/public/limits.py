@@ -1,53 +1,52 @@
 """The public site's rate limits, and why each is keyed on what it is keyed on.
 
-No limit is keyed on the client's address: Vigil never records who a reporter
-is, and an address held even for a minute in a shared limiter store (Redis)
-is such a record. What is left to key on is what the request itself carries
-and Vigil does not store:
+docs/limits.md has the whole design; in short, no limit is keyed on the
+client's address (an address held even for a minute in a shared limiter
+store is a record of who reported), and no limit an anonymous flood can fill
+may refuse an honest reporter:
 
-- Submissions, opening uploads, challenges: one bucket for everybody
-  (`rate_limit_bucket`). A flood can then slow honest reporters too, which is
-  why a script must also pay the proof of work for each report and why the
-  limits are settings: the operator trades availability against abuse.
-- Upload parts: per upload id (keyed through an HMAC too, since the id is a
-  capability for the upload). The id is random, lives at most a day, and
-  opening uploads is itself limited, so a sender gets no more buckets than
-  the opening limit hands out; a reporter uploading a large file is never
-  slowed by someone else's upload.
-- Follow-up: per case, keyed on an HMAC of the lookup token under a key
-  derived from the app's secret. Not the token (a credential, which must not
-  sit in Redis), and not the stored lookup hash (a reader of both Redis and
-  the database could then tell which case was just opened). This stops a
-  holder of one receipt from hammering their case; it cannot stop guessing,
-  since each guess is another token. Guessing is what the failed-lookup
-  limit is for: one bucket for everybody, counted only when a lookup fails,
-  so reporters with a right receipt are not counted in it; with 120-bit
-  receipts and the fixed delay on every failure it keeps guessing hopeless.
+- Reports with a proof of work are never refused for being too many: past
+  `VIGIL_LIMIT_SUBMISSIONS` accepted in a window, the proof of work a new
+  challenge asks for gets one bit dearer per doubling (`proof_of_work_price`).
+  A flood pays for itself and makes every later report of the flood dearer;
+  an honest reporter pays the price of the moment and gets through.
+- Reports without one (the forms without JavaScript, or every report while
+  the proof of work is off) share one budget, counted only when a report is
+  accepted, so refused junk costs the honest nothing. Accepted junk can still
+  use it up: the pages then say so, and a browser with JavaScript gets
+  through on the proof of work.
+- Upload parts: per upload id (keyed through an HMAC, the id is a capability
+  for the upload). Opening uploads is not limited: what pending uploads may
+  hold is bounded by bytes instead, oldest first (reporting/uploads.py).
+- Follow-up: per case, keyed on an HMAC of the lookup token (not the token, a
+  credential, and not the stored lookup hash, which would let a reader of
+  both Redis and the database tell which case was opened). This stops a
+  holder of one receipt from hammering their case and no one else can touch
+  it. Guessing is bounded by the failed-lookup budget, which is only ever
+  consulted after a lookup failed (reporting/followup.py): a flood of wrong
+  tokens cannot refuse a right one.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from collections.abc import Callable
-from typing import TypeVar
-
 from flask import Response, request
 
 from crypto import CryptoError, Receipt, b64decode
-from reporting.context import derived_secret, vigil
-from reporting.extensions import limiter, rate_limit_bucket
+from reporting.budgets import Budget, Tally
+from reporting.context import vigil
+from reporting.extensions import instance_key, limiter, rate_limit_bucket, secret_bucket
+from reporting.settings import MAX_POW_DIFFICULTY
 
-View = TypeVar("View", bound=Callable[..., object])
-
-
-def _chain(*decorators: Callable[[View], View]) -> Callable[[View], View]:
-    def apply(view: View) -> View:
-        for decorator in reversed(decorators):
-            view = decorator(view)
-        return view
-
-    return apply
+# The most bits a flood of reports adds to the proof of work: 2^6 times the
+# work at most, so an honest reporter's phone still finishes within a minute
+# or so at the default difficulty.
+POW_SURGE_BITS = 6
+# A proof solved this many bits below the current price still passes: a
+# reporter who fetched a challenge before a flood began is not sent back to
+# solve another unless the price has since risen past it. A stock of cheap
+# challenges gathered before a flood buys at most 4 budgets' worth of reports.
+POW_STALE_BITS = 2
+API_REPORTS = "public.api_reports"
 
 
 def _request_lookup_token() -> bytes | None:
@@ -62,28 +61,26 @@ def _request_lookup_token() -> bytes | None:
         return None
 
 
-def _keyed(kind: str, value: bytes) -> str:
-    """A bucket name for a secret value that does not reveal the value to the store."""
-    digest = hmac.new(derived_secret(f"rate-limit-{kind}"), value, hashlib.sha256)
-    return f"{kind}:{digest.hexdigest()[:32]}"
-
-
 def case_bucket() -> str:
     token = _request_lookup_token()
     if token is None:
         # Malformed requests are refused without a lookup; they share a bucket.
-        return "case:none"
-    return _keyed("case", token)
+        return instance_key("case:none")
+    return secret_bucket("case", token)
 
 
 def upload_bucket() -> str:
     # The upload id is a capability for the upload: keyed like a lookup token.
     upload_id = str((request.view_args or {}).get("upload_id", ""))
-    return _keyed("upload", upload_id.encode())
+    return secret_bucket("upload", upload_id.encode())
 
 
-def _failed(response: Response) -> bool:
-    return response.status_code == 404
+def _accepted(response: Response) -> bool:
+    return response.status_code == 201
+
+
+def _paid_with_proof_of_work() -> bool:
+    return request.endpoint == API_REPORTS and vigil().settings.pow_difficulty > 0
 
 
 submissions = limiter.shared_limit(
@@ -91,22 +88,51 @@ submissions = limiter.shared_limit(
     scope="submissions",
     key_func=rate_limit_bucket,
     methods=["POST"],
+    # Only accepted reports count: a refused one costs the honest nothing.
+    deduct_when=_accepted,
+    exempt_when=_paid_with_proof_of_work,
 )
-challenges = limiter.limit(lambda: vigil().settings.limit_challenges, key_func=rate_limit_bucket)
-upload_opening = limiter.limit(lambda: vigil().settings.limit_uploads, key_func=rate_limit_bucket)
 upload_parts = limiter.limit(lambda: vigil().settings.limit_uploads, key_func=upload_bucket)
-followup = _chain(
-    limiter.shared_limit(
-        lambda: vigil().settings.limit_followup,
-        scope="followup",
-        key_func=case_bucket,
-        methods=["POST"],
-    ),
-    limiter.shared_limit(
-        lambda: vigil().settings.limit_failed_lookups,
-        scope="failed-lookups",
-        key_func=rate_limit_bucket,
-        methods=["POST"],
-        deduct_when=_failed,
-    ),
+followup = limiter.shared_limit(
+    lambda: vigil().settings.limit_followup,
+    scope="followup",
+    key_func=case_bucket,
+    methods=["POST"],
 )
+
+
+def failed_lookups() -> Budget:
+    """Failed case lookups, all together: spent only by a lookup that found no case."""
+    return Budget(
+        limiter.limiter, vigil().settings.limit_failed_lookups, instance_key("failed-lookups")
+    )
+
+
+def _paid_reports() -> Tally:
+    return Tally(
+        limiter.limiter,
+        vigil().settings.limit_submissions,
+        instance_key("paid-reports"),
+        max_doublings=POW_SURGE_BITS,
+    )
+
+
+def proof_of_work_price() -> int:
+    """The difficulty a new challenge asks: the setting, plus a bit per doubling of the budget."""
+    base = vigil().settings.pow_difficulty
+    if base == 0:
+        return 0
+    return min(MAX_POW_DIFFICULTY, base + _paid_reports().doublings())
+
+
+def required_proof_of_work() -> int:
+    """The least difficulty a report's proof may have now."""
+    base = vigil().settings.pow_difficulty
+    if base == 0:
+        return 0
+    return max(base, proof_of_work_price() - POW_STALE_BITS)
+
+
+def paid_report_accepted() -> None:
+    if vigil().settings.pow_difficulty > 0:
+        _paid_reports().add()

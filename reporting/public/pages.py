@@ -141,7 +141,12 @@ def _case_page(
 ) -> tuple[str, int]:
     context = vigil()
     session = request_session()
-    report = find_case(session, receipt.lookup_token(), delay=context.settings.lookup_delay)
+    report = find_case(
+        session,
+        receipt.lookup_token(),
+        delay=context.settings.lookup_delay,
+        failures=limits.failed_lookups(),
+    )
     view = case_view(session, report)
     opened = nojs.open_case(view, nojs.report_key(report, receipt), context.blob_store)
     has_narrative = any(part.kind is PartKind.NARRATIVE for part in view.parts)
@@ -176,7 +181,12 @@ def followup() -> PageResult:
 
 
 def _opened_report(receipt: Receipt) -> Report:
-    return find_case(request_session(), receipt.lookup_token(), delay=vigil().settings.lookup_delay)
+    return find_case(
+        request_session(),
+        receipt.lookup_token(),
+        delay=vigil().settings.lookup_delay,
+        failures=limits.failed_lookups(),
+    )
 
 
 def _followup_post(

@@ -347,7 +347,6 @@ def settings(settings: Settings) -> Settings:
         limit_uploads="100000 per minute",
         limit_followup="100000 per minute",
         limit_failed_lookups="100000 per minute",
-        limit_challenges="100000 per minute",
     )
 
 

@@ -176,8 +176,14 @@ def storage_state(app: Flask) -> StorageState:
             for model in (Report, Wrap, Attachment, Message, ReportPart)
         }
     root: Path = context.blob_store.root
+    # The pending uploads' ledger (their running total) is bookkeeping, not something stored.
+    ledger: Path = context.uploads.ledger_path
     files = (
-        frozenset(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+        frozenset(
+            str(path.relative_to(root))
+            for path in root.rglob("*")
+            if path.is_file() and path != ledger
+        )
         if root.exists()
         else frozenset()
     )

@@ -8,57 +8,76 @@ import pytest
 
 from crypto import b64encode
 from reporting import create_app
-from reporting.extensions import limiter
 from tests.fixtures.app import csrf_token_from
+from tests.fixtures.limiter import limiter_settings
 from tests.public.support import Reporter, seal_tip
-from tests.web.test_rate_limits import limiter_storages
+
+__all__ = ["limiter_settings"]
 
 
-@pytest.fixture(params=limiter_storages())
-def limited_app(request, settings, intake_key):
+@pytest.fixture
+def limited_app(limiter_settings, intake_key):
     app = create_app(
         replace(
-            settings,
-            ratelimit_storage_uri=request.param,
-            limit_challenges="2 per minute",
+            limiter_settings,
             limit_failed_lookups="3 per minute",
             limit_followup="5 per minute",
             limit_submissions="2 per minute",
         )
     )
-    with app.app_context():
-        limiter.reset()  # a shared Redis keeps counts from other tests
     yield app
     app.extensions["vigil"].engine.dispose()
 
 
+def wrong_token(n: int) -> str:
+    return b64encode(bytes([n]) * 32)
+
+
 def test_a_limit_that_bites_says_so_in_json(limited_app):
     reporter = Reporter(limited_app.test_client())
-    statuses = [reporter.post_json("/api/challenge", {}).status_code for _ in range(3)]
-    assert statuses == [200, 200, 429]
-    answer = reporter.post_json("/api/challenge", {}).get_json()
+    statuses = [
+        reporter.post_json("/api/case", {"lookup_token": wrong_token(7)}).status_code
+        for _ in range(6)
+    ]
+    # Five lookups of one token in the minute; the sixth is refused.
+    assert statuses == [404, 404, 404, 429, 429, 429]
+    answer = reporter.post_json("/api/case", {"lookup_token": wrong_token(7)}).get_json()
     assert answer["error"] == "rate_limited"
     assert "Wait a minute" in answer["message"]
 
 
-def test_failed_lookups_are_limited_for_everyone_but_only_when_they_fail(limited_app, intake_key):
+def test_failed_lookups_are_limited_for_everyone_but_never_stop_a_right_receipt(
+    limited_app, intake_key
+):
     reporter = Reporter(limited_app.test_client())
     sealed = seal_tip(intake_key.public_key)
     assert reporter.submit(sealed).status_code == 201
-    for _ in range(4):  # successful lookups are not counted as failures
+    for _ in range(3):  # successful lookups are not counted as failures
         assert reporter.post_json("/api/case", {"lookup_token": sealed.token}).status_code == 200
     guesses = [
-        reporter.post_json("/api/case", {"lookup_token": b64encode(bytes([n]) * 32)}).status_code
-        for n in range(4)
+        reporter.post_json("/api/case", {"lookup_token": wrong_token(n)}).status_code
+        for n in range(5)
     ]
-    assert guesses == [404, 404, 404, 429]
-    # One case may be opened only so often: the fifth request for it in the minute.
+    assert guesses == [404, 404, 404, 429, 429]
+    # The budget of failures is spent, and the right receipt still opens its case.
+    assert reporter.post_json("/api/case", {"lookup_token": sealed.token}).status_code == 200
+    # One case may be opened only so often: the sixth request for it in the minute.
+    assert reporter.post_json("/api/case", {"lookup_token": sealed.token}).status_code == 200
     assert reporter.post_json("/api/case", {"lookup_token": sealed.token}).status_code == 429
+
+
+def test_challenges_are_never_refused(limited_app):
+    reporter = Reporter(limited_app.test_client())
+    statuses = {reporter.post_json("/api/challenge", {}).status_code for _ in range(100)}
+    assert statuses == {200}
 
 
 def test_submissions_share_one_limit_and_get_a_page(limited_app):
     client = limited_app.test_client()
     token = csrf_token_from(client.get("/tip").get_data(as_text=True))
+    # Refused forms are not counted: they cost an honest reporter nothing.
+    for _ in range(5):
+        assert client.post("/tip", data={"csrf_token": token}).status_code == 400
     statuses = [
         client.post("/tip", data={"csrf_token": token, "what_happened": "x"}).status_code
         for _ in range(2)
@@ -69,3 +88,14 @@ def test_submissions_share_one_limit_and_get_a_page(limited_app):
     assert "Too many attempts" in refused.get_data(as_text=True)
     # Reading the form is not a submission.
     assert client.get("/tip").status_code == 200
+
+
+def test_reports_with_a_proof_of_work_are_never_refused_as_too_many(limited_app, intake_key):
+    reporter = Reporter(limited_app.test_client())
+    base = limited_app.extensions["vigil"].settings.pow_difficulty
+    difficulties = []
+    for _ in range(6):
+        difficulties.append(reporter.post_json("/api/challenge", {}).get_json()["difficulty"])
+        assert reporter.submit(seal_tip(intake_key.public_key)).status_code == 201
+    # Two a minute at the base price; then a bit dearer for each doubling.
+    assert difficulties == [base, base, base + 1, base + 1, base + 2, base + 2]
