@@ -15,6 +15,14 @@ after the same Argon2id work, so neither the answer nor its timing tells
 whether the password was right. The count is kept with conditional UPDATEs,
 so parallel guesses cannot slip past the threshold by racing.
 
+A failure counts only if the password or the code was right. With both wrong
+an attempt cannot succeed, and since nothing in the answer tells which factor
+failed, it teaches nothing about either: guessing both at once succeeds once
+in millions of attempts times the password's odds, and the rate limits bound
+the attempts (docs/limits.md). Counting such attempts would let anyone who
+knows a user name lock the user out; now only someone who holds one factor
+can, and the guesses at the other are what the lockout is for.
+
 A password someone else chose (enrolment by an administrator, a reset) sets
 `password_change_required`; the console then opens nothing but the account
 page until the user has chosen their own.
@@ -220,6 +228,21 @@ def _matching_totp_step(secret: str | None, code: str, now: datetime) -> int | N
     return None
 
 
+def unused_code_step(session: Session, username: str, code: str) -> tuple[int, int] | None:
+    """(user id, time step) if `code` is a current, unused code of the active user `username`.
+
+    Cheap (one query, three HMAC-SHA1s, no Argon2id): the sign-in form's rate
+    limits let such an attempt through (reporting/console/sign_in_limits.py).
+    """
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.is_active:
+        return None
+    step = _matching_totp_step(user.totp_secret, code.strip(), clock.now())
+    if step is None or (user.totp_last_counter is not None and step <= user.totp_last_counter):
+        return None
+    return user.id, step
+
+
 def _not_locked(now: datetime) -> ColumnElement[bool]:
     return or_(User.locked_until.is_(None), User.locked_until <= now)
 
@@ -368,7 +391,9 @@ def sign_in(
     step = _matching_totp_step(user.totp_secret, code.strip(), now)
     if not password_ok or step is None or not _claim_totp_step(session, user_id, step, now):
         session.rollback()
-        _count_failure(session, user_id, now)
+        # A guess at one factor with the other in hand (see the module's docstring).
+        if password_ok or step is not None:
+            _count_failure(session, user_id, now)
         raise _refuse(session, user_id, "wrong password or code")
 
     private_key = unlock_private_key(user.locked_private_key, password)

@@ -44,6 +44,7 @@ from reporting.caselists import (
     count_by_queue_and_status,
     list_cases,
 )
+from reporting.console import sign_in_limits
 from reporting.console.forms import SignInForm
 from reporting.context import request_session, vigil
 from reporting.extensions import limiter
@@ -149,15 +150,19 @@ def require_sign_in() -> Response | None:
     return None
 
 
-def sign_in_rate_key() -> str:
-    """Sign-in attempts are counted per account name, not per address (none is kept)."""
-    return "sign-in:" + request.form.get("username", "").strip().lower()
-
-
 @blueprint.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
-@limiter.limit("10 per minute", methods=["POST"], key_func=sign_in_rate_key)
+@limiter.limit(
+    sign_in_limits.PER_NAME,
+    methods=["POST"],
+    key_func=sign_in_limits.sign_in_name_bucket,
+    exempt_when=sign_in_limits.carries_the_right_code,
+)
 # A ceiling over all accounts, so guessing across many names is slow too.
-@limiter.limit("60 per minute", methods=["POST"])
+@limiter.limit(
+    sign_in_limits.ALL_NAMES,
+    methods=["POST"],
+    exempt_when=sign_in_limits.carries_the_right_code,
+)
 def sign_in_view() -> Response | str | tuple[str, int]:
     if g.console_user is not None:
         return redirect(url_for("console.home"))
