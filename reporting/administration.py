@@ -30,16 +30,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import Session, aliased
 
 from crypto import PasswordCost
 from reporting import accounts
 from reporting.audit import append_audit
 from reporting.blobstore import BlobStoreError, FilesystemBlobStore
 from reporting.models import (
+    CASE_ROLES,
     Attachment,
     ConsoleSession,
+    HolderKind,
     Message,
     Queue,
     QueueMembership,
@@ -257,6 +259,22 @@ def set_active(session: Session, *, user_id: int, active: bool, actor_user_id: i
 
 
 def change_role(session: Session, *, user_id: int, role: Role, actor_user_id: int) -> User:
+    """Give a user another role; one who leaves the roles that work cases loses their wraps.
+
+    Administrators and auditors never hold a wrap (reporting.triage_worker.
+    may_hold_wraps), so an investigator or supervisor made one gives up every
+    case they hold, in the same transaction: their wraps are deleted, and
+    the audit entry says how many. That is refused while they are the only
+    investigator or supervisor holding some case, which nobody could then
+    ever read: someone else must be granted it on the case first. Made an
+    investigator or supervisor again, they get nothing back; a holder grants
+    each case anew, as for a new member.
+    """
+    # The user's row is locked first on PostgreSQL, and written (the new role)
+    # before the wraps are counted on SQLite, taking its write lock: a wrap
+    # being made for them concurrently (triage_worker.user_wrap reads the
+    # role under the same lock) is either counted below or refused.
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
     user = _user(session, user_id)
     if user.role == role:
         return user
@@ -268,15 +286,49 @@ def change_role(session: Session, *, user_id: int, role: Role, actor_user_id: in
         )
     previous = user.role
     user.role = role
+    details: dict[str, Any] = {"from": previous.value, "to": role.value}
+    if previous in CASE_ROLES and role not in CASE_ROLES:
+        session.flush()
+        details["wraps_deleted"] = _give_up_cases(session, user)
     append_audit(
         session,
         actor_user_id=actor_user_id,
         action="admin.user_role",
         target=f"user:{user.id}",
-        details={"from": previous.value, "to": role.value},
+        details=details,
     )
     session.flush()
     return user
+
+
+def _give_up_cases(session: Session, user: User) -> int:
+    """Delete the user's wraps; AdministrationError if a case would be left with no holder."""
+    other = aliased(Wrap)
+    another_holder = (
+        select(other.id)
+        .join(User, User.id == other.user_id)
+        .where(
+            other.report_id == Wrap.report_id,
+            other.holder_kind == HolderKind.USER,
+            other.user_id != user.id,
+            User.is_active.is_(True),
+            User.role.in_(sorted(CASE_ROLES)),
+        )
+        .exists()
+    )
+    own = and_(Wrap.holder_kind == HolderKind.USER, Wrap.user_id == user.id)
+    alone = session.scalar(select(func.count()).select_from(Wrap).where(own, ~another_holder)) or 0
+    if alone:
+        cases = "case" if alone == 1 else "cases"
+        raise AdministrationError(
+            f"{user.display_name} is the only investigator or supervisor holding {alone}"
+            f" {cases}: nobody could open {'it' if alone == 1 else 'them'} any more. Give"
+            " someone else access on each case first; administrators and auditors hold no case."
+        )
+    deleted: int = session.execute(
+        delete(Wrap).where(own).execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    return deleted
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,10 @@ from crypto import (
 )
 from reporting.audit import append_audit
 from reporting.caselists import refresh_next_due, user_queues
-from reporting.casework import CASE_ROLES, case_target
+from reporting.casework import case_target
 from reporting.errors import BadRequest, CaseAccessDenied, Conflict, Forbidden
 from reporting.models import (
+    CASE_ROLES,
     Author,
     HolderKind,
     Message,
@@ -73,6 +74,7 @@ from reporting.triage_worker import (
     TriageWorkerError,
     active_queue_members,
     eligible_users,
+    may_hold_wraps,
     open_report,
     user_wrap,
 )
@@ -118,7 +120,7 @@ def require_holder(session: Session, report: Report, user: User) -> Wrap:
 
     The key itself comes from reporting.casework.case_key, which checks the same.
     """
-    if user.role not in CASE_ROLES or not user.is_active:
+    if not may_hold_wraps(user.role, active=user.is_active):
         raise CaseAccessDenied()
     wrap = _user_wrap(session, report, user.id)
     if wrap is None:
@@ -213,8 +215,8 @@ def _holder_ids(session: Session, report: Report) -> set[int]:
     }
 
 
-def _new_wrap(report: Report, key: ReportKey, user: User) -> Wrap:
-    return user_wrap(report.id, key, user.id, user.public_key, current_hour())
+def _new_wrap(session: Session, report: Report, key: ReportKey, user: User) -> Wrap:
+    return user_wrap(session, report.id, key, user.id, current_hour())
 
 
 # ---------------------------------------------------------------- status
@@ -310,14 +312,13 @@ def reroute(
         old_queue = report.queue
         names = _case_names(session, report, key)
         eligible, excluded = _eligible(session, active_queue_members(session, queue.id), names)
-        eligible = [member for member in eligible if member.role in CASE_ROLES]
         if not eligible:
             raise Conflict(
                 f"Nobody in {queue.name} may receive this case, so it cannot be moved there."
             )
         holders = _holder_ids(session, report)
         granted = [member for member in eligible if member.id not in holders]
-        session.add_all(_new_wrap(report, key, member) for member in granted)
+        session.add_all(_new_wrap(session, report, key, member) for member in granted)
 
         revoked: list[int] = []
         if revoke_previous and old_queue is not None:
@@ -396,7 +397,7 @@ def grant_access(
             raise Forbidden(
                 f"{grantee.display_name} may not be given this case: a conflict of interest."
             )
-        session.add(_new_wrap(report, key, grantee))
+        session.add(_new_wrap(session, report, key, grantee))
         session.flush()
         append_audit(
             session,

@@ -44,7 +44,6 @@ from reporting.models import (
     MessageKind,
     PartKind,
     Report,
-    Role,
     User,
     Wrap,
     current_hour,
@@ -52,11 +51,10 @@ from reporting.models import (
 from reporting.nojs import PlainFile, decrypted_download, encrypted_files
 from reporting.rescreen import StaleScreener, is_due, rescreen_case
 from reporting.submissions import add_attachments, committing
+from reporting.triage_worker import may_hold_wraps
 from reporting.uploads import AdoptedUpload, PendingUploads
 from triage.screening import Screener
 
-# The roles that work cases; the others never decrypt one, wrap or not.
-CASE_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR})
 # Body members that say what the document is rather than what was reported.
 _FRAME_KEYS = frozenset({"form", "format", "stage"})
 # Characters of context shown either side of an indicator's evidence.
@@ -176,7 +174,7 @@ def find_report(session: Session, reference: str) -> Report:
 
 def case_key(session: Session, report: Report, user: User, private_key: PrivateKey) -> ReportKey:
     """The report key from the user's own wrap, or CaseAccessDenied."""
-    if user.role not in CASE_ROLES or not user.is_active:
+    if not may_hold_wraps(user.role, active=user.is_active):
         raise CaseAccessDenied()
     wrapped = session.scalar(
         select(Wrap.wrapped_key).where(

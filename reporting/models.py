@@ -202,6 +202,12 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
+# The roles that work cases: the only ones that may hold a wrap and decrypt a
+# report. Administrators and auditors never do, whatever queue they are in
+# (docs/console.md); reporting.triage_worker.may_hold_wraps applies it.
+CASE_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR})
+
+
 class EntryKind(StrEnum):
     INDIVIDUAL = "individual"
     ENTITY = "entity"

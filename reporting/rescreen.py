@@ -78,6 +78,7 @@ from reporting.triage_worker import (
     TriageWorkerError,
     assessment_columns,
     findings_record,
+    may_hold_wraps,
     open_report,
     plan_access,
     user_wrap,
@@ -307,9 +308,7 @@ def rescreen_case(
 
     grants = plan.grants if plan is not None else ()
     hour = current_hour()
-    session.add_all(
-        user_wrap(report.id, key, user_id, public_key, hour) for user_id, public_key in grants
-    )
+    session.add_all(user_wrap(session, report.id, key, user_id, hour) for user_id in grants)
     new_queue = plan.queue_slug if plan is not None else old_queue
     outcome = RescreenOutcome(
         report_id=report.id,
@@ -323,7 +322,7 @@ def rescreen_case(
         routed_queue=routed,
         hits=len(result.hits),
         overridden=overridden,
-        granted_user_ids=tuple(user_id for user_id, _ in grants),
+        granted_user_ids=tuple(grants),
     )
     append_audit(
         session,
@@ -438,6 +437,9 @@ def unlock_for_rescreen(
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
         raise _refuse(session, None, "unknown or inactive user")
+    if not may_hold_wraps(user.role, active=user.is_active):
+        # An administrator or auditor holds no wrap to re-screen with.
+        raise _refuse(session, user.id, "not an investigator or supervisor")
     try:
         private_key = unlock_private_key(user.locked_private_key, password)
     except CryptoError:

@@ -69,6 +69,7 @@ from crypto import (
 from reporting import clock
 from reporting.audit import append_audit
 from reporting.models import (
+    CASE_ROLES,
     DeclaredConflict,
     HolderKind,
     IntakeType,
@@ -105,6 +106,10 @@ class TriageWorkerError(Exception):
 
 class NoEligibleHolder(TriageWorkerError):
     """Nobody may be given the report: deleting the intake wrap would lock everyone out."""
+
+
+class IneligibleHolder(TriageWorkerError):
+    """A wrap was about to be made for a user who may not hold one (`may_hold_wraps`)."""
 
 
 @dataclass(frozen=True)
@@ -256,15 +261,43 @@ def _claim_is(claim: Claim) -> ColumnElement[bool]:
 # ---------------------------------------------------------------- triage of one report
 
 
+def may_hold_wraps(role: Role, *, active: bool) -> bool:
+    """Whether a user may be given a wrap, that is access to a report.
+
+    Only an active investigator or supervisor (CASE_ROLES). An administrator
+    or an auditor never is, even as a queue member, and a user who becomes
+    one loses the wraps they held (reporting.administration.change_role):
+    holding a wrap is being able to decrypt, whatever the console would
+    show. Every decision on who gets a wrap (`eligible_users`) and the one
+    function that makes one (`user_wrap`) apply this.
+    """
+    return active and role in CASE_ROLES
+
+
 def user_wrap(
-    report_id: int, key: ReportKey, user_id: int, public_key: bytes, hour: datetime
+    session: Session, report_id: int, key: ReportKey, user_id: int, hour: datetime
 ) -> Wrap:
-    """Access to a report for one user: its key sealed to their public key."""
+    """Access to a report for one user: its key sealed to their current public key.
+
+    Every user wrap is made here (triage, re-screening, re-routing, granting),
+    so the rule of `may_hold_wraps` is enforced here whatever the caller
+    decided: the user is read in the writing transaction, locked against a
+    concurrent role change on PostgreSQL (SQLite's write lock, taken by the
+    caller's first write, serialises it there), and refused with
+    IneligibleHolder if they may not hold a wrap.
+    """
+    row = session.execute(
+        select(User.role, User.is_active, User.public_key)
+        .where(User.id == user_id)
+        .with_for_update()
+    ).one_or_none()
+    if row is None or not may_hold_wraps(row.role, active=row.is_active):
+        raise IneligibleHolder(f"user {user_id} may not hold a wrap of report {report_id}")
     return Wrap(
         report_id=report_id,
         holder_kind=HolderKind.USER,
         user_id=user_id,
-        wrapped_key=wrap_report_key(key, PublicKey(public_key)),
+        wrapped_key=wrap_report_key(key, PublicKey(row.public_key)),
         created_hour=hour,
     )
 
@@ -273,7 +306,7 @@ def user_wrap(
 class AccessPlan:
     queue_id: int
     queue_slug: str
-    grants: tuple[tuple[int, bytes], ...]  # (user id, public key)
+    grants: tuple[int, ...]  # user ids
     excluded: int
 
 
@@ -332,14 +365,17 @@ def eligible_users(
     reporter_conflicts: Sequence[str],
     parties: Sequence[str],
 ) -> tuple[list[User], int]:
-    """Those of `users` who may hold the report, and how many were kept away.
+    """Those of `users` who may hold the report, and how many were kept away by a conflict.
 
+    Only users who may hold wraps at all count (`may_hold_wraps`: an
+    administrator in a queue is passed over, and not counted as kept away).
     A user is kept away when a name the reporter listed (`reporter_conflicts`)
     may be theirs, or a party they declared a conflict with may be one of the
     report's `parties` (triage.routing.conflicted). Shared with the console's
     re-routing and granting (reporting.case_actions), so every way of giving a
     user a wrap applies the same exclusions.
     """
+    users = [user for user in users if may_hold_wraps(user.role, active=user.is_active)]
     declared: dict[int, list[str]] = {}
     for user_id, name in session.execute(
         select(DeclaredConflict.user_id, DeclaredConflict.name).where(
@@ -398,7 +434,7 @@ def plan_access(session: Session, opened: OpenedReport, result: TriageResult) ->
             )
         )
     )
-    grants = tuple((user.id, user.public_key) for user in holders if user.id not in already)
+    grants = tuple(user.id for user in holders if user.id not in already)
     return AccessPlan(queue.id, queue.slug, grants, excluded)
 
 
@@ -460,8 +496,7 @@ def triage_claimed(
                 return "lost"
             hour = current_hour()
             session.add_all(
-                user_wrap(claim.report_id, key, user_id, public_key, hour)
-                for user_id, public_key in plan.grants
+                user_wrap(session, claim.report_id, key, user_id, hour) for user_id in plan.grants
             )
             removed = session.execute(
                 delete(Wrap)
@@ -480,7 +515,7 @@ def triage_claimed(
                     "queue": plan.queue_slug,
                     "priority": assessment.priority.value,
                     "rule_version": result.routing.ruleset_version,
-                    "granted_user_ids": [user_id for user_id, _ in plan.grants],
+                    "granted_user_ids": list(plan.grants),
                     # How many, not who: that an investigator was kept away
                     # would tell an auditor what the report says.
                     "excluded": plan.excluded,

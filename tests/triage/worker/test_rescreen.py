@@ -506,3 +506,35 @@ def test_two_investigators_rescreening_at_once_write_it_once(case):
     assert not outcome.changed
     assert outcome.new_queue == "sanctions"
     assert len(rescreen_audits(case)) == 1
+
+
+# ---------------------------------------------------------------- administrators
+
+
+def holders(case):
+    with Session(case.engine) as session:
+        return set(
+            session.scalars(
+                select(Wrap.user_id).where(
+                    Wrap.report_id == case.report_id, Wrap.holder_kind == HolderKind.USER
+                )
+            )
+        )
+
+
+def test_rescreening_passes_over_an_admin_in_the_new_queue(case):
+    ada = add_user(case.instance, "ada", "Ada Admin", ("sanctions",), role=Role.ADMIN)
+    outcome = rescreen_as(case, "erin")
+    assert (outcome.old_queue, outcome.new_queue) == ("export-control", "sanctions")
+    assert outcome.granted_user_ids == (case.sam,)
+    assert holders(case) == {case.erin, case.sam}
+    assert ada not in holders(case)
+
+
+def test_an_admin_cannot_rescreen_with_their_own_key(case):
+    add_user(case.instance, "ada", "Ada Admin", role=Role.ADMIN)
+    with (
+        Session(case.engine) as session,
+        pytest.raises(RescreenRefused, match="not an investigator or supervisor"),
+    ):
+        unlock_for_rescreen(session, username="ada", password=case.instance.passwords["ada"])
