@@ -6,7 +6,6 @@ before validation, so a value that names nothing is refused by the form.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from reporting.forms import VigilForm
 from reporting.models import Domain, IntakeType, Priority, RiskCategory, Role
 
 ROLE_CHOICES = [
@@ -36,11 +36,11 @@ class CheckboxesField(SelectMultipleField):  # type: ignore[misc]
     option_widget = widgets.CheckboxInput()
 
 
-class ConfirmForm(FlaskForm):  # type: ignore[misc]
+class ConfirmForm(VigilForm):
     """A button's form: nothing but the CSRF token."""
 
 
-class EnrolUserForm(FlaskForm):  # type: ignore[misc]
+class EnrolUserForm(VigilForm):
     username = StringField(
         "User name",
         validators=[
@@ -57,11 +57,11 @@ class EnrolUserForm(FlaskForm):  # type: ignore[misc]
     queues = CheckboxesField("Queues", choices=[])
 
 
-class ChangeRoleForm(FlaskForm):  # type: ignore[misc]
+class ChangeRoleForm(VigilForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
 
 
-class CreateQueueForm(FlaskForm):  # type: ignore[misc]
+class CreateQueueForm(VigilForm):
     slug = StringField(
         "Short name",
         validators=[
@@ -74,12 +74,12 @@ class CreateQueueForm(FlaskForm):  # type: ignore[misc]
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
 
 
-class RenameQueueForm(FlaskForm):  # type: ignore[misc]
+class RenameQueueForm(VigilForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
 
 
-class AddMemberForm(FlaskForm):  # type: ignore[misc]
+class AddMemberForm(VigilForm):
     user_id = SelectField("User", coerce=int, choices=[])
 
 
@@ -87,7 +87,7 @@ def _choices(values: type[RiskCategory | Domain | Priority]) -> list[SelectChoic
     return [SelectChoice(member.value, member.value.replace("_", " ")) for member in values]
 
 
-class RuleForm(FlaskForm):  # type: ignore[misc]
+class RuleForm(VigilForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     queue = SelectField("Send to queue", choices=[])
     categories = CheckboxesField("Risk categories (any of)", choices=_choices(RiskCategory))
@@ -118,5 +118,5 @@ class RuleForm(FlaskForm):  # type: ignore[misc]
         return [code.strip().upper() for code in text.split(",") if code.strip()]
 
 
-class ListUploadForm(FlaskForm):  # type: ignore[misc]
+class ListUploadForm(VigilForm):
     file = FileField("List file", validators=[FileRequired("Choose a list file.")])

@@ -14,12 +14,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from reporting.case_actions import MAX_REASON
+from reporting.forms import VigilForm
 from reporting.models import Outcome, Priority, ReportStatus, RiskCategory
 
 
@@ -37,7 +37,7 @@ CATEGORY_CHOICES = _choices(RiskCategory)
 PRIORITY_CHOICES = [SelectChoice(priority.value, priority.value) for priority in Priority]
 
 
-class _PrefixedForm(FlaskForm):  # type: ignore[misc]
+class _PrefixedForm(VigilForm):
     PREFIX: ClassVar[str]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -77,7 +77,7 @@ class GrantForm(_PrefixedForm):
     )
 
 
-class RevokeForm(FlaskForm):  # type: ignore[misc]
+class RevokeForm(VigilForm):
     """Only the CSRF token: the user whose access ends is in the form's address."""
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from reporting.forms import VigilForm
 
 # As long as the longest text a reporter may send (docs/report-format.md).
 MAX_TEXT = 20_000
 
 
-class ReplyForm(FlaskForm):  # type: ignore[misc]
+class ReplyForm(VigilForm):
     text = TextAreaField(
         "Reply to the reporter",
         validators=[DataRequired(message="Write the reply first."), Length(max=MAX_TEXT)],
@@ -22,7 +23,7 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
         return str(self.text.data).strip()
 
 
-class NoteForm(FlaskForm):  # type: ignore[misc]
+class NoteForm(VigilForm):
     text = TextAreaField(
         "Internal note",
         validators=[DataRequired(message="Write the note first."), Length(max=MAX_TEXT)],

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from reporting.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from reporting.forms import VigilForm
 
 
-class SignInForm(FlaskForm):  # type: ignore[misc]
+class SignInForm(VigilForm):
     username = StringField("User name", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     code = StringField(
@@ -18,7 +18,7 @@ class SignInForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
+class ChangePasswordForm(VigilForm):
     """The checks that need no database; the service checks the rest (current password, reuse)."""
 
     current_password = PasswordField(
@@ -48,5 +48,5 @@ class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class SignOutOthersForm(FlaskForm):  # type: ignore[misc]
+class SignOutOthersForm(VigilForm):
     """No fields: the CSRF token is the form."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any, Final
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -31,6 +30,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from crypto import CryptoError, Receipt
+from reporting.forms import VigilForm
 
 BODY_FORMAT: Final = 1
 
@@ -159,7 +159,7 @@ def _attachments() -> MultipleFileField:
 # ------------------------------------------------------------------ report forms
 
 
-class TipForm(FlaskForm):  # type: ignore[misc]
+class TipForm(VigilForm):
     """An anonymous tip."""
 
     what_happened = TextAreaField(
@@ -214,7 +214,7 @@ class TipForm(FlaskForm):  # type: ignore[misc]
         return _body(self, "tip", self.BODY_FIELDS)
 
 
-class DisclosureForm(FlaskForm):  # type: ignore[misc]
+class DisclosureForm(VigilForm):
     """A voluntary self-disclosure's initial notification (later stages: PartForm)."""
 
     company = StringField(
@@ -315,7 +315,7 @@ RECEIPT_VALIDATORS: Final = (
 )
 
 
-class ReceiptForm(FlaskForm):  # type: ignore[misc]
+class ReceiptForm(VigilForm):
     """Enter the receipt to open a case; the case page's forms carry it hidden."""
 
     receipt = StringField(_l("Your receipt"), validators=list(RECEIPT_VALIDATORS))

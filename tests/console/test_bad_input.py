@@ -8,13 +8,18 @@ of it, the answer is not a server error and the audit chain stays intact.
 
 from __future__ import annotations
 
+import inspect
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
+from wtforms import FileField
+from wtforms.fields.core import UnboundField
 
 from reporting.audit import verify_audit_log
+from reporting.forms import FILE_IN_PLACE_OF_TEXT, VigilForm
 from reporting.models import Queue, Role, RoutingRule
 from tests.console.conftest import ConsoleInstance, export_control_tip
 from tests.fixtures.app import csrf_token_from
@@ -109,3 +114,84 @@ def test_an_id_too_large_for_the_database_is_not_found_on_any_console_page(
             response = client.post(path, data={"csrf_token": token})
         assert response.status_code == 404, (rule.rule, response.status_code)
         assert "There is nothing here." in response.get_data(as_text=True)
+
+
+def text_field_names(module_prefix: str) -> set[str]:
+    """Every name a form of these modules reads as text, under every prefix the forms use."""
+    forms: list[type[VigilForm]] = []
+    pending = list(VigilForm.__subclasses__())
+    while pending:
+        form_class = pending.pop()
+        pending += form_class.__subclasses__()
+        if form_class.__module__.startswith(module_prefix):
+            forms.append(form_class)
+    return {
+        f"{prefix}{name}"
+        for form_class in forms
+        for name, field in inspect.getmembers(form_class, lambda m: isinstance(m, UnboundField))
+        if not issubclass(field.field_class, FileField)
+        for prefix in FORM_PREFIXES
+    }
+
+
+# The console's forms that take text (beside their CSRF token).
+TEXT_FORMS = {
+    "console.admin_queue_create",
+    "console.admin_queue_member_add",
+    "console.admin_queue_rename",
+    "console.admin_rule",
+    "console.admin_rule_add",
+    "console.admin_user_enrol",
+    "console.admin_user_role",
+    "console.case_grant",
+    "console.case_note",
+    "console.case_override",
+    "console.case_reply",
+    "console.case_reroute",
+    "console.case_status",
+    "console.change_password",
+}
+
+
+def test_a_file_in_place_of_text_is_refused_on_every_console_form(
+    console: ConsoleInstance,
+) -> None:
+    console.add_user("sue", role=Role.SUPERVISOR, queues=("export-control",))
+    console.add_user("ada", role=Role.ADMIN)
+    erin = console.add_user("erin", queues=("export-control",))
+    filed = console.file_report(export_control_tip())
+    console.triage()
+    values = {
+        "reference": filed.reference,
+        "user_id": erin.user_id,
+        "queue_id": 1,
+        "rule_id": 1,
+        "fmt": "csv",
+    }
+    adapter = console.app.url_map.bind("localhost")
+    posts = {
+        rule.endpoint: adapter.build(rule.endpoint, {name: values[name] for name in rule.arguments})
+        for rule in console.app.url_map.iter_rules()
+        if rule.rule.startswith("/console")
+        and "POST" in (rule.methods or ())
+        and "attachment_id" not in rule.arguments
+    }
+    files = text_field_names("reporting.console")
+    refused = set()
+    for username in ("sue", "ada"):
+        client = console.client_for(username)
+        for endpoint, path in posts.items():
+            token = csrf_token_from(client.get("/console/account").get_data(as_text=True))
+            data: dict[str, object] = {name: (io.BytesIO(b"x"), "x.txt") for name in files}
+            response = client.post(
+                path, data={**data, "csrf_token": token}, content_type="multipart/form-data"
+            )
+            assert response.status_code < 500, (endpoint, response.status_code)
+            if response.status_code == 302 and "/sign-in" in response.headers["Location"]:
+                console.sign_in(client, username)
+            if str(FILE_IN_PLACE_OF_TEXT) in response.get_data(as_text=True):
+                assert response.status_code == 400, endpoint
+                refused.add(endpoint)
+    assert refused >= TEXT_FORMS
+    with console.session_factory() as session:
+        assert verify_audit_log(session).ok

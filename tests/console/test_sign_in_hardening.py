@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import timedelta
 
 import pyotp
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from werkzeug.test import TestResponse
@@ -246,3 +248,32 @@ def test_too_many_sign_in_attempts_get_a_clear_429_page(console: ConsoleInstance
     text = response.get_data(as_text=True)
     assert "Too many attempts" in text
     assert "Wait a minute, then try again." in text
+
+
+@pytest.mark.parametrize("field", ["username", "password", "code"])
+def test_a_file_in_place_of_a_sign_in_field_is_refused_with_a_message(
+    console: ConsoleInstance, field: str
+) -> None:
+    enrolment = console.add_user("erin")
+    client = console.app.test_client()
+    data: dict[str, object] = {
+        "csrf_token": csrf_token_from(client.get("/console/sign-in").get_data(as_text=True)),
+        "username": "erin",
+        "password": enrolment.password,
+        "code": pyotp.TOTP(enrolment.totp_secret).at(clock.now()),
+    }
+    data[field] = (io.BytesIO(b"erin"), "name.txt")
+    response = client.post("/console/sign-in", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "A file was sent where the form expects text." in response.get_data(as_text=True)
+    assert client.get("/console/").status_code == 302  # not signed in
+
+
+def test_a_json_body_in_place_of_the_sign_in_form_is_refused(console: ConsoleInstance) -> None:
+    console.add_user("erin")
+    client = console.app.test_client()
+    token = csrf_token_from(client.get("/console/sign-in").get_data(as_text=True))
+    for body in ({"username": {"name": "erin"}, "password": "x", "code": "123456"}, [1, 2]):
+        response = client.post("/console/sign-in", json=body, headers={"X-CSRFToken": token})
+        assert response.status_code == 400, body
+        assert "User name" in response.get_data(as_text=True)

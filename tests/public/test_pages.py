@@ -188,3 +188,48 @@ def test_an_empty_file_field_is_no_attachment(app, client, intake_key):
     assert response.status_code == 201
     receipt_from(response.get_data(as_text=True))
     assert storage_state(app).rows["attachments"] == 0
+
+
+FILE_IN_PLACE_OF_TEXT = "A file was sent where the form expects text."
+FIELD_NAME = re.compile(r'<(?:input|textarea|select)[^>]*\bname="([^"]+)"')
+
+
+@pytest.mark.parametrize(
+    ("path", "names"),
+    [
+        ("/tip", ["what_happened", "route", "goods-0-description", "parties-2-role"]),
+        ("/disclosure", ["company", "contact_email", "parties-0-name"]),
+        ("/followup", ["receipt"]),
+        ("/followup/messages", ["receipt", "text"]),
+        ("/followup/parts", ["narrative", "stage", "certified"]),
+        ("/followup/attachments/1", ["receipt"]),
+    ],
+)
+def test_a_file_in_place_of_text_is_refused_on_every_public_form(
+    app, client, intake_key, path, names
+):
+    page = client.get(path if path in FORM_PAGES else "/followup").get_data(as_text=True)
+    token = csrf_token_from(page)
+    every_field = set(FIELD_NAME.findall(page)) - {"csrf_token", "attachments"}
+    before = storage_state(app)
+    for sent_as_files in [{name} for name in names] + [every_field | set(names)]:
+        data = {name: (io.BytesIO(b"x"), "x.txt") for name in sent_as_files}
+        response = client.post(
+            path, data={**data, "csrf_token": token}, content_type="multipart/form-data"
+        )
+        assert response.status_code == 400, sent_as_files
+        assert FILE_IN_PLACE_OF_TEXT in response.get_data(as_text=True), sent_as_files
+    assert storage_state(app) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "message"), [("/tip", "Tell us what happened."), ("/followup", "Enter your receipt.")]
+)
+def test_a_json_body_in_place_of_a_form_is_refused(app, client, intake_key, path, message):
+    token = csrf_token_from(client.get(path).get_data(as_text=True))
+    before = storage_state(app)
+    for body in ({"what_happened": ["x"], "receipt": {"a": 1}}, [1, 2], "x"):
+        response = client.post(path, json=body, headers={"X-CSRFToken": token})
+        assert response.status_code == 400, body
+        assert message in response.get_data(as_text=True), body
+    assert storage_state(app) == before
