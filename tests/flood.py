@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 # However long the honest user takes, the attack stops after this.
 MAX_SECONDS = 20.0
-# The attack runs this long before the honest user starts, so its limits bite.
-HEAD_START_SECONDS = 0.5
+# The honest user starts once the attack has had its effect (`ready`), or after this.
+MAX_HEAD_START_SECONDS = 8.0
 
 
 @dataclass
@@ -40,12 +40,17 @@ class AttackRecord:
 
 @contextmanager
 def flood(
-    attack: Callable[[int], Callable[[], int]], *, threads: int = 3
+    attack: Callable[[int], Callable[[], int]],
+    *,
+    ready: Callable[[AttackRecord], bool],
+    threads: int = 3,
 ) -> Iterator[AttackRecord]:
     """Run `attack(n)()` in a loop in each of `threads` threads while the block runs.
 
     `attack(n)` is called once in thread n to set it up (a client of its own)
-    and returns one attempt, which answers the status it got.
+    and returns one attempt, which answers the status it got. The block starts
+    once `ready` says the attack has had its effect (a limit bites, the store
+    is full), so the honest user meets the attack at its worst.
     """
     record = AttackRecord()
     stop = threading.Event()
@@ -62,7 +67,8 @@ def flood(
     workers = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(threads)]
     for worker in workers:
         worker.start()
-    time.sleep(HEAD_START_SECONDS)
+    while not ready(record) and time.monotonic() - started < MAX_HEAD_START_SECONDS:
+        time.sleep(0.01)
     try:
         yield record
     finally:

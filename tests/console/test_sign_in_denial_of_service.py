@@ -29,7 +29,7 @@ from reporting.settings import Settings
 from tests.console.conftest import ConsoleInstance
 from tests.fixtures.app import csrf_token_from
 from tests.fixtures.limiter import delete_keys, limiter_storages
-from tests.flood import flood, honest_attempts, report
+from tests.flood import AttackRecord, flood, honest_attempts, report
 
 # A TOTP code lives for a 30-second step: each sign-in of the admin takes the next one.
 TOTP_STEP = timedelta(seconds=30)
@@ -68,6 +68,10 @@ def wrong_sign_ins(
     return attacker
 
 
+def limits_bite(attack: AttackRecord) -> bool:
+    return attack.statuses[429] > 0
+
+
 def test_the_admin_signs_in_while_a_flood_of_wrong_sign_ins_runs(
     console: ConsoleInstance, pinned_clock: PinnedClock
 ) -> None:
@@ -89,7 +93,8 @@ def test_the_admin_signs_in_while_a_flood_of_wrong_sign_ins_runs(
         )
         return response.status_code == 302 and client.get("/console/").status_code == 200
 
-    with flood(wrong_sign_ins(console, ["admin", "erin"])) as attack:
+    # From the moment the limits bite (without the lockout, the attacker's only hope).
+    with flood(wrong_sign_ins(console, ["admin", "erin"]), ready=limits_bite) as attack:
         honest = honest_attempts(sign_in)
     report("sign-in", honest, attack)
 
