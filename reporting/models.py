@@ -281,6 +281,12 @@ class Report(Base):
             " OR (triage_state <> 'claimed' AND claimed_at IS NULL AND claimed_by IS NULL)",
             name="claim_consistent",
         ),
+        # A failed report waits for its retry while claimed; the retry time,
+        # like the claim time, closely follows the receipt and goes with it.
+        CheckConstraint(
+            "triage_retry_at IS NULL OR triage_state = 'claimed'",
+            name="retry_only_while_claimed",
+        ),
         _byte_length("lookup_hash", 32),
         Index(None, "queue_id", "status"),
         Index(None, "status"),
@@ -340,6 +346,12 @@ class Report(Base):
     )
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(200))  # worker name, not a user
+    # Failed triage attempts, the earliest time the next may start (backing
+    # off: reporting.triage_worker.retry_delay) and the class name of the
+    # last error, so that only a new kind of failure is audited again.
+    triage_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    triage_retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    triage_error: Mapped[str | None] = mapped_column(String(100))
     rule_version: Mapped[str | None] = mapped_column(String(200))
     list_versions: Mapped[str | None] = mapped_column(Text)
 

@@ -37,6 +37,15 @@ worker took the report over, the slow worker's UPDATE matches no row and it
 rolls back; if both get that far, the intake wrap's DELETE (which must
 remove exactly one row) stops the second.
 
+A report that fails (a damaged intake wrap, nobody who may receive it) keeps
+its claim and is tried again, by any worker, with a growing wait: the first
+retry after CLAIM_TIMEOUT, each later one after twice the last wait, at most
+RETRY_MAX apart (`retry_delay`). The attempts are counted on the report
+(`triage_attempts`, `triage_retry_at`, `triage_error`, migration 0007); a
+failure is audited (`report.triage_failed`) the first time and whenever its
+kind (the error's class) changes, not at every retry, and admins see the
+failing reports counted on their dashboard (`triage_health`).
+
 Nothing the report says is logged or audited: log lines and audit entries
 carry report ids, queue slugs, priorities, user ids and error class names.
 """
@@ -51,7 +60,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, or_, select, update
+from sqlalchemy import Engine, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.sql.elements import ColumnElement
@@ -96,6 +105,10 @@ log = logging.getLogger("vigil.triage")
 # A report takes milliseconds to triage; a claim this old belongs to a worker
 # that died (or hangs), and another worker may take the report over.
 CLAIM_TIMEOUT = timedelta(minutes=5)
+# The longest wait between two attempts at a report that keeps failing: long
+# enough that a permanent failure costs a few attempts an hour, short enough
+# that one an operator fixed (a queue given a member) goes through soon.
+RETRY_MAX = timedelta(hours=1)
 POLL_SECONDS = 5.0
 MAX_WORKER_NAME = 200  # reports.claimed_by
 
@@ -188,6 +201,13 @@ class WorkerStats:
 # ---------------------------------------------------------------- claiming
 
 
+def retry_delay(attempts: int, first: timedelta = CLAIM_TIMEOUT) -> timedelta:
+    """The wait after a report's `attempts`-th failed attempt: doubling, at most RETRY_MAX."""
+    doublings = max(0, min(attempts - 1, 20))
+    delay: timedelta = first * (1 << doublings)
+    return min(delay, max(RETRY_MAX, first))
+
+
 def _claimable(now: datetime, stale_after: timedelta, *, hold: bool) -> ColumnElement[bool]:
     waiting = Report.triage_state == TriageState.PENDING
     if hold:
@@ -198,7 +218,12 @@ def _claimable(now: datetime, stale_after: timedelta, *, hold: bool) -> ColumnEl
         waiting = and_(waiting, Report.received_hour < round_to_hour(now))
     return or_(
         waiting,
-        and_(Report.triage_state == TriageState.CLAIMED, Report.claimed_at < now - stale_after),
+        and_(
+            Report.triage_state == TriageState.CLAIMED,
+            Report.claimed_at < now - stale_after,
+            # A report that failed waits for its retry (`retry_delay`).
+            or_(Report.triage_retry_at.is_(None), Report.triage_retry_at <= now),
+        ),
     )
 
 
@@ -483,6 +508,8 @@ def triage_claimed(
                     triage_state=TriageState.DONE,
                     claimed_at=None,
                     claimed_by=None,
+                    triage_retry_at=None,
+                    triage_error=None,
                     **assessment_columns(assessment),
                     queue_id=plan.queue_id,
                     rule_version=str(result.routing.ruleset_version),
@@ -528,20 +555,94 @@ def triage_claimed(
     return "done"
 
 
-def _record_failure(engine: Engine, claim: Claim, error: BaseException) -> None:
-    """Audit that a report could not be triaged (class name only: messages may quote it)."""
-    try:
-        with Session(engine) as session:
-            append_audit(
-                session,
-                actor_user_id=None,
-                action="report.triage_failed",
-                target=f"report:{claim.report_id}",
-                details={"worker": claim.worker, "error": type(error).__name__},
+@dataclass(frozen=True)
+class Failure:
+    attempts: int  # failed attempts so far, this one included
+    retry_at: datetime
+    audited: bool  # False: the same kind of failure as last time, already audited
+
+
+def record_failure(
+    engine: Engine,
+    claim: Claim,
+    error: BaseException,
+    *,
+    first_delay: timedelta = CLAIM_TIMEOUT,
+    now: datetime | None = None,
+) -> Failure | None:
+    """Count a failed attempt, set the next one back (`retry_delay`) and audit a new kind.
+
+    Only the error's class name is kept and audited (a message may quote the
+    report). An attempt of the same class as the last one is not audited
+    again: a report that cannot be opened makes one audit entry, not one per
+    retry. None when the claim is no longer ours (nothing written).
+    """
+    now = now or clock.now()
+    kind = type(error).__name__[:100]
+    with Session(engine) as session:
+        try:
+            previous = session.execute(
+                select(Report.triage_attempts, Report.triage_error).where(_claim_is(claim))
+            ).one_or_none()
+            if previous is None:
+                return None
+            attempts = previous.triage_attempts + 1
+            failure = Failure(
+                attempts, now + retry_delay(attempts, first_delay), kind != previous.triage_error
             )
+            session.execute(
+                update(Report)
+                .where(_claim_is(claim))
+                .values(
+                    triage_attempts=attempts, triage_retry_at=failure.retry_at, triage_error=kind
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if failure.audited:
+                append_audit(
+                    session,
+                    actor_user_id=None,
+                    action="report.triage_failed",
+                    target=f"report:{claim.report_id}",
+                    details={"worker": claim.worker, "error": kind, "attempts": attempts},
+                )
             session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    return failure
+
+
+def _record_failure(
+    engine: Engine, claim: Claim, error: BaseException, first_delay: timedelta
+) -> Failure | None:
+    try:
+        return record_failure(engine, claim, error, first_delay=first_delay)
     except Exception:
-        log.exception("could not audit the failure on report %d", claim.report_id)
+        log.exception("could not record the failure on report %d", claim.report_id)
+        return None
+
+
+@dataclass(frozen=True)
+class TriageHealth:
+    """What the dashboard tells admins about triage: counts only."""
+
+    waiting: int  # not triaged yet, never failed
+    failing: int  # not triaged, and at least one attempt failed
+    attempts: int  # failed attempts over the failing reports
+
+
+def triage_health(session: Session) -> TriageHealth:
+    pending = Report.triage_state != TriageState.DONE
+    waiting = session.scalar(
+        select(func.count()).select_from(Report).where(pending, Report.triage_attempts == 0)
+    )
+    failing, attempts = session.execute(
+        select(func.count(), func.coalesce(func.sum(Report.triage_attempts), 0)).where(
+            pending, Report.triage_attempts > 0
+        )
+    ).one()
+    return TriageHealth(waiting or 0, int(failing), int(attempts))
 
 
 # ---------------------------------------------------------------- the loop
@@ -562,8 +663,9 @@ def run_worker(
     """Claim and triage reports until none is left (`once`) or `stop` is set.
 
     A report that fails stays claimed; it is tried again, by any worker, once
-    its claim is older than `stale_after` (an operator fixes the cause; a
-    deterministic failure is tried again every `stale_after`, audited each time).
+    its claim is older than `stale_after` and its wait is over: `stale_after`
+    after the first failure, doubling after each further one up to RETRY_MAX
+    (see the module docstring). A failure is audited when its kind changes.
     """
     stats = WorkerStats()
     stop = stop or threading.Event()
@@ -579,17 +681,18 @@ def run_worker(
         except NoEligibleHolder as error:
             log.warning("%s", error)
             stats.deferred.append(claim.report_id)
-            _record_failure(engine, claim, error)
+            _record_failure(engine, claim, error, stale_after)
             continue
         except Exception as error:
+            failure = _record_failure(engine, claim, error, stale_after)
             log.error(
-                "report %d not triaged: %s; it will be retried after %s",
+                "report %d not triaged: %s (attempt %s); retried from %s",
                 claim.report_id,
                 type(error).__name__,
-                stale_after,
+                failure.attempts if failure else "?",
+                f"{failure.retry_at:%Y-%m-%d %H:%M}" if failure else "the claim's timeout",
             )
             stats.failed.append(claim.report_id)
-            _record_failure(engine, claim, error)
             continue
         (stats.triaged if outcome == "done" else stats.lost).append(claim.report_id)
         if outcome == "done":

@@ -50,6 +50,7 @@ from reporting.context import request_session, vigil
 from reporting.extensions import limiter
 from reporting.intake import active_intake_key
 from reporting.models import ReportStatus, Role, User
+from reporting.triage_worker import triage_health
 
 blueprint = Blueprint("console", __name__)
 
@@ -230,6 +231,8 @@ def home() -> str:
         may_list_cases=may_open(user, "console.queue_list"),
         user_fingerprint=user_fingerprint(user),
         intake_fingerprint=intake_fingerprint,
+        # Reports the worker keeps failing on wait for an operator: counts only.
+        triage=triage_health(session) if user.role is Role.ADMIN else None,
     )
 
 
