@@ -424,26 +424,41 @@ def sign_in(
 
 
 def current_session(session: Session, token: str) -> ConsoleSession | None:
-    """The live console session for a cookie token, or None if it ended."""
-    console_session = session.get(ConsoleSession, token_id(token))
-    if console_session is None:
-        return None
-    user = session.get(User, console_session.user_id)
+    """The live console session for a cookie token, or None if it ended.
+
+    Checking that it is live and marking it seen are one UPDATE, so an end of
+    the session racing with this request (a sign-out in another tab, an
+    administrator's reset) either comes first, and the request is signed
+    out, or waits for it. The session comes back detached with its values
+    loaded: if its row is deleted later in the request, the request carries
+    on as it began instead of failing to reload them; the next one is
+    signed out.
+    """
     now = clock.now()
-    if (
-        user is None
-        or not user.is_active
+    session_id = token_id(token)
+    generation = (
+        select(User.session_generation)
+        .where(User.id == ConsoleSession.user_id, User.is_active)
+        .scalar_subquery()
+    )
+    console_session = session.scalars(
+        update(ConsoleSession)
         # Every session sign-in makes has passed the second factor; a row
-        # without it did not come from sign-in and is not honoured.
-        or console_session.second_factor_at is None
-        or console_session.generation != user.session_generation
-        or console_session.expires_at <= now
-        or console_session.last_seen_at + SESSION_IDLE_TIMEOUT <= now
-    ):
-        session.delete(console_session)
+        # without it did not come from sign-in and is not honoured (live_sessions).
+        .where(
+            ConsoleSession.id == session_id,
+            live_sessions(now),
+            ConsoleSession.generation == generation,
+        )
+        .values(last_seen_at=now)
+        .returning(ConsoleSession)
+    ).one_or_none()
+    if console_session is None:
+        # Ended one way or another: its row (with its copy of the key) goes too.
+        session.execute(delete(ConsoleSession).where(ConsoleSession.id == session_id))
         session.commit()
         return None
-    console_session.last_seen_at = now
+    session.expunge(console_session)
     session.commit()
     return console_session
 
@@ -456,7 +471,9 @@ def sign_out(session: Session, console_session: ConsoleSession) -> None:
         target=f"user:{console_session.user_id}",
         details={},
     )
-    session.delete(console_session)
+    # By id, not through the object: the row may be gone already (a sign-out
+    # in another tab), and ending an ended session is no error.
+    session.execute(delete(ConsoleSession).where(ConsoleSession.id == console_session.id))
     session.commit()
 
 

@@ -1,11 +1,12 @@
 """Console sign-in: password plus TOTP, deny by default, sessions that end."""
 
+import re
 import threading
 from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, event, select
 
 from crypto import PublicKey
 from reporting import clock
@@ -188,3 +189,39 @@ def test_one_code_used_by_two_simultaneous_sign_ins_opens_one_session(app, inves
     assert sorted(outcomes) == ["refused", "signed in"]
     with factory() as session:
         assert len(session.scalars(select(ConsoleSession)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/console/"), ("GET", "/console/account"), ("POST", "/console/sign-out")],
+)
+def test_a_request_that_races_its_own_sign_out_is_no_server_error(
+    app, client, investigator, method, path
+):
+    code = pyotp.TOTP(investigator.totp_secret).at(clock.now())
+    post_sign_in(client, "erin", investigator.password, code)
+    token = csrf_token_from(client.get("/console/account").get_data(as_text=True))
+    engine = app.extensions["vigil"].engine
+    signed_out_elsewhere = []
+
+    # The sign-out in another tab lands while this request is under way: at
+    # the moment it first reads the users table, after it found its session.
+    def sign_out_elsewhere(_connection, _cursor, statement, *_args):
+        if not signed_out_elsewhere and re.match(r"\s*SELECT\b.*\bFROM users\b", statement, re.S):
+            signed_out_elsewhere.append(True)
+            with engine.begin() as other:
+                other.execute(delete(ConsoleSession))
+
+    event.listen(engine, "before_cursor_execute", sign_out_elsewhere)
+    try:
+        response = client.open(path, method=method, data={"csrf_token": token})
+    finally:
+        event.remove(engine, "before_cursor_execute", sign_out_elsewhere)
+    assert signed_out_elsewhere
+    # It either finishes as it began or is sent to sign in; the next one is signed out.
+    assert response.status_code in {200, 302}, response.status_code
+    if response.status_code == 302:
+        assert response.headers["Location"].endswith("/console/sign-in")
+    follow = client.get("/console/")
+    assert follow.status_code == 302
+    assert follow.headers["Location"].endswith("/console/sign-in")
