@@ -234,10 +234,14 @@ def unused_code_step(session: Session, username: str, code: str) -> tuple[int, i
     Cheap (one query, three HMAC-SHA1s, no Argon2id): the sign-in form's rate
     limits let such an attempt through (reporting/console/sign_in_limits.py).
     """
+    code = code.strip()
+    # Checked before the form is: anything but six ASCII digits is no code.
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return None
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
         return None
-    step = _matching_totp_step(user.totp_secret, code.strip(), clock.now())
+    step = _matching_totp_step(user.totp_secret, code, clock.now())
     if step is None or (user.totp_last_counter is not None and step <= user.totp_last_counter):
         return None
     return user.id, step
