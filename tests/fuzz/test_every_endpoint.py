@@ -40,6 +40,7 @@ from werkzeug.routing import Rule
 
 from crypto import b64encode
 from reporting.audit import verify_audit_log
+from reporting.blobstore import KEY_PATTERN
 from reporting.errors import VigilError
 from reporting.models import Attachment, HolderKind, Queue, Report, Role, RoutingRule, User, Wrap
 from reporting.settings import Settings
@@ -437,7 +438,8 @@ def _no_partial_writes(console: ConsoleInstance) -> None:
         for blob_key, size in attachments:
             assert store.exists(blob_key), f"attachment row without its blob: {blob_key}"
             assert store.size(blob_key) == size
-        stored = {path.name for path in store.root.rglob("*") if path.is_file()}
+        # Blobs only (`<root>/<2 hex>/<key>`): not the uploads still pending, nor bookkeeping.
+        stored = {path.name for path in store.root.glob("??/*") if KEY_PATTERN.fullmatch(path.name)}
         assert stored <= {key for key, _ in attachments}, "blobs that no attachment row names"
         reports = set(session.scalars(select(Report.id)))
         with_reporter = set(
