@@ -116,7 +116,10 @@ def api_reports() -> tuple[dict[str, Any], int]:
         now=now,
     )
     # Committed with the report: spent challenges are forgotten once expired.
-    purge_spent_challenges(session, now)
+    # Not flushing the new one first: its clash with a racing report is for
+    # create_report to answer (409).
+    with session.no_autoflush:
+        purge_spent_challenges(session, now)
     report = create_report(session, context.uploads, new)
     limits.paid_report_accepted()
     return {"reference": report.public_reference}, 201
