@@ -8,6 +8,7 @@ import pytest
 
 from crypto import b64encode
 from reporting import create_app
+from reporting.settings import Settings, SettingsError
 from tests.fixtures.app import csrf_token_from
 from tests.fixtures.limiter import limiter_settings
 from tests.public.support import Reporter, seal_tip
@@ -99,3 +100,12 @@ def test_reports_with_a_proof_of_work_are_never_refused_as_too_many(limited_app,
         assert reporter.submit(seal_tip(intake_key.public_key)).status_code == 201
     # Two a minute at the base price; then a bit dearer for each doubling.
     assert difficulties == [base, base, base + 1, base + 1, base + 2, base + 2]
+
+
+def test_a_key_prefix_is_a_short_plain_name():
+    assert Settings.from_env({"VIGIL_RATELIMIT_KEY_PREFIX": "vigil-2:"}).ratelimit_key_prefix == (
+        "vigil-2:"
+    )
+    for bad in ("with space", "a/b", "x" * 65):
+        with pytest.raises(SettingsError, match="VIGIL_RATELIMIT_KEY_PREFIX"):
+            Settings.from_env({"VIGIL_RATELIMIT_KEY_PREFIX": bad})

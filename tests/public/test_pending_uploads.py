@@ -11,10 +11,12 @@ import pytest
 
 from crypto import ReportKey
 from reporting import create_app
+from reporting.settings import Settings, SettingsError
 from reporting.uploads import MAX_PART_BYTES, MIN_CHARGE, Janitor
 from tests.public.support import Reporter, attachment_stream
 
 KIB = 1024
+MIB = 1024 * KIB
 # As gunicorn sends every request: the stream then refuses a read past its maximum.
 GUNICORN = {"wsgi.input_terminated": True}
 
@@ -140,3 +142,14 @@ def test_the_janitor_removes_expired_uploads_by_itself(bounded):
     assert (uploads.directory / fresh).exists()
     assert uploads.total_charged() == MIN_CHARGE
     assert [path.name.endswith(fresh) for path in (uploads.directory / "order").iterdir()] == [True]
+
+
+def test_the_bound_holds_at_least_one_report_at_its_largest():
+    assert Settings.from_env({}).pending_upload_bytes == 10 * 1024 * MIB
+    with pytest.raises(SettingsError, match="VIGIL_PENDING_UPLOAD_BYTES"):
+        Settings.from_env({"VIGIL_PENDING_UPLOAD_BYTES": str(1024 * MIB)})  # < 10 x 200 MiB
+    small = {"VIGIL_MAX_ATTACHMENT_BYTES": str(MIB), "VIGIL_PENDING_UPLOAD_BYTES": str(64 * MIB)}
+    assert Settings.from_env(small).pending_upload_bytes == 64 * MIB
+    # Larger attachments than the default bound holds: the default grows to hold them.
+    large = Settings.from_env({"VIGIL_MAX_ATTACHMENT_BYTES": str(2 * 1024 * MIB)})
+    assert large.pending_upload_bytes > 10 * 2 * 1024 * MIB
