@@ -349,7 +349,9 @@ class Report(Base):
     # Failed triage attempts, the earliest time the next may start (backing
     # off: reporting.triage_worker.retry_delay) and the class name of the
     # last error, so that only a new kind of failure is audited again.
-    triage_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Defaulted by the database, so that any insert that leaves it out
+    # (a bulk insert, an older release during an upgrade) starts at 0.
+    triage_attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     triage_retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     triage_error: Mapped[str | None] = mapped_column(String(100))
     rule_version: Mapped[str | None] = mapped_column(String(200))
