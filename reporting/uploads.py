@@ -211,12 +211,16 @@ class PendingUploads:
                 finally:
                     handle.flush()
                     os.fsync(fd)
-                    _stamp_hour(path)
-                total = os.fstat(fd).st_size
-                if received < ATTACHMENT_HEADER_SIZE <= total:
-                    _check_header(path, fd, received)
-                if final:
-                    self._complete(upload_id)
+                try:
+                    total = os.fstat(fd).st_size
+                    if received < ATTACHMENT_HEADER_SIZE <= total:
+                        _check_header(path, fd, received)
+                    if final:
+                        self._complete(upload_id)
+                finally:
+                    # After the checks: reading the file set its access time to
+                    # the moment, which the blob store would keep (same inode).
+                    _stamp_hour(fd)
             finally:
                 # Whatever stayed (all of it, a prefix, nothing) is charged.
                 self._charge(upload_id, received, os.fstat(fd).st_size)
@@ -585,7 +589,7 @@ def _checked_layout(handle: BinaryIO) -> None:
         raise InvalidUpload() from None
 
 
-def _stamp_hour(path: Path) -> None:
+def _stamp_hour(file: Path | int) -> None:
     # The file's times would otherwise tell when the reporter uploaded.
     hour = current_hour().timestamp()
-    os.utime(path, (hour, hour))
+    os.utime(file, (hour, hour))

@@ -153,3 +153,12 @@ def test_the_bound_holds_at_least_one_report_at_its_largest():
     # Larger attachments than the default bound holds: the default grows to hold them.
     large = Settings.from_env({"VIGIL_MAX_ATTACHMENT_BYTES": str(2 * 1024 * MIB)})
     assert large.pending_upload_bytes > 10 * 2 * 1024 * MIB
+
+
+def test_an_upload_keeps_no_time_finer_than_the_hour(app, intake_key):
+    reporter = Reporter(app.test_client())
+    stream = attachment_stream(ReportKey.generate(), os.urandom(100 * KIB))
+    upload = reporter.upload(stream)  # the checks of its header and layout read it
+    times = os.stat(app.extensions["vigil"].uploads.directory / f"{upload}.complete")
+    assert times.st_atime == times.st_mtime
+    assert times.st_mtime % 3600 == 0
