@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 
 from crypto import attachment_stream_limit
 from reporting.blobstore import FilesystemBlobStore
@@ -14,7 +14,12 @@ from reporting.cookies import CONSOLE_PREFIX, SiteSessionInterface
 from reporting.db import create_db_engine, make_session_factory
 from reporting.errors import register_error_handlers
 from reporting.extensions import babel, csrf, limiter
-from reporting.requests import RowIdConverter, VigilJSONProvider, VigilRequest
+from reporting.requests import (
+    RowIdConverter,
+    VigilJSONProvider,
+    VigilRequest,
+    refuse_nul_characters,
+)
 from reporting.screening_lists import CurrentScreener
 from reporting.security import apply_security_headers
 from reporting.settings import Settings
@@ -35,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json = VigilJSONProvider(app)
     # Before any blueprint: every `<int:...>` in a route is a bounded row id.
     app.url_map.converters["int"] = RowIdConverter
+    app.before_request(lambda: refuse_nul_characters(request))
     # The public site and the console each keep their own session cookie
     # (reporting/cookies.py): signing in to one must not spoil the other's forms.
     app.session_interface = SiteSessionInterface()

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Collection, Iterable
 from typing import ClassVar, TypeAlias
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import LazyString, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -259,6 +259,12 @@ def register_error_handlers(app: Flask) -> None:
         # Only the exception type is logged: messages and tracebacks can carry
         # values from the request, and no report content may reach a log.
         log.error("unhandled %s", type(error).__name__)
+        # The failure may have left the request's transaction unusable
+        # (PostgreSQL refuses every statement after an error): undo it, so that
+        # nothing half done is committed later and the error page can be drawn.
+        session = g.get("db_session")
+        if session is not None:
+            session.rollback()
         return _respond(
             500,
             "internal",

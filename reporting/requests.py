@@ -16,6 +16,11 @@ The app's JSON provider parses request bodies (`get_json`): one nested deeper
 than Python's recursion limit is bad JSON like any other, not a server error.
 Numbers in paths (`<int:...>`) are row ids, so the app's `int` converter takes
 none larger than the database's INTEGER: a larger one names no row (404).
+
+No text Vigil accepts contains a NUL character, and PostgreSQL cannot store
+or even compare one (SQLite can), so a NUL anywhere in the path, the query
+string or a form's text is refused before any view sees it
+(`refuse_nul_characters`), on both backends alike.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ from typing import IO, BinaryIO, TypeVar, cast
 
 from flask import Request, current_app
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import lazy_gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, Map
 
 from crypto import SealedSpool
 from reporting.context import vigil
+from reporting.errors import BadRequest
 from reporting.settings import Settings
 
 View = TypeVar("View", bound=Callable[..., object])
@@ -82,6 +89,20 @@ class RowIdConverter(IntegerConverter):
 
     def __init__(self, map: Map) -> None:
         super().__init__(map, max=MAX_ROW_ID)
+
+
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def refuse_nul_characters(request: Request) -> None:
+    """BadRequest when the path, the query or a form's text carries a NUL character."""
+    texts = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype in _FORM_TYPES:
+        texts += [*request.form.keys(), *request.form.values(), *request.files.keys()]
+    if any("\x00" in text for text in texts):
+        raise BadRequest(
+            lazy_gettext("The request contains a NUL character, which no field accepts.")
+        )
 
 
 class VigilRequest(Request):

@@ -255,7 +255,8 @@ class Fuzzer:
             if token is not None:
                 data["csrf_token"] = token
             return {"data": data, "content_type": "multipart/form-data"}
-        headers = {"X-CSRFToken": token} if token is not None else {}
+        # A header cannot carry a line break over HTTP, so the forged ones do not either.
+        headers = {"X-CSRFToken": re.sub(r"[\r\n]", "", token)} if token is not None else {}
         if kind == 4:  # JSON of any type
             return {"json": junk_json(rng), "headers": headers}
         if kind == 5:  # JSON that is deep, huge or full of lone surrogates
