@@ -2,7 +2,8 @@
 
 Every test here takes `calendar_moment`, so it runs at each month's last
 day, a leap day, and the last and first second of a year, on a clock that
-stands still there: a case arrives, is triaged and opened, its deadlines
+stands still there from before the instance is made (so `calendar_moment`
+comes first among the arguments): a case arrives, is triaged and opened, its deadlines
 fall on real days, the metrics page and every export it offers answer, the
 default yearly and quarterly exports cover the last finished period, and the
 audit log finds today's entries.
@@ -30,7 +31,7 @@ def _previous_quarter(moment: datetime) -> tuple[str, str]:
 
 
 def test_a_case_arrives_and_is_worked_on_any_day(
-    console: ConsoleInstance, calendar_moment: datetime
+    calendar_moment: datetime, console: ConsoleInstance
 ) -> None:
     console.add_user("erin", queues=("export-control",))
     filed = console.file_report(export_control_tip())
@@ -58,7 +59,7 @@ def test_a_case_arrives_and_is_worked_on_any_day(
 
 
 def test_metrics_and_every_offered_export_answer_on_any_day(
-    console: ConsoleInstance, calendar_moment: datetime
+    calendar_moment: datetime, console: ConsoleInstance
 ) -> None:
     console.add_user("audrey", role=Role.AUDITOR)
     client = console.client_for("audrey")
@@ -90,7 +91,7 @@ def test_metrics_and_every_offered_export_answer_on_any_day(
 
 
 def test_the_audit_log_finds_todays_entries_on_any_day(
-    console: ConsoleInstance, calendar_moment: datetime
+    calendar_moment: datetime, console: ConsoleInstance
 ) -> None:
     console.add_user("audrey", role=Role.AUDITOR)
     client = console.client_for("audrey")
