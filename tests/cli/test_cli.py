@@ -5,7 +5,6 @@ import re
 import socket
 import stat
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -17,14 +16,14 @@ from sqlalchemy import create_engine, text
 from reporting import clock, create_app
 from reporting.settings import Settings
 from tests.fixtures.app import csrf_token_from
+from tests.pinned_cli import vigil_command
 
-VIGIL = [sys.executable, "-m", "reporting.cli"]
 PASSPHRASE = "correct horse battery staple"
 
 
 def run_vigil(*args, env, stdin=subprocess.DEVNULL, timeout=120):
     return subprocess.run(
-        [*VIGIL, *args],
+        [*vigil_command(), *args],
         env=env,
         stdin=stdin,
         capture_output=True,
@@ -193,7 +192,7 @@ def test_serve_answers_on_localhost_without_access_log(initialised, vigil_env):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [*VIGIL, "serve", "--port", str(port), "--workers", "1"],
+        [*vigil_command(), "serve", "--port", str(port), "--workers", "1"],
         env=vigil_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -13,7 +13,8 @@ import pytest
 from reporting import create_app
 from reporting.db import create_db_engine, upgrade_database
 from reporting.settings import Settings
-from tests.cli.test_cli import PASSPHRASE, VIGIL
+from tests.cli.test_cli import PASSPHRASE
+from tests.pinned_cli import vigil_command
 
 # The usual umask, which would leave new files readable by every account.
 LAX_UMASK = 0o022
@@ -48,7 +49,7 @@ def test_init_and_the_app_create_owner_only_files(
     tmp_path: Path, embedded_env: dict[str, str], lax_umask: None
 ) -> None:
     result = subprocess.run(
-        [*VIGIL, "init"],
+        [*vigil_command(), "init"],
         env=embedded_env,
         stdin=subprocess.DEVNULL,
         capture_output=True,

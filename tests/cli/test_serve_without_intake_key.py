@@ -9,7 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.cli.test_cli import PASSPHRASE, VIGIL, run_vigil
+from tests.cli.test_cli import PASSPHRASE, run_vigil
+from tests.pinned_cli import vigil_command
 
 
 def fetch(url: str, server: subprocess.Popen[str]) -> tuple[int, str]:
@@ -44,7 +45,7 @@ def test_serve_takes_reports_with_the_key_file_gone_and_no_passphrase(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [*VIGIL, "serve", "--port", str(port), "--workers", "1"],
+        [*vigil_command(), "serve", "--port", str(port), "--workers", "1"],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

@@ -14,7 +14,6 @@ from reporting.accounts import WeakPassword, create_user, generate_password, res
 from reporting.administration import enrol_user
 from reporting.models import Role, User
 from reporting.password_policy import password_problem
-from tests.cli.test_cli import VIGIL
 from tests.console.conftest import ConsoleInstance
 from tests.console.test_account import (
     NEW_PASSWORD,
@@ -24,6 +23,7 @@ from tests.console.test_account import (
     user_row,
 )
 from tests.console.test_admin import _post, _sheet_values
+from tests.pinned_cli import vigil_command
 
 WEAK = [
     ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
@@ -143,7 +143,7 @@ def test_init_refuses_a_weak_intake_passphrase_and_its_admin_password_passes(
 
     def init() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*VIGIL, "init"],
+            [*vigil_command(), "init"],
             env=env,
             stdin=subprocess.DEVNULL,
             capture_output=True,

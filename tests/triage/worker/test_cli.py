@@ -4,7 +4,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from types import SimpleNamespace
 
@@ -26,9 +25,9 @@ from reporting.models import (
     TriageState,
     current_hour,
 )
+from tests.pinned_cli import vigil_command
 from tests.triage.worker.support import submit, tip_body
 
-VIGIL = [sys.executable, "-m", "reporting.cli"]
 PASSPHRASE = "correct horse battery staple"
 
 REPORT = tip_body(
@@ -49,7 +48,7 @@ REPORT = tip_body(
 
 def run_vigil(*args, env, timeout=120):
     return subprocess.run(
-        [*VIGIL, *args],
+        [*vigil_command(), *args],
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -183,7 +182,7 @@ def test_triage_worker_runs_until_sigterm_and_then_stops_cleanly(instance_with_a
         session.get_one(Report, instance.report_id).received_hour = current_hour()
         session.commit()
     worker = subprocess.Popen(
-        [*VIGIL, "triage", "worker", "--name", "looping", "--no-hold"],
+        [*vigil_command(), "triage", "worker", "--name", "looping", "--no-hold"],
         env=instance.env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

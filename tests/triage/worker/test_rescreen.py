@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -53,6 +52,7 @@ from reporting.rescreen import (
 )
 from reporting.screening_lists import import_list_file, load_current_screener
 from reporting.triage_worker import InstanceTriage, run_worker
+from tests.pinned_cli import vigil_command
 from tests.triage.worker.support import add_user, make_instance, submit, tip_body
 from triage.screening import Screener
 
@@ -378,12 +378,10 @@ def test_a_wrong_password_is_refused_and_audited(case):
 
 # ---------------------------------------------------------------- the CLI, end to end
 
-VIGIL = [sys.executable, "-m", "reporting.cli"]
-
 
 def run_vigil(*args, env, password=None, timeout=120):
     return subprocess.run(
-        [*VIGIL, *args],
+        [*vigil_command(), *args],
         env=env,
         input=None if password is None else password + "\n",
         stdin=subprocess.DEVNULL if password is None else None,

@@ -1,0 +1,27 @@
+"""The `vigil` command on the suite's clock, for tests that run it as a process.
+
+`python -m tests.pinned_cli MOMENT ARGS...` runs `vigil ARGS...` with the
+clock pinned at MOMENT (ISO 8601 with an offset) and running from there, so
+a worker or a server started by a test sees the same date as the test that
+filed its reports. Forked processes (gunicorn's workers) inherit the clock.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+from reporting import clock
+from reporting.cli import main
+from reporting.clock import PinnedClock
+
+
+def vigil_command() -> list[str]:
+    """The command line that runs `vigil` at the suite's current time."""
+    return [sys.executable, "-m", "tests.pinned_cli", clock.now().isoformat()]
+
+
+if __name__ == "__main__":
+    clock.use(PinnedClock(datetime.fromisoformat(sys.argv[1])))
+    sys.argv = ["vigil", *sys.argv[2:]]
+    main()
