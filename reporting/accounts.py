@@ -277,22 +277,24 @@ def lockout_period(failures: int) -> timedelta:
     return min(period, LOCKOUT_MAX_PERIOD)
 
 
-def _count_failure(session: Session, user_id: int, now: datetime) -> None:
-    """Count a failed sign-in and lock the account when the count reaches the threshold.
+def _count_failure(session: Session, user_id: int, now: datetime, *, counts: bool) -> None:
+    """Count a failed sign-in (if it `counts`) and lock the account at the threshold.
 
     The increment is one UPDATE (no read-modify-write), so each of several
     parallel failures gets its own count; a failure while a lock is in force
-    is not counted, so guessing during a lockout does not lengthen it.
+    is not counted, so guessing during a lockout does not lengthen it. A
+    failure that does not count runs the same UPDATE, adding nothing, so the
+    time taken does not tell whether one factor was right.
     """
     failures = session.scalar(
         update(User)
         .where(User.id == user_id)
         .where(_not_locked(now))
-        .values(failed_sign_ins=User.failed_sign_ins + 1)
+        .values(failed_sign_ins=User.failed_sign_ins + int(counts))
         .returning(User.failed_sign_ins)
         .execution_options(synchronize_session=False)
     )
-    if failures is None or failures < LOCKOUT_THRESHOLD:
+    if not counts or failures is None or failures < LOCKOUT_THRESHOLD:
         return
     period = lockout_period(failures)
     session.execute(
@@ -395,9 +397,9 @@ def sign_in(
     step = _matching_totp_step(user.totp_secret, code.strip(), now)
     if not password_ok or step is None or not _claim_totp_step(session, user_id, step, now):
         session.rollback()
-        # A guess at one factor with the other in hand (see the module's docstring).
-        if password_ok or step is not None:
-            _count_failure(session, user_id, now)
+        # Only a guess at one factor with the other in hand counts (see the
+        # module's docstring).
+        _count_failure(session, user_id, now, counts=password_ok or step is not None)
         raise _refuse(session, user_id, "wrong password or code")
 
     private_key = unlock_private_key(user.locked_private_key, password)

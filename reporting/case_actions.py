@@ -71,6 +71,7 @@ from reporting.models import (
 )
 from reporting.submissions import committing
 from reporting.triage_worker import (
+    IneligibleHolder,
     TriageWorkerError,
     active_queue_members,
     eligible_users,
@@ -216,7 +217,14 @@ def _holder_ids(session: Session, report: Report) -> set[int]:
 
 
 def _new_wrap(session: Session, report: Report, key: ReportKey, user: User) -> Wrap:
-    return user_wrap(session, report.id, key, user.id, current_hour())
+    try:
+        return user_wrap(session, report.id, key, user.id, current_hour())
+    except IneligibleHolder:
+        # The user's role changed (or the account was deactivated) since the
+        # check: the action is refused as a whole, nothing is written.
+        raise Conflict(
+            f"{user.display_name} can no longer be given access to cases; reload the page."
+        ) from None
 
 
 # ---------------------------------------------------------------- status
@@ -377,10 +385,12 @@ def grant_access(
     grantee = session.get(User, grantee_id)
     if grantee is None:
         raise BadRequest("There is no such user.")
-    if grantee.role not in CASE_ROLES:
-        raise Forbidden("Only investigators and supervisors can be given access to a case.")
-    if not grantee.is_active:
-        raise Forbidden(f"{grantee.display_name}'s account is deactivated.")
+    if not may_hold_wraps(grantee.role, active=grantee.is_active):
+        raise Forbidden(
+            f"{grantee.display_name}'s account is deactivated."
+            if grantee.role in CASE_ROLES
+            else "Only investigators and supervisors can be given access to a case."
+        )
     with committing(session):
         _lock_case(session, report, user)
         if _user_wrap(session, report, grantee.id) is not None:

@@ -4,8 +4,8 @@ Deadlines, lockouts, sessions, proof-of-work expiry, retention, metrics
 periods and audit timestamps all depend on the date, and code that reads the
 wall clock by itself can only be tested on the day the suite happens to run
 (a yearly export that fails every December did exactly that). So the wall
-clock is read here and nowhere else (tests/test_one_clock.py checks the
-source), and tests set the clock to the dates that matter: month ends, leap
+clock is read here and nowhere else (tests/architecture/test_one_clock.py
+checks the source), and tests set the clock to the dates that matter: month ends, leap
 days, the last and first second of a year.
 
 `now()` is an aware datetime in UTC; `monotonic()` measures durations;

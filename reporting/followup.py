@@ -50,7 +50,7 @@ def find_case(session: Session, token: bytes, *, delay: float, failures: LookupF
     """The case of a lookup token, or CaseNotFound after `delay` seconds.
 
     One answer, one delay, whether the token is unknown or was never issued,
-    so guessing learns nothing and is slow. The budget of failed lookups is
+    so guessing learns nothing and, within the budget, is slow. The budget of failed lookups is
     consulted only once the lookup has failed: a flood of wrong tokens can use
     it up, but never stands between a right token and its case. Past the
     budget a failure is refused at once (TooManyFailedLookups), so a flood

@@ -26,6 +26,7 @@ string or a form's text is refused before any view sees it
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
 from typing import IO, BinaryIO, TypeVar, cast
 
 from flask import Request, current_app
@@ -96,9 +97,11 @@ _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-da
 
 def refuse_nul_characters(request: Request) -> None:
     """BadRequest when the path, the query or a form's text carries a NUL character."""
-    texts = [request.path, *request.args.keys(), *request.args.values()]
+    # Every value of a repeated name, not only the first one.
+    texts = [request.path, *request.args.keys(), *chain(*request.args.listvalues())]
     if request.mimetype in _FORM_TYPES:
-        texts += [*request.form.keys(), *request.form.values(), *request.files.keys()]
+        form = request.form
+        texts += [*form.keys(), *chain(*form.listvalues()), *request.files.keys()]
     if any("\x00" in text for text in texts):
         raise BadRequest(
             lazy_gettext("The request contains a NUL character, which no field accepts.")

@@ -211,17 +211,17 @@ class PendingUploads:
                 finally:
                     handle.flush()
                     os.fsync(fd)
-                try:
-                    total = os.fstat(fd).st_size
-                    if received < ATTACHMENT_HEADER_SIZE <= total:
-                        _check_header(path, fd, received)
-                    if final:
-                        self._complete(upload_id)
-                finally:
-                    # After the checks: reading the file set its access time to
-                    # the moment, which the blob store would keep (same inode).
-                    _stamp_hour(fd)
+                total = os.fstat(fd).st_size
+                if received < ATTACHMENT_HEADER_SIZE <= total:
+                    _check_header(path, fd, received)
+                if final:
+                    self._complete(upload_id)
             finally:
+                # Also when the part was cut off or refused: the file's times
+                # are set to the hour after everything that wrote or read it
+                # (reading set its access time to the moment, which the blob
+                # store would keep, being the same inode).
+                _stamp_hour(fd)
                 # Whatever stayed (all of it, a prefix, nothing) is charged.
                 self._charge(upload_id, received, os.fstat(fd).st_size)
             return total
@@ -482,6 +482,8 @@ class PendingUploads:
                 text = f"{ledger.total} {ledger.next_number}\n".encode()
                 os.pwrite(fd, text, 0)
                 os.ftruncate(fd, len(text))
+                # Rewritten at every part: its times would date the last upload.
+                _stamp_hour(fd)
         finally:
             os.close(fd)
 

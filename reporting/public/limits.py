@@ -22,9 +22,10 @@ may refuse an honest reporter:
   credential, and not the stored lookup hash, which would let a reader of
   both Redis and the database tell which case was opened). This stops a
   holder of one receipt from hammering their case and no one else can touch
-  it. Guessing is bounded by the failed-lookup budget, which is only ever
-  consulted after a lookup failed (reporting/followup.py): a flood of wrong
-  tokens cannot refuse a right one.
+  it. Guessing is hopeless against a receipt's 120 random bits at any
+  rate; the failed-lookup budget, only ever consulted after a lookup failed
+  (reporting/followup.py), keeps a flood of failures cheap for the server
+  and cannot refuse a right token (docs/limits.md).
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ TIME_READINGS = {
 NOW_METHODS = {"now", "utcnow", "today"}
 # SQL that asks the database server for the time instead.
 SQL_NOW = ("current_timestamp", "now()", "localtimestamp", "current_date")
+SQL_NOW_FUNCTIONS = {
+    "now", "current_timestamp", "current_date", "current_time", "localtimestamp",
+    "localtime", "sysdate", "clock_timestamp", "statement_timestamp",
+}  # fmt: skip
 
 
 def _sources() -> list[Path]:
@@ -33,10 +37,26 @@ def _sources() -> list[Path]:
     return [path for path in files if path != THE_CLOCK]
 
 
+def _is_func(node: ast.expr) -> bool:
+    """`func` or `<anything>.func`: SQLAlchemy's SQL function namespace."""
+    return (isinstance(node, ast.Name) and node.id == "func") or (
+        isinstance(node, ast.Attribute) and node.attr == "func"
+    )
+
+
 def clock_readings(source: str) -> list[str]:
     """Each place in `source` that reads the wall clock, as `line: what`."""
+    tree = ast.parse(source)
+    # `import time` and `import time as t` alike.
+    time_names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name == "time"
+    } | {"time"}
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "time":
             found += [
                 f"{node.lineno}: from time import {alias.name}"
@@ -45,15 +65,17 @@ def clock_readings(source: str) -> list[str]:
             ]
         elif isinstance(node, ast.Attribute):
             owner = node.value
-            if isinstance(owner, ast.Name) and owner.id == "time" and node.attr in TIME_READINGS:
-                found.append(f"{node.lineno}: time.{node.attr}")
+            if (
+                isinstance(owner, ast.Name)
+                and owner.id in time_names
+                and node.attr in TIME_READINGS
+            ):
+                found.append(f"{node.lineno}: {owner.id}.{node.attr}")
             elif node.attr in NOW_METHODS and not (
                 isinstance(owner, ast.Name) and owner.id == "clock"
             ):
                 found.append(f"{node.lineno}: .{node.attr}")
-            elif node.attr in {"now", "current_timestamp", "localtimestamp"} and (
-                isinstance(owner, ast.Name) and owner.id == "func"
-            ):
+            elif node.attr in SQL_NOW_FUNCTIONS and _is_func(owner):
                 found.append(f"{node.lineno}: func.{node.attr}")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value.lower()
@@ -75,6 +97,8 @@ def test_code_asks_the_one_clock_for_the_time(path: Path) -> None:
         "import datetime\ntoday = datetime.date.today()",
         "import pyotp\ncode = pyotp.TOTP('A').now()",
         "from sqlalchemy import func\ncolumn_default = func.now()",
+        "import sqlalchemy as sa\ncolumn_default = sa.func.current_date()",
+        "import time as t\nstarted = t.time()",
         "statement = 'UPDATE users SET seen = CURRENT_TIMESTAMP'",
     ],
 )

@@ -309,13 +309,22 @@ class Fuzzer:
         kwargs = self.body(visitor) if method not in {"GET", "HEAD", "OPTIONS", "TRACE"} else {}
         if method == "GET" and rng.random() < 0.1:
             kwargs = {"data": b"junk body on a GET", "content_type": "text/plain"}
+        self.causes.clear()
         try:
             response = visitor.client.open(url, method=method, **kwargs)
-            status = response.status_code
-            response.close()
         except UnicodeError:
             # The test client itself could not encode what we asked for; not a request.
             return
+        status = response.status_code
+        try:
+            # Read the whole body: a streamed one (a download, an export) can
+            # still fail after its status line was sent.
+            response.get_data()
+        except Exception as error:  # a body that breaks off is a server error too
+            status = 500
+            self.causes.append(f"{type(error).__name__} while streaming the body")
+        finally:
+            response.close()
         self.statuses[status] += 1
         self.endpoints[rule.endpoint] += 1
         if status >= 500:

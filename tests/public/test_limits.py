@@ -40,7 +40,8 @@ def test_a_limit_that_bites_says_so_in_json(limited_app):
         reporter.post_json("/api/case", {"lookup_token": wrong_token(7)}).status_code
         for _ in range(6)
     ]
-    # Five lookups of one token in the minute; the sixth is refused.
+    # Wrong receipts: three failures in the minute (the failed-lookup budget
+    # of this app), then each further one is refused at once.
     assert statuses == [404, 404, 404, 429, 429, 429]
     answer = reporter.post_json("/api/case", {"lookup_token": wrong_token(7)}).get_json()
     assert answer["error"] == "rate_limited"

@@ -1,28 +1,16 @@
 """Rate limits hold on every configured storage, and say so clearly when they bite."""
 
-import os
 import uuid
-from dataclasses import replace
-
-import pytest
 
 from reporting import create_app
 from tests.fixtures.app import csrf_token_from
+from tests.fixtures.limiter import limiter_settings
+
+__all__ = ["limiter_settings"]  # the fixture, on memory and on Redis
 
 
-def limiter_storages():
-    storages = [pytest.param("memory://", id="memory")]
-    redis_url = os.environ.get("VIGIL_TEST_REDIS_URL")
-    if redis_url:
-        storages.append(pytest.param(redis_url, id="redis"))
-    elif os.environ.get("CI") == "true":
-        raise RuntimeError("CI=true needs VIGIL_TEST_REDIS_URL: the Redis tests may not be skipped")
-    return storages
-
-
-@pytest.mark.parametrize("storage_uri", limiter_storages())
-def test_sign_in_attempts_are_limited_per_account(settings, storage_uri):
-    app = create_app(replace(settings, ratelimit_storage_uri=storage_uri))
+def test_sign_in_attempts_are_limited_per_account(limiter_settings):
+    app = create_app(limiter_settings)
     client = app.test_client()
     username = f"user-{uuid.uuid4().hex}"
     statuses = []
