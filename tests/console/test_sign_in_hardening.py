@@ -9,7 +9,7 @@ from datetime import timedelta
 import pyotp
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from werkzeug.test import TestResponse
 
 from reporting import clock
@@ -277,3 +277,38 @@ def test_a_json_body_in_place_of_the_sign_in_form_is_refused(console: ConsoleIns
         response = client.post("/console/sign-in", json=body, headers={"X-CSRFToken": token})
         assert response.status_code == 400, body
         assert "User name" in response.get_data(as_text=True)
+
+
+def test_a_failed_sign_in_does_the_same_database_work_whether_or_not_one_factor_was_right(
+    console: ConsoleInstance,
+) -> None:
+    """Only a failure with one factor right counts, but every failure runs the same statements.
+
+    Otherwise the time taken would tell a guesser that the password was right.
+    """
+    enrolment = console.add_user("erin")
+
+    def statements(password: str) -> list[str]:
+        seen: list[str] = []
+
+        def record(_conn, _cursor, statement, _parameters, _context, _many) -> None:
+            seen.append(statement)
+
+        event.listen(console.engine, "before_cursor_execute", record)
+        try:
+            with console.session_factory() as session, pytest.raises(SignInFailed):
+                sign_in(
+                    session,
+                    username="erin",
+                    password=password,
+                    code="000000",
+                    cost=console.settings.password_cost,
+                )
+        finally:
+            event.remove(console.engine, "before_cursor_execute", record)
+        return seen
+
+    assert statements(enrolment.password) == statements("not-the-password")
+    with console.session_factory() as session:
+        # The first attempt counted (the password was right), the second did not.
+        assert session.get_one(User, enrolment.user_id).failed_sign_ins == 1

@@ -29,6 +29,7 @@ NUL_MESSAGE = "contains a NUL character"
         "/console/audit?actor=a%00b",
         "/console/audit?action=report%00",
         "/console/cases?q%00=1",
+        "/console/audit?action=report&action=a%00",
     ],
 )
 def test_a_nul_in_a_console_address_is_refused_with_a_message(
