@@ -25,7 +25,7 @@ def fetch(url: str, server: subprocess.Popen[str]) -> tuple[int, str]:
             time.sleep(0.2)
 
 
-def test_serve_takes_reports_with_the_key_file_gone_and_no_passphrase(
+def test_serve_offers_the_report_form_with_the_key_file_gone_and_no_passphrase(
     tmp_path: Path, database_url: str
 ) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("VIGIL_")}
