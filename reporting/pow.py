@@ -14,16 +14,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from reporting import clock
 from reporting.errors import ProofOfWorkFailed
 from reporting.models import SpentChallenge, round_to_hour
 
 CHALLENGE_LIFETIME = timedelta(minutes=30)
+PURGE_INTERVAL_SECONDS = 300.0
 _VERSION = "v1"
 _MAX_NONCE_DIGITS = 20
 
@@ -96,3 +99,28 @@ def spend_proof(
 def purge_spent_challenges(session: Session, now: datetime) -> None:
     """Forget challenges that have expired anyway (their tokens are refused by time)."""
     session.execute(delete(SpentChallenge).where(SpentChallenge.expires_hour < now))
+
+
+class NowAndThen:
+    """True at most once every `interval` seconds (per process), for chores.
+
+    Expired challenges are kept an hour at least, so forgetting them every few
+    minutes is soon enough; a DELETE with every report cost about as much as
+    the rest of storing the report.
+    """
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def due(self) -> bool:
+        moment = clock.monotonic()
+        with self._lock:
+            if moment < self._next:
+                return False
+            self._next = moment + self.interval
+            return True
+
+
+SPENT_CHALLENGE_PURGE = NowAndThen(PURGE_INTERVAL_SECONDS)

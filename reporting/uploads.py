@@ -278,6 +278,8 @@ class PendingUploads:
         For uploads the caller holds (attached, or its own): one being written
         by someone else would be removed under its writer.
         """
+        if not upload_ids:
+            return  # most reports carry no file: no need to take the ledger's lock
         with self._ledger() as ledger:
             for upload_id in upload_ids:
                 ledger.total -= self._remove(upload_id)

@@ -24,7 +24,12 @@ from reporting.followup import (
     open_case_attachment,
 )
 from reporting.models import PartKind, Report
-from reporting.pow import issue_challenge, purge_spent_challenges, spend_proof
+from reporting.pow import (
+    SPENT_CHALLENGE_PURGE,
+    issue_challenge,
+    purge_spent_challenges,
+    spend_proof,
+)
 from reporting.public import blueprint, limits
 from reporting.requests import body_limit
 from reporting.submissions import create_report, parse_new_report
@@ -118,8 +123,9 @@ def api_reports() -> tuple[dict[str, Any], int]:
     # Committed with the report: spent challenges are forgotten once expired.
     # Not flushing the new one first: its clash with a racing report is for
     # create_report to answer (409).
-    with session.no_autoflush:
-        purge_spent_challenges(session, now)
+    if SPENT_CHALLENGE_PURGE.due():
+        with session.no_autoflush:
+            purge_spent_challenges(session, now)
     report = create_report(session, context.uploads, new)
     limits.paid_report_accepted()
     return {"reference": report.public_reference}, 201
