@@ -5,7 +5,7 @@ changes the rows, appends an `admin.*` audit entry naming the acting
 administrator, and leaves the commit to the caller, except where the work
 itself must commit (list imports, retention purges).
 
-What an administrator can NOT do here, by design (DESIGN.md): read a report.
+What an administrator can NOT do here, by design (docs/architecture.md): read a report.
 Access to a case is a wrap of its report key, and only a holder of that key
 can make one, so nothing on these pages can give anybody (the administrator
 included) access to a case that already exists. Adding a queue member only
@@ -68,7 +68,7 @@ log = logging.getLogger(__name__)
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 QUEUE_SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 # Roles that work cases and so may belong to a queue; an auditor never sees
-# report content (DESIGN.md), so never holds a report key.
+# report content (docs/architecture.md), so never holds a report key.
 QUEUE_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR, Role.ADMIN})
 
 

@@ -701,7 +701,7 @@ def related_cases(
     Found by opening, in memory, the FINDINGS record of each of the `limit`
     most recent other cases the user holds a wrap for. Nothing is stored in
     plaintext (no index of party names, no hashes of them) to make this
-    faster: DESIGN.md keeps every entity a report names under its report key,
+    faster: every entity a report names stays under its report key (docs/architecture.md),
     and a searchable index would be report content at rest. Audited as
     `case.related` with the number of cases opened, not which matched (the
     match itself says something about what the reports contain).

@@ -7,7 +7,7 @@ lists import` brings a new version, every triaged report whose
 a party it names may have been listed since.
 
 The triage worker cannot do this. It deletes the intake wrap when it
-finishes a report (DESIGN.md: a stolen intake key then reveals only
+finishes a report (docs/architecture.md: a stolen intake key then reveals only
 untriaged reports), so after triage only the holders of user wraps, the
 investigators of the report's queue, can open it. Re-screening therefore
 runs with an investigator's report key: when one opens a due case in the

@@ -1,6 +1,6 @@
 """The triage worker: claim a new report, open it in memory, triage it, grant access.
 
-The worker is the only holder of the intake private key (DESIGN.md). For
+The worker is the only holder of the intake private key (docs/architecture.md). For
 each report it:
 
 1. **claims** it in a short transaction of its own, committed at once, so

@@ -14,7 +14,7 @@ punctuation and so changes lengths) is used only to compare names.
 
 The vocabulary is data: `triage/data/vocabulary.json` (goods, countries,
 free-trade zones, webmail domains) and the Common High Priority List
-(`triage/data/chpl_hs6.csv`, copied from ../shared/data).
+(`triage/data/chpl_hs6.csv`, the published list of HS-6 codes).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The DESIGN.md headers on every kind of response, public and console."""
+"""The headers of docs/architecture.md on every kind of response, public and console."""
 
 import re
 from dataclasses import replace

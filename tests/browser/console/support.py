@@ -1,4 +1,4 @@
-"""Signing in and opening console pages in the browser, checking the headers of DESIGN.md."""
+"""Signing in and opening console pages in the browser; the headers of docs/architecture.md."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ The pages are found from the app's URL map, so a page added later is checked
 without touching this test; each is opened with real values for its URL parts
 (a user, a queue, a rule, a triaged case). The `public_browser` fixture fails
 the test on any CSP violation, console error or uncaught exception, and each
-response must carry the headers of DESIGN.md.
+response must carry the headers of docs/architecture.md.
 """
 
 from __future__ import annotations
