@@ -61,6 +61,7 @@ from reporting.routing_rules import (
     update_rule,
 )
 from reporting.screening_lists import ImportResult, import_list_file
+from reporting.triage_worker import may_hold_wraps_clause
 from triage.screening import ListFormatError
 
 log = logging.getLogger(__name__)
@@ -311,8 +312,7 @@ def _give_up_cases(session: Session, user: User) -> int:
             other.report_id == Wrap.report_id,
             other.holder_kind == HolderKind.USER,
             other.user_id != user.id,
-            User.is_active.is_(True),
-            User.role.in_(sorted(CASE_ROLES)),
+            may_hold_wraps_clause(),
         )
         .exists()
     )

@@ -76,6 +76,7 @@ from reporting.triage_worker import (
     active_queue_members,
     eligible_users,
     may_hold_wraps,
+    may_hold_wraps_clause,
     open_report,
     user_wrap,
 )
@@ -440,8 +441,7 @@ def revoke_access(session: Session, report: Report, user: User, grantee_id: int)
             .where(
                 Wrap.holder_kind == HolderKind.USER,
                 User.id != grantee.id,
-                User.is_active.is_(True),
-                User.role.in_(sorted(CASE_ROLES)),
+                may_hold_wraps_clause(),
             )
             .limit(1)
         )
@@ -589,7 +589,7 @@ def grantable_users(session: Session, report: Report, key: ReportKey, user: User
     """Whom `user` may give the case to now (the choices of the grant form)."""
     query = (
         select(User)
-        .where(User.is_active.is_(True), User.role.in_(sorted(CASE_ROLES)))
+        .where(may_hold_wraps_clause())
         .where(User.id.not_in(sorted(_holder_ids(session, report))))
         .order_by(User.display_name, User.id)
     )

@@ -299,6 +299,11 @@ def may_hold_wraps(role: Role, *, active: bool) -> bool:
     return active and role in CASE_ROLES
 
 
+def may_hold_wraps_clause() -> ColumnElement[bool]:
+    """`may_hold_wraps` as a condition on the users table, for queries."""
+    return and_(User.is_active.is_(True), User.role.in_(sorted(CASE_ROLES)))
+
+
 def user_wrap(
     session: Session, report_id: int, key: ReportKey, user_id: int, hour: datetime
 ) -> Wrap:

@@ -42,9 +42,8 @@ from reporting.console.case_action_forms import (
 )
 from reporting.context import request_session
 from reporting.errors import BadRequest
-from reporting.models import Queue, Report, ReportStatus, Role, User
+from reporting.models import CASE_ROLES, Queue, Report, ReportStatus, User
 
-CASE_ROLES = (Role.INVESTIGATOR, Role.SUPERVISOR)
 # The flash category the partial shows (other pages' messages are theirs to show).
 FLASH_CATEGORY = "case_action"
 

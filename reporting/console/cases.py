@@ -16,12 +16,11 @@ from reporting.console.case_actions import case_actions_panel
 from reporting.console.case_forms import NoteForm, ReplyForm
 from reporting.context import request_session, vigil
 from reporting.downloads import attachment_disposition
-from reporting.models import IntakeType, Role
+from reporting.models import CASE_ROLES, IntakeType
 from reporting.public.forms import body_labels
 from reporting.requests import body_limit
 from reporting.settings import Settings
 
-CASE_ROLES = (Role.INVESTIGATOR, Role.SUPERVISOR)
 # Both forms are on one page: prefixes keep their fields' names and ids apart.
 REPLY_PREFIX = "reply"
 NOTE_PREFIX = "note"
