@@ -70,10 +70,9 @@ from crypto import (  # noqa: E402
     seal_report,
     wrap_report_key,
 )
-from reporting import create_app  # noqa: E402
-from reporting.accounts import Enrolment, create_user  # noqa: E402
-from reporting.bootstrap import DEFAULT_QUEUES  # noqa: E402
-from reporting.caselists import (  # noqa: E402
+from reporting.accounts.service import Enrolment, create_user  # noqa: E402
+from reporting.app import create_app  # noqa: E402
+from reporting.cases.lists import (  # noqa: E402
     CaseQuery,
     count_statement,
     next_due_of,
@@ -81,9 +80,9 @@ from reporting.caselists import (  # noqa: E402
     parse_case_query,
     user_queues,
 )
-from reporting.db import create_db_engine, upgrade_database  # noqa: E402
-from reporting.intake import create_intake_key  # noqa: E402
-from reporting.models import (  # noqa: E402
+from reporting.cli.bootstrap import DEFAULT_QUEUES  # noqa: E402
+from reporting.core.db import create_db_engine, upgrade_database  # noqa: E402
+from reporting.core.models import (  # noqa: E402
     Domain,
     HolderKind,
     IntakeType,
@@ -102,9 +101,10 @@ from reporting.models import (  # noqa: E402
     current_hour,
     new_public_reference,
 )
-from reporting.routing_rules import seed_default_rules  # noqa: E402
-from reporting.settings import Settings  # noqa: E402
-from reporting.submissions import deadlines  # noqa: E402
+from reporting.core.settings import Settings  # noqa: E402
+from reporting.intake.submissions import deadlines  # noqa: E402
+from reporting.pipeline.intake_key import create_intake_key  # noqa: E402
+from reporting.pipeline.routing_rules import seed_default_rules  # noqa: E402
 from tests.fixtures.app import csrf_token_from  # noqa: E402
 
 POSTGRES_VARIABLE = "VIGIL_BENCH_POSTGRES_URL"

@@ -6,7 +6,7 @@ For each gunicorn configuration (``WxT``: W gthread workers of T threads, the
 worker class `vigil serve` uses), two phases run one after the other:
 
 - **Vigil**: a fresh instance in a temporary folder (SQLite, set up by
-  ``reporting.bootstrap.initialise`` with the minimal password cost), served by
+  ``reporting.cli.bootstrap.initialise`` with the minimal password cost), served by
   gunicorn in a separate process on 127.0.0.1 from ``Settings.from_env`` as
   `vigil serve` does, with ``VIGIL_POW_DIFFICULTY=0`` and the submission rate
   limit raised out of the way. Clients ``POST /api/reports`` with tips sealed
@@ -159,8 +159,8 @@ def serve_main(kind: str, config: ServerConfig, port: int, ready: Path) -> None:
     the first worker up takes every keep-alive connection for itself.
     """
     if kind == "vigil":
-        from reporting import create_app
-        from reporting.settings import Settings
+        from reporting.app import create_app
+        from reporting.core.settings import Settings
 
         settings = Settings.from_env()
 
@@ -429,10 +429,10 @@ def instance_env(instance: Path, secret_key: str) -> dict[str, str]:
 
 def create_instance(instance: Path, secret_key: str) -> crypto.PublicKey:
     """`vigil init` in `instance`; returns the active intake public key read from the database."""
-    from reporting.bootstrap import initialise
-    from reporting.db import create_db_engine
-    from reporting.intake import active_intake_key
-    from reporting.settings import Settings
+    from reporting.cli.bootstrap import initialise
+    from reporting.core.db import create_db_engine
+    from reporting.core.settings import Settings
+    from reporting.pipeline.intake_key import active_intake_key
 
     settings = Settings.from_env(instance_env(instance, secret_key))
     engine = create_db_engine(settings.database_url)
@@ -461,8 +461,8 @@ def verify_stored(
     instance: Path, payloads: Sequence[Payload], acknowledged: Sequence[int], uncertain: set[int]
 ) -> Durability:
     """Compare the reports in the instance's database with the acknowledged payloads."""
-    from reporting.db import create_db_engine
-    from reporting.models import HolderKind, Report, Wrap
+    from reporting.core.db import create_db_engine
+    from reporting.core.models import HolderKind, Report, Wrap
 
     engine = create_db_engine(f"sqlite:///{instance / 'vigil.sqlite3'}")
     try:
@@ -988,7 +988,7 @@ def bench(args: argparse.Namespace, root: Path, servers: list[ServerProcess]) ->
     print(f"Vigil ingest bench (Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version})")
     print(
         f"  machine: {os.cpu_count()} CPUs, shared by client and server; instance in {root} "
-        f"({filesystem_of(root)}); SQLite WAL, synchronous=FULL (reporting/db.py)"
+        f"({filesystem_of(root)}); SQLite WAL, synchronous=FULL (reporting/core/db.py)"
     )
     print(
         f"  server: gunicorn gthread as `vigil serve` (no access log), public site only, "

@@ -30,8 +30,8 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy.orm import Session  # noqa: E402
 
-from reporting.db import create_db_engine, upgrade_database  # noqa: E402
-from reporting.screening_lists import load_screener, store_list  # noqa: E402
+from reporting.core.db import create_db_engine, upgrade_database  # noqa: E402
+from reporting.pipeline.screening_lists import load_screener, store_list  # noqa: E402
 from triage.screening import parse_list  # noqa: E402
 
 LIST_FILES = {"un": "un_sc_consolidated.xml", "ofac_sdn": "ofac_sdn", "bis_dpl": "bis_dpl.txt"}

@@ -2,7 +2,7 @@
 
 Two ways in:
 
-- programmatically, through `reporting.db.upgrade_database(engine)`, which
+- programmatically, through `reporting.core.db.upgrade_database(engine)`, which
   passes its open connection in `config.attributes["connection"]`;
 - from the command line (`alembic -c alembic.ini ...`), which reads the URL
   from `-x url=...` or the VIGIL_DATABASE_URL environment variable.
@@ -19,8 +19,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import reporting.models  # noqa: F401  (defines every table on Base.metadata)
-from reporting.db import Base, create_db_engine
+import reporting.core.models  # noqa: F401  (defines every table on Base.metadata)
+from reporting.core.db import Base, create_db_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -44,7 +44,7 @@ def _configure_and_run(connection: Connection) -> None:
         context.run_migrations()
     if sqlite:
         # Checked before the caller commits; whoever owns the connection turns
-        # foreign keys back on (reporting.db does; the command line's engine
+        # foreign keys back on (reporting.core.db does; the command line's engine
         # is thrown away).
         violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if violations:

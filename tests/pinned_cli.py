@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
-from reporting import clock
-from reporting.cli import main
-from reporting.clock import PinnedClock
+from reporting.cli.main import main
+from reporting.core import clock
+from reporting.core.clock import PinnedClock
 
 
 def vigil_command() -> list[str]:

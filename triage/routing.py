@@ -1,7 +1,7 @@
 """Routing: which queue a triaged report goes to, and who must not see it.
 
 Pure functions over plain values; the rules themselves live in the database
-(reporting/routing_rules.py), which hands them here as a `Ruleset`.
+(reporting/pipeline/routing_rules.py), which hands them here as a `Ruleset`.
 
 A rule's conditions are a JSON object; every member is optional and an absent
 member matches anything. Members (each a list; the report matches a member

@@ -7,7 +7,7 @@ Create Date: 2025-11-24
 
 Enumerations are VARCHAR(32) with a named CHECK (the models use non-native
 enums), so both backends store and refuse the same values. Times are
-timestamptz on PostgreSQL and UTC text on SQLite (reporting.models.UtcDateTime).
+timestamptz on PostgreSQL and UTC text on SQLite (reporting.core.models.UtcDateTime).
 The migration spells out the types instead of importing the models, so it
 stays what it was when later models change.
 """

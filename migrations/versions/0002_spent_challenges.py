@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2025-11-26
 
-A challenge token is accepted once (reporting/pow.py). Its digest is kept
+A challenge token is accepted once (reporting/intake/pow.py). Its digest is kept
 until the hour after the token expires, in the database so that every web
 worker, on every host, sees it. Only the hour is stored: the exact expiry
 would tell when a reporter came.

@@ -4,12 +4,12 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-25
 
-The console's deadline sort and filters (reporting/caselists.py) computed the
+The console's deadline sort and filters (reporting/cases/lists.py) computed the
 earliest pending deadline of every readable case (a CASE over three due
 dates, the acknowledgement and closure hours and an outer join to the
 narrative part) and sorted ~50,000 computed rows. `next_due` stores it
 (NULL when no deadline is pending), kept by
-reporting.caselists.refresh_next_due; (queue_id, next_due, id) serves the
+reporting.cases.lists.refresh_next_due; (queue_id, next_due, id) serves the
 sort and the filters within the user's queues.
 
 The backfill applies the same rules in one UPDATE, on both backends:

@@ -8,7 +8,7 @@ A report the worker cannot triage (an intake wrap that does not open, nobody
 who may receive it) was claimed again every claim timeout for ever, with an
 audit entry each time. The worker now counts the failed attempts, waits
 twice as long after each (up to a cap) before the next, and audits a failure
-only when its kind changes (reporting/triage_worker.py). Existing reports
+only when its kind changes (reporting/pipeline/worker.py). Existing reports
 start with no failed attempt.
 """
 

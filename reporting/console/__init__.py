@@ -31,9 +31,14 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from crypto import PrivateKey, open_for_session
-from reporting import clock
-from reporting.accounts import SignInFailed, current_session, sign_in, sign_out, user_fingerprint
-from reporting.caselists import (
+from reporting.accounts.service import (
+    SignInFailed,
+    current_session,
+    sign_in,
+    sign_out,
+    user_fingerprint,
+)
+from reporting.cases.lists import (
     CaseFilter,
     CasePage,
     CaseQuery,
@@ -46,11 +51,12 @@ from reporting.caselists import (
 )
 from reporting.console import sign_in_limits
 from reporting.console.forms import SignInForm
-from reporting.context import request_session, vigil
-from reporting.extensions import limiter
-from reporting.intake import active_intake_key
-from reporting.models import ReportStatus, Role, User
-from reporting.triage_worker import triage_health
+from reporting.core import clock
+from reporting.core.models import ReportStatus, Role, User
+from reporting.pipeline.intake_key import active_intake_key
+from reporting.pipeline.worker import triage_health
+from reporting.web.context import request_session, vigil
+from reporting.web.extensions import limiter
 
 blueprint = Blueprint("console", __name__)
 

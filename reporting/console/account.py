@@ -12,7 +12,7 @@ import hashlib
 from flask import g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from reporting.accounts import (
+from reporting.accounts.service import (
     PASSWORD_MIN_LENGTH,
     PasswordChangeRefused,
     active_session_count,
@@ -20,12 +20,12 @@ from reporting.accounts import (
     sign_out_other_sessions,
     user_fingerprint,
 )
-from reporting.caselists import user_queues
+from reporting.cases.lists import user_queues
 from reporting.console import COOKIE_TOKEN, EVERY_ROLE, allow, blueprint
 from reporting.console.forms import ChangePasswordForm, SignOutOthersForm
-from reporting.context import request_session, vigil
-from reporting.extensions import limiter
-from reporting.models import User
+from reporting.core.models import User
+from reporting.web.context import request_session, vigil
+from reporting.web.extensions import limiter
 
 # What the page says after a successful POST (the redirect carries only the key).
 DONE_MESSAGES = {

@@ -1,8 +1,8 @@
 """The administrator's pages: users, queues, routing rules, screening lists, retention.
 
 Administrators only, and none of these pages shows or can reach report
-content (reporting/administration.py says why). The views are thin: the work
-is in reporting.administration; an `AdministrationError` comes back to the
+content (reporting/admin/administration.py says why). The views are thin: the work
+is in reporting.admin.administration; an `AdministrationError` comes back to the
 page as a message with status 400.
 
 The credential sheet (a new user's password and TOTP secret, or a reset's) is
@@ -25,8 +25,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from reporting import accounts, clock
-from reporting import administration as admin
+from reporting.accounts import service as accounts
+from reporting.admin import administration as admin
 from reporting.console import allow, blueprint
 from reporting.console.admin_forms import (
     AddMemberForm,
@@ -38,12 +38,13 @@ from reporting.console.admin_forms import (
     RenameQueueForm,
     RuleForm,
 )
-from reporting.context import request_session, vigil
-from reporting.errors import NotFound
-from reporting.intake import IntakeKeyError, active_intake_key
-from reporting.models import Queue, Role, RoutingRule, User
-from reporting.requests import body_limit
-from reporting.screening_lists import list_versions
+from reporting.core import clock
+from reporting.core.errors import NotFound
+from reporting.core.models import Queue, Role, RoutingRule, User
+from reporting.pipeline.intake_key import IntakeKeyError, active_intake_key
+from reporting.pipeline.screening_lists import list_versions
+from reporting.web.context import request_session, vigil
+from reporting.web.requests import body_limit
 
 PageResult = str | tuple[str, int] | Response
 

@@ -18,8 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from reporting.forms import VigilForm
-from reporting.models import Domain, IntakeType, Priority, RiskCategory, Role
+from reporting.core.models import Domain, IntakeType, Priority, RiskCategory, Role
+from reporting.web.forms import VigilForm
 
 ROLE_CHOICES = [
     SelectChoice(Role.INVESTIGATOR.value, "Investigator"),

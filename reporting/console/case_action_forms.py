@@ -2,7 +2,7 @@
 
 The fixed vocabularies (statuses, outcomes, categories, priorities) are
 checked here as choices; queues and users change, so those fields take any
-value and reporting.case_actions checks that it names one that may be used.
+value and reporting.cases.actions checks that it names one that may be used.
 
 Each form has its own prefix (`status-status`, `triage-reason`, ...), so the
 fields' ids do not collide with each other or with the case page's forms.
@@ -18,9 +18,9 @@ from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from reporting.case_actions import MAX_REASON
-from reporting.forms import VigilForm
-from reporting.models import Outcome, Priority, ReportStatus, RiskCategory
+from reporting.cases.actions import MAX_REASON
+from reporting.core.models import Outcome, Priority, ReportStatus, RiskCategory
+from reporting.web.forms import VigilForm
 
 
 def _label(value: str) -> str:

@@ -1,9 +1,9 @@
 """Console views: the actions on a case (status, re-route, access, triage override).
 
 Each action is a POST under `/console/cases/<reference>/…` that calls one
-service of reporting.case_actions and redirects back to the case page with a
+service of reporting.cases.actions and redirects back to the case page with a
 flash message; a refusal is a domain error, shown as a 4xx page by
-reporting.errors with nothing written.
+reporting.core.errors with nothing written.
 
 Who may do what (the services enforce it; the views only open the door):
 
@@ -31,7 +31,8 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from crypto import PrivateKey, ReportKey
-from reporting import case_actions, casework
+from reporting.cases import actions as case_actions
+from reporting.cases import opening as casework
 from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_action_forms import (
     GrantForm,
@@ -40,9 +41,9 @@ from reporting.console.case_action_forms import (
     RevokeForm,
     StatusForm,
 )
-from reporting.context import request_session
-from reporting.errors import BadRequest
-from reporting.models import CASE_ROLES, Queue, Report, ReportStatus, User
+from reporting.core.errors import BadRequest
+from reporting.core.models import CASE_ROLES, Queue, Report, ReportStatus, User
+from reporting.web.context import request_session
 
 # The flash category the partial shows (other pages' messages are theirs to show).
 FLASH_CATEGORY = "case_action"

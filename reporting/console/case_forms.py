@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import MultipleFileField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from reporting.forms import VigilForm
+from reporting.web.forms import VigilForm
 
 # As long as the longest text a reporter may send (docs/report-format.md).
 MAX_TEXT = 20_000
@@ -16,7 +16,7 @@ class ReplyForm(VigilForm):
         "Reply to the reporter",
         validators=[DataRequired(message="Write the reply first."), Length(max=MAX_TEXT)],
     )
-    # Checked by reporting.nojs.chosen_files (how many) and the request's spools (how large).
+    # Checked by reporting.intake.nojs.chosen_files (how many) and the request's spools (how large).
     attachments = MultipleFileField("Attach files for the reporter")
 
     def cleaned_text(self) -> str:

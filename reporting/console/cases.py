@@ -1,4 +1,4 @@
-"""Console views: one case, its thread and its attachments (reporting.casework does the work)."""
+"""Console views: one case, its thread and its attachments (the work: reporting.cases.opening)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crypto import SealedSpool
-from reporting import casework, nojs
+from reporting.cases import opening as casework
 from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_actions import case_actions_panel
 from reporting.console.case_forms import NoteForm, ReplyForm
-from reporting.context import request_session, vigil
-from reporting.downloads import attachment_disposition
-from reporting.models import CASE_ROLES, IntakeType
+from reporting.core.models import CASE_ROLES, IntakeType
+from reporting.core.settings import Settings
+from reporting.intake import nojs
 from reporting.public.forms import body_labels
-from reporting.requests import body_limit
-from reporting.settings import Settings
+from reporting.web.context import request_session, vigil
+from reporting.web.downloads import attachment_disposition
+from reporting.web.requests import body_limit
 
 # Both forms are on one page: prefixes keep their fields' names and ids apart.
 REPLY_PREFIX = "reply"
@@ -77,7 +78,7 @@ def reply_body_limit(settings: Settings) -> int:
 
 
 def _plain_files(files: Iterable[object], *, limit: int) -> list[nojs.PlainFile]:
-    # Every uploaded file arrives in a SealedSpool (reporting.requests), as on the public site.
+    # Every uploaded file arrives in a SealedSpool (reporting.web.requests), as on the public site.
     plain = [
         nojs.PlainFile(
             name=file.filename or "",

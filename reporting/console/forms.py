@@ -5,8 +5,8 @@ from __future__ import annotations
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from reporting.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from reporting.forms import VigilForm
+from reporting.accounts.service import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from reporting.web.forms import VigilForm
 
 
 class SignInForm(VigilForm):

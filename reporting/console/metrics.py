@@ -1,6 +1,6 @@
 """Console views: aggregate metrics with server-drawn SVG charts, and the transparency export.
 
-Metadata only (reporting/metrics.py), so auditors may see all of it and
+Metadata only (reporting/metrics/aggregates.py), so auditors may see all of it and
 viewing it is not audited. The export is: it is what leaves the system for
 publication, so each one is recorded as `metrics.export` with its options.
 """
@@ -15,13 +15,11 @@ from collections.abc import Mapping
 from flask import Response, g, render_template, request
 from markupsafe import Markup
 
-from reporting.audit import append_audit
-from reporting.charts import bar_chart, monthly_series, stacked_bar_chart
+from reporting.audit.log import append_audit
 from reporting.console import allow, blueprint
-from reporting.context import request_session, vigil
-from reporting.downloads import attachment_disposition
-from reporting.errors import BadRequest, refuse_unknown_parameters
-from reporting.metrics import (
+from reporting.core.errors import BadRequest, refuse_unknown_parameters
+from reporting.core.models import Role
+from reporting.metrics.aggregates import (
     Granularity,
     MetricsError,
     MonthRange,
@@ -35,7 +33,9 @@ from reporting.metrics import (
     transparency_report,
     value_label,
 )
-from reporting.models import Role
+from reporting.metrics.charts import bar_chart, monthly_series, stacked_bar_chart
+from reporting.web.context import request_session, vigil
+from reporting.web.downloads import attachment_disposition
 
 METRICS_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR)
 

@@ -4,15 +4,14 @@ The list shows metadata only (nothing is decrypted), so opening it is not an
 audited action; opening a case is (reporting/console/cases.py). The filter
 form is a GET form: it changes nothing, so it needs no CSRF token, and a
 filtered list is a link that can be bookmarked. Bad parameters are refused
-with a 400 that says what is accepted (reporting.caselists.parse_case_query).
+with a 400 that says what is accepted (reporting.cases.lists.parse_case_query).
 """
 
 from __future__ import annotations
 
 from flask import g, render_template, request
 
-from reporting import clock
-from reporting.caselists import (
+from reporting.cases.lists import (
     PAGE_SIZES,
     DeadlineState,
     SortKey,
@@ -20,8 +19,8 @@ from reporting.caselists import (
     parse_case_query,
 )
 from reporting.console import allow, blueprint
-from reporting.context import request_session
-from reporting.models import (
+from reporting.core import clock
+from reporting.core.models import (
     Domain,
     IntakeType,
     Priority,
@@ -29,6 +28,7 @@ from reporting.models import (
     RiskCategory,
     Role,
 )
+from reporting.web.context import request_session
 
 # Listed here, not in the template, so that the choices and the parser agree.
 FILTER_CHOICES = {

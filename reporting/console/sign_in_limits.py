@@ -12,7 +12,7 @@ HMAC-SHA1s, no Argon2id), and the real user always has it. Only the first
 `CODE_EXEMPTIONS` attempts with one code are exempt, so someone who holds
 the TOTP secret, or saw a code, cannot make the server hash passwords at will;
 their guesses at the password count towards the lockout too
-(reporting/accounts.py). An attempt without the right code meets the limits
+(reporting/accounts/service.py). An attempt without the right code meets the limits
 as before, and gets the same 429 whoever typed it.
 """
 
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from flask import g, request
 
-from reporting.accounts import unused_code_step
-from reporting.budgets import Budget
-from reporting.context import request_session
-from reporting.extensions import limiter, secret_bucket
+from reporting.accounts.service import unused_code_step
+from reporting.web.budgets import Budget
+from reporting.web.context import request_session
+from reporting.web.extensions import limiter, secret_bucket
 
 PER_NAME = "10 per minute"
 ALL_NAMES = "60 per minute"

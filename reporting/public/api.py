@@ -1,7 +1,7 @@
 """The JSON API the public pages' script uses (docs/submission.md).
 
 Thin views: parse, call a service, answer. Every refusal is a VigilError that
-reporting/errors.py turns into `{"error", "message"}` with a 4xx status.
+reporting/core/errors.py turns into `{"error", "message"}` with a 4xx status.
 """
 
 from __future__ import annotations
@@ -12,10 +12,16 @@ from typing import Any
 from flask import Response, request, send_file
 
 from crypto import RecordKind, b64encode
-from reporting import clock, payloads
-from reporting.context import derived_secret, request_session, vigil
-from reporting.errors import BadRequest, InvalidSubmission, LengthRequired, UnsupportedMediaType
-from reporting.followup import (
+from reporting.core import clock
+from reporting.core.errors import (
+    BadRequest,
+    InvalidSubmission,
+    LengthRequired,
+    UnsupportedMediaType,
+)
+from reporting.core.models import PartKind, Report
+from reporting.intake import payloads
+from reporting.intake.followup import (
     CaseView,
     add_message,
     add_part,
@@ -23,17 +29,17 @@ from reporting.followup import (
     find_case,
     open_case_attachment,
 )
-from reporting.models import PartKind, Report
-from reporting.pow import (
+from reporting.intake.pow import (
     SPENT_CHALLENGE_PURGE,
     issue_challenge,
     purge_spent_challenges,
     spend_proof,
 )
+from reporting.intake.submissions import create_report, parse_new_report
+from reporting.intake.uploads import MAX_PART_BYTES
 from reporting.public import blueprint, limits
-from reporting.requests import body_limit
-from reporting.submissions import create_report, parse_new_report
-from reporting.uploads import MAX_PART_BYTES
+from reporting.web.context import derived_secret, request_session, vigil
+from reporting.web.requests import body_limit
 
 POW_KEY_LABEL = "pow-challenge"
 # The API's names for a disclosure's later stages, and the stored kinds.
@@ -78,7 +84,7 @@ def api_challenge() -> dict[str, Any]:
 
 
 # Not limited either: what pending uploads hold together is bounded in bytes,
-# oldest first (reporting/uploads.py), and opening one is charged against it.
+# oldest first (reporting/intake/uploads.py), and opening one is charged against it.
 @blueprint.post("/api/uploads")
 def api_open_upload() -> tuple[dict[str, Any], int]:
     return {"upload": vigil().uploads.create()}, 201

@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from crypto import CryptoError, Receipt
-from reporting.forms import VigilForm
+from reporting.web.forms import VigilForm
 
 BODY_FORMAT: Final = 1
 

@@ -17,14 +17,14 @@ may refuse an honest reporter:
   through on the proof of work.
 - Upload parts: per upload id (keyed through an HMAC, the id is a capability
   for the upload). Opening uploads is not limited: what pending uploads may
-  hold is bounded by bytes instead, oldest first (reporting/uploads.py).
+  hold is bounded by bytes instead, oldest first (reporting/intake/uploads.py).
 - Follow-up: per case, keyed on an HMAC of the lookup token (not the token, a
   credential, and not the stored lookup hash, which would let a reader of
   both Redis and the database tell which case was opened). This stops a
   holder of one receipt from hammering their case and no one else can touch
   it. Guessing is hopeless against a receipt's 120 random bits at any
   rate; the failed-lookup budget, only ever consulted after a lookup failed
-  (reporting/followup.py), keeps a flood of failures cheap for the server
+  (reporting/intake/followup.py), keeps a flood of failures cheap for the server
   and cannot refuse a right token (docs/limits.md).
 """
 
@@ -33,10 +33,10 @@ from __future__ import annotations
 from flask import Response, request
 
 from crypto import CryptoError, Receipt, b64decode
-from reporting.budgets import Budget, Tally
-from reporting.context import vigil
-from reporting.extensions import instance_key, limiter, rate_limit_bucket, secret_bucket
-from reporting.settings import MAX_POW_DIFFICULTY
+from reporting.core.settings import MAX_POW_DIFFICULTY
+from reporting.web.budgets import Budget, Tally
+from reporting.web.context import vigil
+from reporting.web.extensions import instance_key, limiter, rate_limit_bucket, secret_bucket
 
 # The most bits a flood of reports adds to the proof of work: 2^6 times the
 # work at most, so an honest reporter's phone still finishes within a minute

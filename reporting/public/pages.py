@@ -1,4 +1,4 @@
-"""The public pages. Every form works without JavaScript (reporting.nojs does the crypto).
+"""The public pages. Every form works without JavaScript (reporting.intake.nojs does the crypto).
 
 With JavaScript the pages' script takes the same forms over and uses the JSON
 API instead (reporting.public.api), so the server never sees plaintext.
@@ -17,13 +17,12 @@ from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 
 from crypto import PublicKey, Receipt, ReportKey, SealedSpool
-from reporting import nojs
-from reporting.context import request_session, vigil
-from reporting.downloads import attachment_disposition
-from reporting.errors import CaseNotFound, NotAcceptingReports
-from reporting.followup import case_view, find_case, open_case_attachment
-from reporting.intake import IntakeKeyError, active_intake_key
-from reporting.models import IntakeType, PartKind, Report
+from reporting.core.errors import CaseNotFound, NotAcceptingReports
+from reporting.core.models import IntakeType, PartKind, Report
+from reporting.core.settings import Settings
+from reporting.intake import nojs
+from reporting.intake.followup import case_view, find_case, open_case_attachment
+from reporting.pipeline.intake_key import IntakeKeyError, active_intake_key
 from reporting.public import blueprint, limits
 from reporting.public.api import PART_KINDS
 from reporting.public.forms import (
@@ -34,8 +33,9 @@ from reporting.public.forms import (
     TipForm,
     body_labels,
 )
-from reporting.requests import body_limit
-from reporting.settings import Settings
+from reporting.web.context import request_session, vigil
+from reporting.web.downloads import attachment_disposition
+from reporting.web.requests import body_limit
 
 PageResult = str | tuple[str, int] | Response
 
@@ -53,7 +53,7 @@ def _intake_key() -> PublicKey:
 
 
 def _plain_files(files: Iterable[object]) -> list[nojs.PlainFile]:
-    # Every uploaded file arrives in a SealedSpool (reporting.requests).
+    # Every uploaded file arrives in a SealedSpool (reporting.web.requests).
     plain = [
         nojs.PlainFile(
             name=file.filename or "",

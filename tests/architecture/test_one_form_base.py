@@ -1,4 +1,4 @@
-"""Every form Vigil serves is a VigilForm (reporting/forms.py), never a bare FlaskForm.
+"""Every form Vigil serves is a VigilForm (reporting/web/forms.py), never a bare FlaskForm.
 
 A bare FlaskForm fills text fields from uploaded files and from JSON bodies,
 which no validator expects: a server error on whichever form forgot. This
@@ -12,7 +12,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-THE_BASE = ROOT / "reporting" / "forms.py"
+THE_BASE = ROOT / "reporting" / "web" / "forms.py"
 
 
 def bare_forms(source: str) -> list[str]:

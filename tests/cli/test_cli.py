@@ -13,8 +13,9 @@ import pyotp
 import pytest
 from sqlalchemy import create_engine, text
 
-from reporting import clock, create_app
-from reporting.settings import Settings
+from reporting.app import create_app
+from reporting.core import clock
+from reporting.core.settings import Settings
 from tests.fixtures.app import csrf_token_from
 from tests.pinned_cli import vigil_command
 

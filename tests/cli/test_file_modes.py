@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from reporting import create_app
-from reporting.db import create_db_engine, upgrade_database
-from reporting.settings import Settings
+from reporting.app import create_app
+from reporting.core.db import create_db_engine, upgrade_database
+from reporting.core.settings import Settings
 from tests.cli.test_cli import PASSPHRASE
 from tests.pinned_cli import vigil_command
 

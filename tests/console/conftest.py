@@ -28,11 +28,11 @@ from crypto import (
     seal_report,
     unlock_private_key,
 )
-from reporting import clock
-from reporting.accounts import Enrolment, create_user
-from reporting.bootstrap import DEFAULT_QUEUES
-from reporting.caselists import refresh_next_due
-from reporting.models import (
+from reporting.accounts.service import Enrolment, create_user
+from reporting.cases.lists import refresh_next_due
+from reporting.cli.bootstrap import DEFAULT_QUEUES
+from reporting.core import clock
+from reporting.core.models import (
     HolderKind,
     IntakeType,
     Queue,
@@ -43,10 +43,10 @@ from reporting.models import (
     Wrap,
     current_hour,
 )
-from reporting.routing_rules import seed_default_rules
-from reporting.settings import Settings
-from reporting.submissions import deadlines
-from reporting.triage_worker import InstanceTriage, WorkerStats, run_worker
+from reporting.core.settings import Settings
+from reporting.intake.submissions import deadlines
+from reporting.pipeline.routing_rules import seed_default_rules
+from reporting.pipeline.worker import InstanceTriage, WorkerStats, run_worker
 from tests.fixtures.app import csrf_token_from
 
 

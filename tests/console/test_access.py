@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reporting.models import Role
+from reporting.core.models import Role
 from tests.console.conftest import ConsoleInstance, export_control_tip
 
 

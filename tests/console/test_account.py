@@ -8,8 +8,7 @@ from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from crypto import PublicKey, unlock_private_key, unwrap_report_key
-from reporting import clock
-from reporting.accounts import (
+from reporting.accounts.service import (
     SignInFailed,
     create_user,
     reset_password,
@@ -17,7 +16,8 @@ from reporting.accounts import (
     sign_in,
 )
 from reporting.console import PASSWORD_CHANGE_ENDPOINTS
-from reporting.models import AuditEntry, ConsoleSession, HolderKind, Role, User, Wrap
+from reporting.core import clock
+from reporting.core.models import AuditEntry, ConsoleSession, HolderKind, Role, User, Wrap
 from tests.console.conftest import ConsoleInstance, export_control_tip
 from tests.console.route_paths import console_routes
 from tests.fixtures.app import csrf_token_from

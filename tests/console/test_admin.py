@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
-from reporting import clock
-from reporting.administration import PENDING_DELETIONS_FILE, purge_closed_cases
-from reporting.blobstore import FilesystemBlobStore
-from reporting.cli import main as vigil_cli
-from reporting.models import (
+from reporting.admin.administration import PENDING_DELETIONS_FILE, purge_closed_cases
+from reporting.cli.main import main as vigil_cli
+from reporting.core import clock
+from reporting.core.blobstore import FilesystemBlobStore
+from reporting.core.models import (
     Attachment,
     AuditEntry,
     Author,
@@ -655,7 +655,7 @@ def test_the_retention_cli_purges_and_its_dry_run_changes_nothing(
 
 
 def test_the_retention_period_comes_from_the_environment() -> None:
-    from reporting.settings import Settings, SettingsError
+    from reporting.core.settings import Settings, SettingsError
 
     assert Settings.from_env({}).retention_days == 365
     assert Settings.from_env({"VIGIL_RETENTION_DAYS": "0"}).retention_days == 0

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine, select, text
 
-from reporting import clock
-from reporting.audit import append_audit
-from reporting.cli import main
-from reporting.models import AuditEntry, Role
+from reporting.audit.log import append_audit
+from reporting.cli.main import main
+from reporting.core import clock
+from reporting.core.models import AuditEntry, Role
 from tests.console.conftest import ConsoleInstance, export_control_tip
 
 TIP_WORDS = ("Maraging", "Nordlicht", "shipping department", "Hamburg to Rotterdam")

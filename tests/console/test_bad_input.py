@@ -18,9 +18,9 @@ from werkzeug.routing import IntegerConverter
 from wtforms import FileField
 from wtforms.fields.core import UnboundField
 
-from reporting.audit import verify_audit_log
-from reporting.forms import FILE_IN_PLACE_OF_TEXT, VigilForm
-from reporting.models import Queue, Role, RoutingRule
+from reporting.audit.log import verify_audit_log
+from reporting.core.models import Queue, Role, RoutingRule
+from reporting.web.forms import FILE_IN_PLACE_OF_TEXT, VigilForm
 from tests.console.conftest import ConsoleInstance, export_control_tip
 from tests.fixtures.app import csrf_token_from
 

@@ -18,8 +18,8 @@ import re
 from datetime import datetime, timedelta
 from html import unescape
 
-from reporting import clock
-from reporting.models import Report, Role
+from reporting.core import clock
+from reporting.core.models import Report, Role
 from tests.console.conftest import ConsoleInstance, export_control_tip
 
 

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from crypto import RecordKind, open_record, unlock_private_key, unwrap_report_key
-from reporting.case_actions import TRANSITIONS, related_cases
-from reporting.casework import case_key
-from reporting.models import (
+from reporting.cases.actions import TRANSITIONS, related_cases
+from reporting.cases.opening import case_key
+from reporting.core.models import (
     AuditEntry,
     DeclaredConflict,
     HolderKind,

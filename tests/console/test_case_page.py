@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text, update
 
 from crypto import RecordKind, open_record
-from reporting.models import (
+from reporting.core.models import (
     Attachment,
     AuditEntry,
     Author,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from crypto import RecordKind, open_record, unwrap_report_key
-from reporting.models import AuditEntry, Report, Wrap
-from reporting.screening_lists import store_list
+from reporting.core.models import AuditEntry, Report, Wrap
+from reporting.pipeline.screening_lists import store_list
 from tests.console.conftest import ConsoleInstance, export_control_tip
 from triage.screening import EntryKind, ListEntry, ParsedList
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from reporting.models import AuditEntry, Queue, Role
+from reporting.core.models import AuditEntry, Queue, Role
 from tests.console.conftest import ConsoleInstance, FiledCase, export_control_tip
 from tests.console.test_admin import _post
 from tests.console.test_case_actions import case_url, holder_ids, post, report_row, text_of

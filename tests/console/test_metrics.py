@@ -13,18 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from reporting import clock
-from reporting.charts import bar_chart, stacked_bar_chart
-from reporting.metrics import (
-    Month,
-    MonthRange,
-    Suppression,
-    case_counts,
-    durations,
-    overdue_counts,
-    suppress,
-)
-from reporting.models import (
+from reporting.core import clock
+from reporting.core.models import (
     AuditEntry,
     IntakeType,
     Outcome,
@@ -36,6 +26,16 @@ from reporting.models import (
     ReportStatus,
     Role,
 )
+from reporting.metrics.aggregates import (
+    Month,
+    MonthRange,
+    Suppression,
+    case_counts,
+    durations,
+    overdue_counts,
+    suppress,
+)
+from reporting.metrics.charts import bar_chart, stacked_bar_chart
 from tests.console.conftest import ConsoleInstance
 
 K = 5  # the default transparency_min_count

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from reporting.accounts import WeakPassword, create_user, generate_password, reset_password
-from reporting.administration import enrol_user
-from reporting.models import Role, User
-from reporting.password_policy import password_problem
+from reporting.accounts.password_policy import password_problem
+from reporting.accounts.service import WeakPassword, create_user, generate_password, reset_password
+from reporting.admin.administration import enrol_user
+from reporting.core.models import Role, User
 from tests.console.conftest import ConsoleInstance
 from tests.console.test_account import (
     NEW_PASSWORD,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from reporting.models import Report, Role
+from reporting.core.models import Report, Role
 from tests.console.conftest import ConsoleInstance
 from tests.fixtures.app import csrf_token_from
 

@@ -18,9 +18,8 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from crypto import PublicKey, Receipt, seal_report, wrap_report_key
-from reporting import clock
-from reporting.case_actions import change_status
-from reporting.caselists import (
+from reporting.cases.actions import change_status
+from reporting.cases.lists import (
     DUE_SOON,
     DeadlineState,
     deadline_state,
@@ -28,9 +27,9 @@ from reporting.caselists import (
     next_due_of,
     refresh_next_due,
 )
-from reporting.db import create_db_engine, downgrade_database, upgrade_database
-from reporting.followup import add_part
-from reporting.models import (
+from reporting.core import clock
+from reporting.core.db import create_db_engine, downgrade_database, upgrade_database
+from reporting.core.models import (
     HolderKind,
     IntakeType,
     Outcome,
@@ -46,7 +45,8 @@ from reporting.models import (
     Wrap,
     current_hour,
 )
-from reporting.submissions import NewReport, create_report
+from reporting.intake.followup import add_part
+from reporting.intake.submissions import NewReport, create_report
 from tests.console.conftest import ConsoleInstance, export_control_tip
 
 ROW = re.compile(r'<tr class="case-row" data-reference="([^"]+)"')

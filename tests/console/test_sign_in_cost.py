@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import update
 
 from crypto import PasswordCost, _nacl, locked_key_cost, password_hash_cost, unlock_private_key
-from reporting import clock
-from reporting.accounts import SignInFailed, create_user, sign_in, typical_password_cost
-from reporting.models import Role, User
+from reporting.accounts.service import SignInFailed, create_user, sign_in, typical_password_cost
+from reporting.core import clock
+from reporting.core.models import Role, User
 from tests.console.conftest import ConsoleInstance
 
 # Two cheap costs stand for "the cost users were enrolled at" and "the cost

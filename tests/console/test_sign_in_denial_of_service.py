@@ -20,12 +20,12 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from reporting import clock
-from reporting.accounts import LOCKOUT_THRESHOLD
-from reporting.clock import PinnedClock
-from reporting.extensions import limiter
-from reporting.models import Role, User
-from reporting.settings import Settings
+from reporting.accounts.service import LOCKOUT_THRESHOLD
+from reporting.core import clock
+from reporting.core.clock import PinnedClock
+from reporting.core.models import Role, User
+from reporting.core.settings import Settings
+from reporting.web.extensions import limiter
 from tests.console.conftest import ConsoleInstance
 from tests.fixtures.app import csrf_token_from
 from tests.fixtures.limiter import delete_keys, limiter_storages

@@ -12,15 +12,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select, update
 from werkzeug.test import TestResponse
 
-from reporting import clock
-from reporting.accounts import (
+from reporting.accounts.service import (
     LOCKOUT_PERIOD,
     LOCKOUT_THRESHOLD,
     SignInFailed,
     lockout_period,
     sign_in,
 )
-from reporting.models import AuditEntry, ConsoleSession, User
+from reporting.core import clock
+from reporting.core.models import AuditEntry, ConsoleSession, User
 from tests.console.conftest import ConsoleInstance
 from tests.fixtures.app import csrf_token_from
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from crypto import PrivateKey, ReportKey, wrap_report_key
-from reporting.clock import PinnedClock
-from reporting.models import HolderKind, Role, Wrap
+from reporting.core.clock import PinnedClock
+from reporting.core.models import HolderKind, Role, Wrap
 from tests.console.conftest import ConsoleInstance, export_control_tip
 
 

@@ -39,11 +39,20 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
 from crypto import b64encode
-from reporting.audit import verify_audit_log
-from reporting.blobstore import KEY_PATTERN
-from reporting.errors import VigilError
-from reporting.models import Attachment, HolderKind, Queue, Report, Role, RoutingRule, User, Wrap
-from reporting.settings import Settings
+from reporting.audit.log import verify_audit_log
+from reporting.core.blobstore import KEY_PATTERN
+from reporting.core.errors import VigilError
+from reporting.core.models import (
+    Attachment,
+    HolderKind,
+    Queue,
+    Report,
+    Role,
+    RoutingRule,
+    User,
+    Wrap,
+)
+from reporting.core.settings import Settings
 from tests.console.conftest import ConsoleInstance, console, export_control_tip
 from tests.fixtures.app import csrf_token_from
 

@@ -33,7 +33,7 @@ from crypto import (
     seal_report,
     unwrap_report_key,
 )
-from reporting.models import Attachment, HolderKind, Message, Report, ReportPart, Wrap
+from reporting.core.models import Attachment, HolderKind, Message, Report, ReportPart, Wrap
 from tests.fixtures.app import csrf_token_from
 
 RECEIPT = re.compile(r'<code id="receipt">([0-9A-Z-]+)</code>')

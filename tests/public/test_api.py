@@ -24,8 +24,8 @@ from crypto import (
     open_report,
     seal_record,
 )
-from reporting import create_app
-from reporting.models import (
+from reporting.app import create_app
+from reporting.core.models import (
     Author,
     HolderKind,
     IntakeType,

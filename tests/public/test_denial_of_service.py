@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from crypto import Receipt, RecordKind, ReportKey, b64encode, seal_record
-from reporting import create_app
-from reporting.settings import Settings
+from reporting.app import create_app
+from reporting.core.settings import Settings
 from tests.fixtures.app import csrf_token_from
 from tests.fixtures.limiter import delete_keys, limiter_storages
 from tests.flood import flood, honest_attempts, report

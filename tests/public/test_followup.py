@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from crypto import RecordKind, open_record
-from reporting.models import Author, Message, PartKind, Report, ReportPart
+from reporting.core.models import Author, Message, PartKind, Report, ReportPart
 from tests.fixtures.app import csrf_token_from
 from tests.public.support import (
     NAMED_DOWNLOADS,

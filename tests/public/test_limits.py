@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from crypto import b64encode
-from reporting import create_app
-from reporting.settings import Settings, SettingsError
+from reporting.app import create_app
+from reporting.core.settings import Settings, SettingsError
 from tests.fixtures.app import csrf_token_from
 from tests.fixtures.limiter import limiter_settings
 from tests.public.support import Reporter, seal_tip

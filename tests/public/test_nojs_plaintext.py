@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select, text
 
 from crypto import RecordKind, decrypt_attachment, open_record
-from reporting.models import Attachment, IntakeType, Report
+from reporting.core.models import Attachment, IntakeType, Report
 from tests.fixtures.app import csrf_token_from
 from tests.public.support import open_intake_wrap, receipt_from
 

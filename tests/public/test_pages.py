@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from crypto import RecordKind, open_record
-from reporting import create_app
-from reporting.models import IntakeType, Report
+from reporting.app import create_app
+from reporting.core.models import IntakeType, Report
 from tests.fixtures.app import csrf_token_from
 from tests.public.support import open_intake_wrap, receipt_from, storage_state
 

@@ -10,9 +10,9 @@ from dataclasses import replace
 import pytest
 
 from crypto import ReportKey
-from reporting import create_app
-from reporting.settings import Settings, SettingsError
-from reporting.uploads import MAX_PART_BYTES, MIN_CHARGE, Janitor
+from reporting.app import create_app
+from reporting.core.settings import Settings, SettingsError
+from reporting.intake.uploads import MAX_PART_BYTES, MIN_CHARGE, Janitor
 from tests.public.support import Reporter, attachment_stream
 
 KIB = 1024

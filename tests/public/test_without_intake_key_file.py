@@ -17,9 +17,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from crypto import PrivateKey, RecordKind, decrypt_attachment, open_record
-from reporting import create_app
-from reporting.models import Attachment, IntakeType, Report
-from reporting.settings import Settings
+from reporting.app import create_app
+from reporting.core.models import Attachment, IntakeType, Report
+from reporting.core.settings import Settings
 from tests.fixtures.app import csrf_token_from
 from tests.public.support import Reporter, attachment_stream, open_intake_wrap, seal_tip
 

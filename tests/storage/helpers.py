@@ -6,7 +6,7 @@ import secrets
 
 from sqlalchemy.orm import Session
 
-from reporting.models import IntakeType, Queue, Report, Role, User
+from reporting.core.models import IntakeType, Queue, Report, Role, User
 
 
 def make_user(session: Session, username: str = "ines", role: Role = Role.INVESTIGATOR) -> User:

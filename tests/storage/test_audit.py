@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from reporting.audit import (
+from reporting.audit.log import (
     GENESIS_HASH,
     AuditAnchor,
     AuditLogError,
@@ -23,7 +23,7 @@ from reporting.audit import (
     entry_hash,
     verify_audit_log,
 )
-from reporting.models import AuditEntry, AuditHead
+from reporting.core.models import AuditEntry, AuditHead
 from tests.storage.helpers import make_user
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reporting.blobstore import (
+from reporting.core.blobstore import (
     BlobExistsError,
     BlobNotFoundError,
     FilesystemBlobStore,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from reporting.db import (
+from reporting.core.db import (
     DatabaseUnavailable,
     check_connection,
     create_db_engine,

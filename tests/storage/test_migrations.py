@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import CheckConstraint, Engine, inspect, text
 
-from reporting.db import Base, create_db_engine, downgrade_database, upgrade_database
-from reporting.models import AuditHead
+from reporting.core.db import Base, create_db_engine, downgrade_database, upgrade_database
+from reporting.core.models import AuditHead
 
 
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:

@@ -10,9 +10,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
-from reporting import clock
-from reporting.audit import append_audit
-from reporting.models import (
+from reporting.audit.log import append_audit
+from reporting.core import clock
+from reporting.core.models import (
     Attachment,
     Author,
     HolderKind,

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import delete, event, select
 
 from crypto import PublicKey
-from reporting import clock
-from reporting.accounts import SignInFailed, create_user, sign_in
-from reporting.models import AuditEntry, ConsoleSession, Queue, QueueMembership, Role, User
+from reporting.accounts.service import SignInFailed, create_user, sign_in
+from reporting.core import clock
+from reporting.core.models import AuditEntry, ConsoleSession, Queue, QueueMembership, Role, User
 from tests.console.route_paths import console_routes
 from tests.fixtures.app import csrf_token_from
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from reporting import create_app
+from reporting.app import create_app
 
 EXPECTED = {
     "Content-Security-Policy": (

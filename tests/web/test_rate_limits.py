@@ -2,7 +2,7 @@
 
 import uuid
 
-from reporting import create_app
+from reporting.app import create_app
 from tests.fixtures.app import csrf_token_from
 from tests.fixtures.limiter import limiter_settings
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
-from reporting.context import request_session
-from reporting.models import Report, Role
+from reporting.core.models import Report, Role
+from reporting.web.context import request_session
 from tests.console.conftest import ConsoleInstance, console, export_control_tip
 from tests.fixtures.app import csrf_token_from
 

@@ -21,7 +21,7 @@ class ListFormatError(ValueError):
 
 
 class EntryKind(StrEnum):
-    """The same values as `reporting.models.EntryKind`."""
+    """The same values as `reporting.core.models.EntryKind`."""
 
     INDIVIDUAL = "individual"
     ENTITY = "entity"

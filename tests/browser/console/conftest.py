@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from reporting.accounts import Enrolment, create_user
-from reporting.bootstrap import DEFAULT_QUEUES
-from reporting.models import Queue, QueueMembership, Role
-from reporting.routing_rules import seed_default_rules
+from reporting.accounts.service import Enrolment, create_user
+from reporting.cli.bootstrap import DEFAULT_QUEUES
+from reporting.core.models import Queue, QueueMembership, Role
+from reporting.pipeline.routing_rules import seed_default_rules
 
 PEOPLE = [
     ("erin", Role.INVESTIGATOR, "export-control"),

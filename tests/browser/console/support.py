@@ -6,8 +6,8 @@ from typing import Any
 
 import pyotp
 
-from reporting import clock
-from reporting.accounts import Enrolment
+from reporting.accounts.service import Enrolment
+from reporting.core import clock
 from tests.browser.conftest import PublicPage
 from tests.browser.public.helpers import fill_values
 

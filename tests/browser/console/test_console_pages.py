@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from reporting.accounts import Enrolment
-from reporting.models import Queue, Role, RoutingRule
+from reporting.accounts.service import Enrolment
+from reporting.core.models import Queue, Role, RoutingRule
 from tests.browser.conftest import PublicBrowser
 from tests.browser.console.support import check_headers, sign_in, visit
 from tests.console.conftest import ConsoleInstance, export_control_tip

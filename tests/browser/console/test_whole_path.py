@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from reporting.accounts import Enrolment
-from reporting.models import HolderKind, Report, ReportStatus, Wrap
-from reporting.triage_worker import InstanceTriage, run_worker
+from reporting.accounts.service import Enrolment
+from reporting.core.models import HolderKind, Report, ReportStatus, Wrap
+from reporting.pipeline.worker import InstanceTriage, run_worker
 from tests.browser.conftest import PublicBrowser
 from tests.browser.console.support import sign_in, status_of, visit
 from tests.browser.public.helpers import canary_file, fill_values, submit_and_wait_for_receipt

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crypto import PrivateKey, ReportEnvelope, ReportKey, decrypt_attachment, open_report
-from reporting.models import Attachment, HolderKind, Report
+from reporting.core.models import Attachment, HolderKind, Report
 
 RECEIPT_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}$"
 
@@ -78,7 +78,7 @@ def open_as_intake(report: Report, intake: PrivateKey) -> tuple[ReportKey, dict[
 
 def decrypt_stored(key: ReportKey, attachment: Attachment, blob_root: Path) -> tuple[Any, bytes]:
     """(info, plaintext) of a stored attachment, read from the blob store."""
-    from reporting.blobstore import FilesystemBlobStore
+    from reporting.core.blobstore import FilesystemBlobStore
 
     store = FilesystemBlobStore(blob_root)
     sink = io.BytesIO()

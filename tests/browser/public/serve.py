@@ -1,7 +1,7 @@
 """Serve Vigil in a process of its own, for tests that measure the server process.
 
 Run as `python -m tests.browser.public.serve`; settings come from the VIGIL_*
-environment variables (reporting.settings). Prints the port it listens on,
+environment variables (reporting.core.settings). Prints the port it listens on,
 then serves until killed. Werkzeug's threaded server, as `live_server` uses,
 but out of the test process so that its memory is the app's alone.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from werkzeug.serving import make_server
 
-from reporting import create_app
-from reporting.settings import Settings
+from reporting.app import create_app
+from reporting.core.settings import Settings
 
 
 def main() -> None:

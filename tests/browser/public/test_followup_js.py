@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from crypto import RecordKind, ReportKey, decrypt_attachment, open_record, seal_record
-from reporting.accounts import create_user
-from reporting.blobstore import FilesystemBlobStore
-from reporting.models import Author, Message, PartKind, Report, ReportPart, Role
+from reporting.accounts.service import create_user
+from reporting.core.blobstore import FilesystemBlobStore
+from reporting.core.models import Author, Message, PartKind, Report, ReportPart, Role
 from tests.browser.public.helpers import (
     canary_file,
     fill_values,

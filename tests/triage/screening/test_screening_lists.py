@@ -7,8 +7,8 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from reporting.models import AuditEntry, ScreeningEntry, ScreeningList
-from reporting.screening_lists import (
+from reporting.core.models import AuditEntry, ScreeningEntry, ScreeningList
+from reporting.pipeline.screening_lists import (
     NoListsImported,
     current_list_versions,
     import_list_file,

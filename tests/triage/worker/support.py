@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from crypto import PasswordCost, PrivateKey, seal_report, unlock_private_key
-from reporting.accounts import create_user
-from reporting.bootstrap import DEFAULT_QUEUES
-from reporting.models import (
+from reporting.accounts.service import create_user
+from reporting.cli.bootstrap import DEFAULT_QUEUES
+from reporting.core.models import (
     DeclaredConflict,
     HolderKind,
     IntakeType,
@@ -29,8 +29,8 @@ from reporting.models import (
     Wrap,
     current_hour,
 )
-from reporting.routing_rules import seed_default_rules
-from reporting.triage_worker import OpenedReport
+from reporting.pipeline.routing_rules import seed_default_rules
+from reporting.pipeline.worker import OpenedReport
 from triage.model import (
     Assessment,
     Category,
@@ -112,10 +112,10 @@ def tip_body(**fields: object) -> dict[str, object]:
 def submit(
     session: Session, instance: Instance, body: dict[str, object], *, hours_ago: int = 1
 ) -> Report:
-    """Store a report as reporting.submissions does: BODY record plus intake and reporter wraps.
+    """Store a report as reporting.intake.submissions does: BODY record, intake and reporter wraps.
 
     Received an hour ago by default: the worker holds a report until the hour
-    it arrived in is over (reporting.triage_worker, `hold`).
+    it arrived in is over (reporting.pipeline.worker, `hold`).
     """
     _key, envelope = seal_report(
         body, instance.intake_key.public_key, instance.reporter_key.public_key

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crypto import PasswordCost, PrivateKey, PublicKey
-from reporting.accounts import create_user
-from reporting.bootstrap import DEFAULT_QUEUES
-from reporting.db import create_db_engine
-from reporting.models import (
+from reporting.accounts.service import create_user
+from reporting.cli.bootstrap import DEFAULT_QUEUES
+from reporting.core.db import create_db_engine
+from reporting.core.models import (
     HolderKind,
     IntakeKey,
     Queue,

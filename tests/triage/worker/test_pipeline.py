@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from reporting.routing_rules import default_ruleset
+from reporting.pipeline.routing_rules import default_ruleset
 from triage.pipeline import NotAReportBody, intake_type_of, run_triage
 from triage.screening import EntryKind, Identifier, ListEntry, ParsedList, Screener
 

@@ -1,4 +1,4 @@
-"""Re-screening stored reports after a new list version (reporting/rescreen.py), and its CLI.
+"""Re-screening stored reports after a new list version (reporting/pipeline/rescreen.py); its CLI.
 
 A report is triaged by the real worker and pipeline with no list imported;
 then a small UN list (the real CONSOLIDATED_LIST format, its one entry cut
@@ -26,9 +26,9 @@ from crypto import (
     open_record,
     unwrap_report_key,
 )
-from reporting.accounts import create_user
-from reporting.db import create_db_engine
-from reporting.models import (
+from reporting.accounts.service import create_user
+from reporting.core.db import create_db_engine
+from reporting.core.models import (
     AuditEntry,
     HolderKind,
     IntakeKey,
@@ -40,7 +40,7 @@ from reporting.models import (
     User,
     Wrap,
 )
-from reporting.rescreen import (
+from reporting.pipeline.rescreen import (
     RescreenRefused,
     StaleScreener,
     current_versions_label,
@@ -50,8 +50,8 @@ from reporting.rescreen import (
     rescreen_for_user,
     unlock_for_rescreen,
 )
-from reporting.screening_lists import import_list_file, load_current_screener
-from reporting.triage_worker import InstanceTriage, run_worker
+from reporting.pipeline.screening_lists import import_list_file, load_current_screener
+from reporting.pipeline.worker import InstanceTriage, run_worker
 from tests.pinned_cli import vigil_command
 from tests.triage.worker.support import add_user, make_instance, submit, tip_body
 from triage.screening import Screener

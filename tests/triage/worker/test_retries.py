@@ -11,10 +11,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crypto import PrivateKey, ReportKey, unwrap_report_key, wrap_report_key
-from reporting import clock
-from reporting.clock import PinnedClock
-from reporting.models import AuditEntry, HolderKind, Report, TriageState, Wrap
-from reporting.triage_worker import (
+from reporting.core import clock
+from reporting.core.clock import PinnedClock
+from reporting.core.models import AuditEntry, HolderKind, Report, TriageState, Wrap
+from reporting.pipeline.worker import (
     CLAIM_TIMEOUT,
     RETRY_MAX,
     retry_delay,

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from reporting.bootstrap import DEFAULT_QUEUES
-from reporting.models import AuditEntry, Queue, RoutingRulesetVersion
-from reporting.routing_rules import (
+from reporting.cli.bootstrap import DEFAULT_QUEUES
+from reporting.core.models import AuditEntry, Queue, RoutingRulesetVersion
+from reporting.pipeline.routing_rules import (
     RoutingRulesError,
     add_rule,
     current_ruleset,

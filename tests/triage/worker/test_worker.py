@@ -12,8 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crypto import RecordKind, open_record, unwrap_report_key
-from reporting import clock, triage_worker
-from reporting.models import (
+from reporting.core import clock
+from reporting.core.models import (
     AuditEntry,
     HolderKind,
     Queue,
@@ -22,8 +22,9 @@ from reporting.models import (
     TriageState,
     Wrap,
 )
-from reporting.screening_lists import store_list
-from reporting.triage_worker import (
+from reporting.pipeline import worker as triage_worker
+from reporting.pipeline.screening_lists import store_list
+from reporting.pipeline.worker import (
     CLAIM_TIMEOUT,
     InstanceTriage,
     claim_next,
@@ -308,8 +309,8 @@ def test_a_worker_whose_claim_was_taken_over_writes_nothing(instance):
 KILLED_WORKER = """
 import sys, time
 from datetime import datetime
-from reporting.db import create_db_engine
-from reporting.triage_worker import claim_next
+from reporting.core.db import create_db_engine
+from reporting.pipeline.worker import claim_next
 # At the suite's time, not the machine's: the claim must look as old as it is.
 now = datetime.fromisoformat(sys.argv[2])
 claim = claim_next(create_db_engine(sys.argv[1]), worker="doomed", now=now)

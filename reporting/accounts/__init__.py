@@ -1,0 +1,1 @@
+"""Console accounts: enrolment, sign-in, passwords."""

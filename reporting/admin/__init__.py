@@ -1,0 +1,1 @@
+"""The administrator's work: users, queues, routing rules, screening lists, retention."""

@@ -1,0 +1,1 @@
+"""Aggregate case metrics, the transparency export, and the charts that show them."""

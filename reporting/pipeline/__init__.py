@@ -1,0 +1,1 @@
+"""From intake to a queue: the triage worker, re-screening, routing rules and screening lists."""

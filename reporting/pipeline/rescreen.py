@@ -1,0 +1,461 @@
+"""Re-screening stored reports when a new screening-list version is imported.
+
+A report records the list versions its triage screened against
+(`reports.list_versions`, e.g. `un:2026-03-01.cae42fd8f894`). When `vigil
+lists import` brings a new version, every triaged report whose
+`list_versions` differs from the current versions is *due for re-screening*:
+a party it names may have been listed since.
+
+The triage worker cannot do this. It deletes the intake wrap when it
+finishes a report (docs/architecture.md: a stolen intake key then reveals only
+untriaged reports), so after triage only the holders of user wraps, the
+investigators of the report's queue, can open it. Re-screening therefore
+runs with an investigator's report key: when one opens a due case in the
+console (`rescreen_case`), or for every due report they hold a wrap for
+(`rescreen_for_user`, `vigil triage rescreen --user NAME`). No new key that
+can read reports exists, and nothing the report says is stored in
+plaintext: party names stay inside the FINDINGS record under the report key.
+
+What re-screening changes, in the caller's transaction:
+
+- the FINDINGS record (the new `TriageResult`, sealed under the report key)
+  and `list_versions`;
+- categories, domains and priority, unless `triage_overridden` (an
+  investigator replaced them: their override stands; the new findings still
+  say what triage would now give);
+- the queue, when the new result routes to a different queue than the
+  previous triage did (and than the case's queue): the case moves and the new
+  queue's eligible members get wraps, conflict exclusions included, as the
+  worker grants them (`reporting.pipeline.worker.plan_access`). Existing wraps
+  stay. A case a supervisor moved by hand stays where it is unless the routing
+  decision itself changes;
+- an audit entry `report.rescreen`: old and new list versions, old and new
+  priority, old and new queue, how many hits, granted user ids, how many were
+  excluded. No names, no report content.
+
+It uses the rule-set version the report was triaged with, so only the lists
+change between the two results. It is deterministic and idempotent: a
+report whose `list_versions` is already current is left exactly as it is
+(nothing opened, nothing written, nothing audited). Two investigators
+re-screening the same report at once write it once: the write requires the
+`list_versions` it started from.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
+
+from crypto import (
+    CryptoError,
+    PrivateKey,
+    RecordKind,
+    ReportKey,
+    open_record,
+    seal_record,
+    unlock_private_key,
+    unwrap_report_key,
+)
+from reporting.audit.log import append_audit
+from reporting.core.models import (
+    HolderKind,
+    Report,
+    TriageState,
+    User,
+    Wrap,
+    current_hour,
+)
+from reporting.pipeline.routing_rules import RoutingRulesError, ruleset_at
+from reporting.pipeline.screening_lists import current_list_versions
+from reporting.pipeline.worker import (
+    AccessPlan,
+    NoEligibleHolder,
+    TriageWorkerError,
+    assessment_columns,
+    findings_record,
+    may_hold_wraps,
+    open_report,
+    plan_access,
+    user_wrap,
+)
+from triage.pipeline import run_triage
+from triage.routing import Ruleset
+from triage.screening import Screener
+
+__all__ = [
+    "RescreenError",
+    "RescreenOutcome",
+    "RescreenRefused",
+    "RescreenSummary",
+    "StaleScreener",
+    "current_versions_label",
+    "due_reports_statement",
+    "is_due",
+    "reports_due",
+    "rescreen_case",
+    "rescreen_for_user",
+    "unlock_for_rescreen",
+]
+
+log = logging.getLogger("vigil.rescreen")
+
+
+class RescreenError(Exception):
+    """A report cannot be re-screened as stored (not triaged, unknown rule-set version...)."""
+
+
+class StaleScreener(RescreenError):
+    """The screener given is not built from the current list versions: load it again."""
+
+
+class RescreenRefused(Exception):
+    """The user may not re-screen: unknown or inactive, or the password is wrong."""
+
+
+def versions_label(versions: Mapping[str, str]) -> str:
+    """`source:version` pairs, sorted and comma-joined: what a result's `versions["lists"]` says.
+
+    The same format as `triage.pipeline.list_versions`, so a stored
+    `list_versions` compares equal to the current lists' label.
+    """
+    return ",".join(f"{source}:{version}" for source, version in sorted(versions.items()))
+
+
+def current_versions_label(session: Session) -> str:
+    """The label of the current list versions ("" with no list imported)."""
+    return versions_label(current_list_versions(session))
+
+
+def due_reports_statement(current_label: str) -> Select[tuple[int]]:
+    """Ids of the triaged reports whose list versions are not `current_label`, oldest first."""
+    return (
+        select(Report.id)
+        .where(
+            Report.triage_state == TriageState.DONE,
+            func.coalesce(Report.list_versions, "") != current_label,
+        )
+        .order_by(Report.id)
+    )
+
+
+def reports_due(session: Session) -> list[int]:
+    """Ids of the triaged reports due for re-screening against the current lists."""
+    return list(session.scalars(due_reports_statement(current_versions_label(session))))
+
+
+def is_due(session: Session, report: Report) -> bool:
+    """Whether this report is due for re-screening (for the console's case page)."""
+    return report.triage_state is TriageState.DONE and (
+        report.list_versions or ""
+    ) != current_versions_label(session)
+
+
+# ---------------------------------------------------------------- one case
+
+
+@dataclass(frozen=True)
+class RescreenOutcome:
+    """What re-screening did to one report; no report content, safe to log and show.
+
+    `changed` is False when the report was already screened against these
+    lists (by an earlier run, or by another investigator a moment ago):
+    nothing was written then. `routed_queue` is where the new result routes
+    (for an overridden case too), `new_queue` where the case now is.
+    """
+
+    report_id: int
+    changed: bool
+    old_list_versions: str
+    new_list_versions: str
+    old_priority: str | None
+    new_priority: str | None
+    old_queue: str | None
+    new_queue: str | None
+    routed_queue: str | None = None
+    hits: int = 0
+    overridden: bool = False
+    granted_user_ids: tuple[int, ...] = ()
+
+    @property
+    def priority_changed(self) -> bool:
+        return self.old_priority != self.new_priority
+
+    @property
+    def moved(self) -> bool:
+        return self.old_queue != self.new_queue
+
+
+def _unchanged(report: Report, queue: str | None) -> RescreenOutcome:
+    priority = report.priority.value if report.priority is not None else None
+    versions = report.list_versions or ""
+    return RescreenOutcome(
+        report.id, False, versions, versions, priority, priority, queue, queue, queue
+    )
+
+
+def _triaged_ruleset(session: Session, report: Report) -> Ruleset:
+    """The rule set the report was routed by, so that only the lists differ."""
+    try:
+        version = int(report.rule_version or "")
+    except ValueError:
+        raise RescreenError(f"report {report.id} records no rule-set version") from None
+    if version == 0:
+        # Triaged before any rule set was written
+        # (reporting.pipeline.routing_rules.current_ruleset).
+        return Ruleset(version=0, rules=())
+    try:
+        return ruleset_at(session, version)
+    except RoutingRulesError as error:
+        raise RescreenError(f"report {report.id}: {error}") from None
+
+
+def _previously_routed(report: Report, key: ReportKey) -> str | None:
+    """The queue the previous findings routed to (None if there are none to read)."""
+    if report.findings is None:
+        return None
+    findings = open_record(key, RecordKind.FINDINGS, report.findings)
+    routing = findings.get("routing") if isinstance(findings, dict) else None
+    queue = routing.get("queue") if isinstance(routing, dict) else None
+    return queue if isinstance(queue, str) else None
+
+
+def rescreen_case(
+    session: Session,
+    report: Report,
+    key: ReportKey,
+    *,
+    screener: Screener,
+    actor_user_id: int | None,
+) -> RescreenOutcome:
+    """Screen a triaged report again against the current lists, with its report key.
+
+    - `report`: a triaged report loaded in `session` (`triage_state` done).
+    - `key`: its report key, unwrapped from the acting user's wrap
+      (`crypto.unwrap_report_key(wrap.wrapped_key, private_key)`).
+    - `screener`: built from the current list versions
+      (`reporting.pipeline.screening_lists.load_current_screener(session)`, or a cached one such as
+      `reporting.pipeline.screening_lists.CurrentScreener`); one built
+      from other versions raises `StaleScreener`.
+    - `actor_user_id`: who re-screens, for the audit entry.
+
+    Returns what changed; a report already screened against the current
+    lists changes nothing (`outcome.changed` is False). Writes in the caller's
+    transaction and does not commit: the caller commits (or rolls back on an
+    error). Raises `RescreenError` for a report that cannot be re-screened,
+    `crypto.CryptoError` if `key` is not the report's key.
+    """
+    if report.triage_state is not TriageState.DONE:
+        raise RescreenError(f"report {report.id} is not triaged yet")
+    old_queue = report.queue.slug if report.queue is not None else None
+    current_label = current_versions_label(session)
+    if versions_label(screener.versions) != current_label:
+        raise StaleScreener("the screener is not built from the current list versions")
+    old_versions = report.list_versions or ""
+    if old_versions == current_label:
+        return _unchanged(report, old_queue)
+
+    opened = open_report(session, report, key)
+    result = run_triage(
+        opened.document(),
+        intake_type=report.intake_type.value,
+        screener=screener,
+        ruleset=_triaged_ruleset(session, report),
+    )
+    new_versions = result.versions.get("lists", "")
+    assessment = result.assessment
+    routed = result.routing.queue
+    previously_routed = _previously_routed(report, key) or old_queue
+
+    plan: AccessPlan | None = None
+    if routed not in (previously_routed, old_queue):
+        try:
+            plan = plan_access(session, opened, result)
+        except NoEligibleHolder:
+            # Moving the case where nobody may read it would hide it: it stays,
+            # and the findings (and the outcome) say where it would route.
+            log.warning("report %d: nobody in %s may receive it; not moved", report.id, routed)
+
+    overridden = report.triage_overridden
+    old_priority = report.priority.value if report.priority is not None else None
+    new_priority = old_priority if overridden else assessment.priority.value
+    values: dict[str, Any] = {
+        "list_versions": new_versions,
+        "findings": seal_record(key, RecordKind.FINDINGS, findings_record(result)),
+    }
+    if not overridden:
+        values.update(assessment_columns(assessment))
+    if plan is not None:
+        values["queue_id"] = plan.queue_id
+    written = session.execute(
+        update(Report)
+        .where(
+            Report.id == report.id,
+            Report.triage_state == TriageState.DONE,
+            # Only from the versions this run started from: a concurrent
+            # re-screen of the same report makes this one a no-op.
+            func.coalesce(Report.list_versions, "") == old_versions,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(report)
+        return _unchanged(report, report.queue.slug if report.queue is not None else None)
+
+    grants = plan.grants if plan is not None else ()
+    hour = current_hour()
+    session.add_all(user_wrap(session, report.id, key, user_id, hour) for user_id in grants)
+    new_queue = plan.queue_slug if plan is not None else old_queue
+    outcome = RescreenOutcome(
+        report_id=report.id,
+        changed=True,
+        old_list_versions=old_versions,
+        new_list_versions=new_versions,
+        old_priority=old_priority,
+        new_priority=new_priority,
+        old_queue=old_queue,
+        new_queue=new_queue,
+        routed_queue=routed,
+        hits=len(result.hits),
+        overridden=overridden,
+        granted_user_ids=tuple(grants),
+    )
+    append_audit(
+        session,
+        actor_user_id=actor_user_id,
+        action="report.rescreen",
+        target=f"report:{report.id}",
+        details={
+            "old_list_versions": old_versions,
+            "new_list_versions": new_versions,
+            "old_priority": old_priority,
+            "new_priority": new_priority,
+            "old_queue": old_queue,
+            "new_queue": new_queue,
+            "hits": outcome.hits,
+            "overridden": overridden,
+            "granted_user_ids": list(outcome.granted_user_ids),
+            # How many, not who (as the worker's report.triage entry).
+            "excluded": plan.excluded if plan is not None else 0,
+        },
+    )
+    session.flush()
+    # The UPDATE above bypassed the identity map: reload on next access.
+    session.expire(report)
+    return outcome
+
+
+# ---------------------------------------------------------------- every case of a user
+
+
+@dataclass
+class RescreenSummary:
+    """What `rescreen_for_user` did, as counts and report ids (no content)."""
+
+    due: int = 0
+    outcomes: list[RescreenOutcome] = field(default_factory=list)
+    no_wrap: list[int] = field(default_factory=list)  # due, but this user cannot open them
+    failed: list[int] = field(default_factory=list)
+
+    @property
+    def rescreened(self) -> int:
+        return sum(outcome.changed for outcome in self.outcomes)
+
+    @property
+    def priority_changed(self) -> int:
+        return sum(outcome.changed and outcome.priority_changed for outcome in self.outcomes)
+
+    @property
+    def moved(self) -> int:
+        return sum(outcome.changed and outcome.moved for outcome in self.outcomes)
+
+
+def rescreen_for_user(
+    session: Session, user: User, private_key: PrivateKey, *, screener: Screener
+) -> RescreenSummary:
+    """Re-screen every due report `user` holds a user wrap for; commit after each one.
+
+    A report that fails is rolled back on its own, audited as
+    `report.rescreen_failed` (error class only) and counted; the others go on.
+    Due reports the user holds no wrap for stay due (`summary.no_wrap`).
+    """
+    due_statement = due_reports_statement(current_versions_label(session))
+    due = list(session.scalars(due_statement))
+    held: dict[int, bytes] = {
+        report_id: wrapped_key
+        for report_id, wrapped_key in session.execute(
+            select(Wrap.report_id, Wrap.wrapped_key).where(
+                Wrap.holder_kind == HolderKind.USER,
+                Wrap.user_id == user.id,
+                Wrap.report_id.in_(due_statement),
+            )
+        )
+    }
+    session.rollback()  # end the read transaction before the writes (SQLite)
+    summary = RescreenSummary(due=len(due))
+    for report_id in due:
+        wrapped_key = held.get(report_id)
+        if wrapped_key is None:
+            summary.no_wrap.append(report_id)
+            continue
+        try:
+            key = unwrap_report_key(wrapped_key, private_key)
+            report = session.get_one(Report, report_id)
+            summary.outcomes.append(
+                rescreen_case(session, report, key, screener=screener, actor_user_id=user.id)
+            )
+            session.commit()
+        except (CryptoError, RescreenError, TriageWorkerError) as error:
+            session.rollback()
+            log.error("report %d not re-screened: %s", report_id, type(error).__name__)
+            summary.failed.append(report_id)
+            append_audit(
+                session,
+                actor_user_id=user.id,
+                action="report.rescreen_failed",
+                target=f"report:{report_id}",
+                details={"error": type(error).__name__},
+            )
+            session.commit()
+    return summary
+
+
+def unlock_for_rescreen(
+    session: Session, *, username: str, password: str
+) -> tuple[User, PrivateKey]:
+    """The active user `username` and their private key, unlocked with `password`.
+
+    A refusal is audited (`report.rescreen_refused`, with the user id when
+    the user exists, never the name typed) and committed, then raised as
+    `RescreenRefused` with a message that does not tell which part was wrong
+    for an unknown user.
+    """
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.is_active:
+        raise _refuse(session, None, "unknown or inactive user")
+    if not may_hold_wraps(user.role, active=user.is_active):
+        # An administrator or auditor holds no wrap to re-screen with.
+        raise _refuse(session, user.id, "not an investigator or supervisor")
+    try:
+        private_key = unlock_private_key(user.locked_private_key, password)
+    except CryptoError:
+        raise _refuse(session, user.id, "wrong password") from None
+    return user, private_key
+
+
+def _refuse(session: Session, user_id: int | None, reason: str) -> RescreenRefused:
+    session.rollback()
+    append_audit(
+        session,
+        actor_user_id=user_id,
+        action="report.rescreen_refused",
+        target=f"user:{user_id}" if user_id is not None else None,
+        details={"reason": reason},
+    )
+    session.commit()
+    return RescreenRefused(reason)
