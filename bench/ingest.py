@@ -432,7 +432,7 @@ def create_instance(instance: Path, secret_key: str) -> crypto.PublicKey:
     from reporting.cli.bootstrap import initialise
     from reporting.core.db import create_db_engine
     from reporting.core.settings import Settings
-    from reporting.pipeline.intake_key import active_intake_key
+    from reporting.intake.public_key import active_intake_key
 
     settings = Settings.from_env(instance_env(instance, secret_key))
     engine = create_db_engine(settings.database_url)

@@ -11,7 +11,8 @@ from reporting.accounts.service import Enrolment, create_user
 from reporting.core.db import check_connection, database_is_initialised, upgrade_database
 from reporting.core.models import IntakeKey, Queue, QueueMembership, Role
 from reporting.core.settings import Settings
-from reporting.pipeline.intake_key import IntakeKeyError, create_intake_key
+from reporting.intake.public_key import IntakeKeyError
+from reporting.pipeline.intake_key import create_intake_key
 from reporting.pipeline.routing_rules import seed_default_rules
 
 

@@ -43,7 +43,8 @@ from reporting.core.db import (
 from reporting.core.files import private_directory
 from reporting.core.models import User
 from reporting.core.settings import Settings, SettingsError
-from reporting.pipeline.intake_key import IntakeKeyError, unlock_intake_key
+from reporting.intake.public_key import IntakeKeyError
+from reporting.pipeline.intake_key import unlock_intake_key
 from reporting.pipeline.rescreen import (
     RescreenRefused,
     reports_due,

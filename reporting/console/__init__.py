@@ -53,7 +53,7 @@ from reporting.console import sign_in_limits
 from reporting.console.forms import SignInForm
 from reporting.core import clock
 from reporting.core.models import ReportStatus, Role, User
-from reporting.pipeline.intake_key import active_intake_key
+from reporting.intake.public_key import active_intake_key
 from reporting.pipeline.worker import triage_health
 from reporting.web.context import request_session, vigil
 from reporting.web.extensions import limiter

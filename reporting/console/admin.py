@@ -41,7 +41,7 @@ from reporting.console.admin_forms import (
 from reporting.core import clock
 from reporting.core.errors import NotFound
 from reporting.core.models import Queue, Role, RoutingRule, User
-from reporting.pipeline.intake_key import IntakeKeyError, active_intake_key
+from reporting.intake.public_key import IntakeKeyError, active_intake_key
 from reporting.pipeline.screening_lists import list_versions
 from reporting.web.context import request_session, vigil
 from reporting.web.requests import body_limit

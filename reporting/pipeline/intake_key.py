@@ -1,8 +1,9 @@
-"""The intake key pair: every new report is wrapped to its public key.
+"""The intake private key: made once by `vigil init`, unlocked only by the triage worker.
 
-The private key lives only in a file, locked under a passphrase, and is
-unlocked only by the triage worker. It is never stored in the database, so a
-database theft alone reveals no report.
+The private key lives only in a file, locked under a passphrase. It is never
+stored in the database, so a database theft alone reveals no report. The web
+processes never import this module (an import-linter contract in
+pyproject.toml): they need only the public key, reporting.intake.public_key.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crypto import (
@@ -26,10 +26,7 @@ from crypto import (
 from reporting.audit.log import append_audit
 from reporting.core.files import private_directory
 from reporting.core.models import IntakeKey
-
-
-class IntakeKeyError(Exception):
-    """The intake key cannot be created or unlocked; the message says why."""
+from reporting.intake.public_key import IntakeKeyError, active_intake_key
 
 
 def create_intake_key(
@@ -65,13 +62,6 @@ def create_intake_key(
         handle.write(encode_intake_key_file(lock_private_key(private_key, passphrase, cost)))
         handle.flush()
         os.fsync(handle.fileno())
-    return intake_key
-
-
-def active_intake_key(session: Session) -> IntakeKey:
-    intake_key = session.scalar(select(IntakeKey).where(IntakeKey.active.is_(True)))
-    if intake_key is None:
-        raise IntakeKeyError("no active intake key: run `vigil init`")
     return intake_key
 
 

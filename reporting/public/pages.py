@@ -22,7 +22,7 @@ from reporting.core.models import IntakeType, PartKind, Report
 from reporting.core.settings import Settings
 from reporting.intake import nojs
 from reporting.intake.followup import case_view, find_case, open_case_attachment
-from reporting.pipeline.intake_key import IntakeKeyError, active_intake_key
+from reporting.intake.public_key import IntakeKeyError, active_intake_key
 from reporting.public import blueprint, limits
 from reporting.public.api import PART_KINDS
 from reporting.public.forms import (
