@@ -13,6 +13,12 @@ from typing import Any
 
 
 class Category(StrEnum):
+    """Risk categories: what a report is about.
+
+    The one definition: reports store these values (reports.categories), the
+    console filters and the metrics count by them.
+    """
+
     EXPORT_CONTROL = "export_control"
     SANCTIONS = "sanctions"
     DIVERSION = "diversion"
@@ -24,6 +30,8 @@ class Category(StrEnum):
 
 
 class Domain(StrEnum):
+    """WMD domain tags, stored as they are in reports.domains."""
+
     NUCLEAR = "nuclear"
     CHEMICAL = "chemical"
     BIOLOGICAL = "biological"
@@ -32,6 +40,8 @@ class Domain(StrEnum):
 
 
 class Priority(StrEnum):
+    """P1 is the most urgent; the values sort in order of urgency (reports.priority)."""
+
     P1 = "P1"
     P2 = "P2"
     P3 = "P3"

@@ -54,6 +54,7 @@ from reporting.core.errors import BadRequest, CaseAccessDenied, Conflict, Forbid
 from reporting.core.models import (
     CASE_ROLES,
     Author,
+    Category,
     HolderKind,
     Message,
     MessageKind,
@@ -63,7 +64,6 @@ from reporting.core.models import (
     QueueMembership,
     Report,
     ReportStatus,
-    RiskCategory,
     Role,
     User,
     Wrap,
@@ -476,7 +476,7 @@ def _categories(values: Iterable[str]) -> list[str]:
     chosen: list[str] = []
     for value in values:
         try:
-            category = RiskCategory(value)
+            category = Category(value)
         except ValueError:
             raise BadRequest(f"{value!r} is not a risk category.") from None
         if category.value not in chosen:
@@ -484,7 +484,7 @@ def _categories(values: Iterable[str]) -> list[str]:
     if not chosen:
         raise BadRequest("Choose at least one category.")
     # In the vocabulary's order, so the same choice always reads the same.
-    return [category.value for category in RiskCategory if category.value in chosen]
+    return [category.value for category in Category if category.value in chosen]
 
 
 def override_triage(

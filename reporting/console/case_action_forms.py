@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from reporting.cases.actions import MAX_REASON
-from reporting.core.models import Outcome, Priority, ReportStatus, RiskCategory
+from reporting.core.models import Category, Outcome, Priority, ReportStatus
 from reporting.web.forms import VigilForm
 
 
@@ -33,7 +33,7 @@ def _choices(values: type[StrEnum]) -> list[SelectChoice]:
 
 STATUS_CHOICES = _choices(ReportStatus)
 OUTCOME_CHOICES = [SelectChoice("", "No outcome (only when closing)"), *_choices(Outcome)]
-CATEGORY_CHOICES = _choices(RiskCategory)
+CATEGORY_CHOICES = _choices(Category)
 PRIORITY_CHOICES = [SelectChoice(priority.value, priority.value) for priority in Priority]
 
 

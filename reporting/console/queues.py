@@ -21,12 +21,12 @@ from reporting.cases.lists import (
 from reporting.console import allow, blueprint
 from reporting.core import clock
 from reporting.core.models import (
+    CASE_ROLES,
+    Category,
     Domain,
     IntakeType,
     Priority,
     ReportStatus,
-    RiskCategory,
-    Role,
 )
 from reporting.web.context import request_session
 
@@ -34,7 +34,7 @@ from reporting.web.context import request_session
 FILTER_CHOICES = {
     "status": [(status.value, status.value.replace("_", " ")) for status in ReportStatus],
     "priority": [(priority.value, priority.value) for priority in Priority],
-    "category": [(category.value, category.value.replace("_", " ")) for category in RiskCategory],
+    "category": [(category.value, category.value.replace("_", " ")) for category in Category],
     "domain": [(domain.value, domain.value) for domain in Domain],
     "intake": [(intake.value, intake.value) for intake in IntakeType],
     "deadline": [(state.value, state.label) for state in DeadlineState],
@@ -43,7 +43,7 @@ SORT_CHOICES = [(key.value, key.value) for key in SortKey]
 
 
 @blueprint.get("/cases", endpoint="queue_list")
-@allow(Role.INVESTIGATOR, Role.SUPERVISOR)
+@allow(*CASE_ROLES)
 def queue_list() -> str:
     query = parse_case_query(request.args.to_dict(flat=False))
     page = list_cases(request_session(), g.console_user, query, clock.now())

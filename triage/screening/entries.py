@@ -21,7 +21,7 @@ class ListFormatError(ValueError):
 
 
 class EntryKind(StrEnum):
-    """The same values as `reporting.core.models.EntryKind`."""
+    """What a listed entry names; stored as it is in screening_entries.kind."""
 
     INDIVIDUAL = "individual"
     ENTITY = "entity"
