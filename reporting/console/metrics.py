@@ -1,6 +1,6 @@
 """Console views: aggregate metrics with server-drawn SVG charts, and the transparency export.
 
-Metadata only (reporting/metrics/aggregates.py), so auditors may see all of it and
+Metadata only (reporting/metrics/), so auditors may see all of it and
 viewing it is not audited. The export is: it is what leaves the system for
 publication, so each one is recorded as `metrics.export` with its options.
 """
@@ -19,21 +19,17 @@ from reporting.audit.log import append_audit
 from reporting.console import allow, blueprint
 from reporting.core.errors import BadRequest, refuse_unknown_parameters
 from reporting.core.models import Role
-from reporting.metrics.aggregates import (
+from reporting.metrics.charts import bar_chart, monthly_series, stacked_bar_chart
+from reporting.metrics.counts import case_counts, value_label
+from reporting.metrics.periods import MetricsError, MonthRange, month_range
+from reporting.metrics.timeliness import durations, overdue_counts
+from reporting.metrics.transparency import (
     Granularity,
-    MetricsError,
-    MonthRange,
-    case_counts,
-    durations,
     export_range,
     exportable_range,
-    month_range,
-    overdue_counts,
     parse_granularity,
     transparency_report,
-    value_label,
 )
-from reporting.metrics.charts import bar_chart, monthly_series, stacked_bar_chart
 from reporting.web.context import request_session, vigil
 from reporting.web.downloads import attachment_disposition
 

@@ -94,7 +94,7 @@ class Settings:
     # Closed cases are purged this many days after closing (`vigil retention
     # purge`, or the console's Retention page); 0 keeps them for ever.
     retention_days: int = DEFAULT_RETENTION_DAYS
-    # Transparency exports show every count below this as "<k" (reporting/metrics/aggregates.py).
+    # Transparency exports show every count below this as "<k" (reporting/metrics/transparency.py).
     transparency_min_count: int = DEFAULT_TRANSPARENCY_MIN_COUNT
 
     @classmethod

@@ -26,16 +26,11 @@ from reporting.core.models import (
     ReportStatus,
     Role,
 )
-from reporting.metrics.aggregates import (
-    Month,
-    MonthRange,
-    Suppression,
-    case_counts,
-    durations,
-    overdue_counts,
-    suppress,
-)
 from reporting.metrics.charts import bar_chart, stacked_bar_chart
+from reporting.metrics.counts import case_counts
+from reporting.metrics.periods import Month, MonthRange
+from reporting.metrics.timeliness import durations, overdue_counts
+from reporting.metrics.transparency import Suppression, suppress
 from tests.console.conftest import ConsoleInstance
 
 K = 5  # the default transparency_min_count
