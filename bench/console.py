@@ -70,7 +70,7 @@ from crypto import (  # noqa: E402
     seal_report,
     wrap_report_key,
 )
-from reporting.accounts.service import Enrolment, create_user  # noqa: E402
+from reporting.accounts.enrolment import Enrolment, create_user  # noqa: E402
 from reporting.app import create_app  # noqa: E402
 from reporting.cases.lists import (  # noqa: E402
     CaseQuery,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from reporting.accounts.service import Enrolment, create_user
+from reporting.accounts.enrolment import Enrolment, create_user
 from reporting.core.db import check_connection, database_is_initialised, upgrade_database
 from reporting.core.models import IntakeKey, Queue, QueueMembership, Role
 from reporting.core.settings import Settings

@@ -31,13 +31,9 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from crypto import PrivateKey, open_for_session
-from reporting.accounts.service import (
-    SignInFailed,
-    current_session,
-    sign_in,
-    sign_out,
-    user_fingerprint,
-)
+from reporting.accounts.enrolment import user_fingerprint
+from reporting.accounts.sessions import current_session, sign_out
+from reporting.accounts.sign_in import SignInFailed, sign_in
 from reporting.cases.lists import (
     CaseFilter,
     CasePage,

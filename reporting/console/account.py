@@ -12,14 +12,10 @@ import hashlib
 from flask import g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from reporting.accounts.service import (
-    PASSWORD_MIN_LENGTH,
-    PasswordChangeRefused,
-    active_session_count,
-    change_password,
-    sign_out_other_sessions,
-    user_fingerprint,
-)
+from reporting.accounts.enrolment import user_fingerprint
+from reporting.accounts.password_change import PasswordChangeRefused, change_password
+from reporting.accounts.password_policy import PASSWORD_MIN_LENGTH
+from reporting.accounts.sessions import active_session_count, sign_out_other_sessions
 from reporting.cases.lists import user_queues
 from reporting.console import COOKIE_TOKEN, EVERY_ROLE, allow, blueprint
 from reporting.console.forms import ChangePasswordForm, SignOutOthersForm

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from reporting.accounts.service import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from reporting.accounts.password_policy import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from reporting.web.forms import VigilForm
 
 

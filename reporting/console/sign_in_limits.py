@@ -12,7 +12,7 @@ HMAC-SHA1s, no Argon2id), and the real user always has it. Only the first
 `CODE_EXEMPTIONS` attempts with one code are exempt, so someone who holds
 the TOTP secret, or saw a code, cannot make the server hash passwords at will;
 their guesses at the password count towards the lockout too
-(reporting/accounts/service.py). An attempt without the right code meets the limits
+(reporting/accounts/sign_in.py). An attempt without the right code meets the limits
 as before, and gets the same 429 whoever typed it.
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from flask import g, request
 
-from reporting.accounts.service import unused_code_step
+from reporting.accounts.second_factor import unused_code_step
 from reporting.web.budgets import Budget
 from reporting.web.context import request_session
 from reporting.web.extensions import limiter, secret_bucket

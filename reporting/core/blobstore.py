@@ -9,22 +9,32 @@ writing leaves no blob at all rather than a truncated one.
 
 Keys are random and carry no meaning, so a listing of the store reveals only
 the number and sizes of attachments.
+
+A store also keeps the keys of blobs due for deletion (`pending_deletions`):
+the retention purge records them before the rows naming them go and clears
+them once the blobs are gone, so a deletion that fails is retried by the
+next purge.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO, BinaryIO, Protocol
 
 from reporting.core.files import PRIVATE_DIRECTORY_MODE, private_directory
 
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
+# The filesystem store's list of the keys whose rows were purged but whose
+# blobs are still to be deleted (`pending_deletions`). A dotted name is never
+# a key.
+PENDING_DELETIONS_FILE = ".pending-deletions"
 
 
 class BlobStoreError(Exception):
@@ -65,6 +75,38 @@ class BlobStore(Protocol):
     def delete(self, key: str) -> None:
         """Remove the blob; removing one that is not there is not an error."""
         ...
+
+    def pending_deletions(self) -> AbstractContextManager[PendingDeletions]:
+        """The keys of blobs due for deletion, held by one caller at a time until the block ends."""
+        ...
+
+
+class PendingDeletions(Protocol):
+    """The keys of blobs whose rows are gone but whose deletion is still to be done."""
+
+    def keys(self) -> list[str]: ...
+
+    def replace(self, keys: Sequence[str]) -> None:
+        """Make `keys` the pending ones, durably, before returning (none: the list is cleared)."""
+        ...
+
+
+class PendingDeletionsFile:
+    """`PendingDeletions` as a file of one key a line, open and locked by its holder."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+
+    def keys(self) -> list[str]:
+        self._handle.seek(0)
+        return [line.strip() for line in self._handle if line.strip()]
+
+    def replace(self, keys: Sequence[str]) -> None:
+        self._handle.seek(0)
+        self._handle.truncate()
+        self._handle.write("".join(f"{key}\n" for key in keys))
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
 
 
 class FilesystemBlobStore:
@@ -151,6 +193,15 @@ class FilesystemBlobStore:
         except FileNotFoundError:
             return
         fsync_directory(path.parent)
+
+    @contextmanager
+    def pending_deletions(self) -> Iterator[PendingDeletionsFile]:
+        """The pending-deletions file under `root`, locked: one holder at a time per store."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self.root / PENDING_DELETIONS_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield PendingDeletionsFile(handle)
 
     def _make_directory(self, directory: Path) -> None:
         if directory.is_dir():

@@ -28,7 +28,7 @@ from crypto import (
     seal_report,
     unlock_private_key,
 )
-from reporting.accounts.service import Enrolment, create_user
+from reporting.accounts.enrolment import Enrolment, create_user
 from reporting.cases.lists import refresh_next_due
 from reporting.cli.bootstrap import DEFAULT_QUEUES
 from reporting.core import clock

@@ -8,13 +8,9 @@ from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from crypto import PublicKey, unlock_private_key, unwrap_report_key
-from reporting.accounts.service import (
-    SignInFailed,
-    create_user,
-    reset_password,
-    reset_second_factor,
-    sign_in,
-)
+from reporting.accounts.enrolment import create_user
+from reporting.accounts.resets import reset_password, reset_second_factor
+from reporting.accounts.sign_in import SignInFailed, sign_in
 from reporting.console import PASSWORD_CHANGE_ENDPOINTS
 from reporting.core import clock
 from reporting.core.models import AuditEntry, ConsoleSession, HolderKind, Role, User, Wrap

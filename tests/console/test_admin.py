@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
-from reporting.admin.administration import PENDING_DELETIONS_FILE, purge_closed_cases
+from reporting.admin.retention import purge_closed_cases
 from reporting.cli.main import main as vigil_cli
 from reporting.core import clock
-from reporting.core.blobstore import FilesystemBlobStore
+from reporting.core.blobstore import PENDING_DELETIONS_FILE, FilesystemBlobStore
 from reporting.core.models import (
     Attachment,
     AuditEntry,

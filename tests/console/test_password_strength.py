@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from reporting.accounts.enrolment import WeakPassword, create_user, generate_password
 from reporting.accounts.password_policy import password_problem
-from reporting.accounts.service import WeakPassword, create_user, generate_password, reset_password
-from reporting.admin.administration import enrol_user
+from reporting.accounts.resets import reset_password
+from reporting.admin.users import enrol_user
 from reporting.core.models import Role, User
 from tests.console.conftest import ConsoleInstance
 from tests.console.test_account import (

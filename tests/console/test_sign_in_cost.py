@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import update
 
 from crypto import PasswordCost, _nacl, locked_key_cost, password_hash_cost, unlock_private_key
-from reporting.accounts.service import SignInFailed, create_user, sign_in, typical_password_cost
+from reporting.accounts.enrolment import create_user
+from reporting.accounts.sign_in import SignInFailed, sign_in, typical_password_cost
 from reporting.core import clock
 from reporting.core.models import Role, User
 from tests.console.conftest import ConsoleInstance

@@ -20,7 +20,7 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from reporting.accounts.service import LOCKOUT_THRESHOLD
+from reporting.accounts.sign_in import LOCKOUT_THRESHOLD
 from reporting.core import clock
 from reporting.core.clock import PinnedClock
 from reporting.core.models import Role, User

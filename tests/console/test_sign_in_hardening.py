@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select, update
 from werkzeug.test import TestResponse
 
-from reporting.accounts.service import (
+from reporting.accounts.sign_in import (
     LOCKOUT_PERIOD,
     LOCKOUT_THRESHOLD,
     SignInFailed,

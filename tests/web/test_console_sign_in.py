@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import delete, event, select
 
 from crypto import PublicKey
-from reporting.accounts.service import SignInFailed, create_user, sign_in
+from reporting.accounts.enrolment import create_user
+from reporting.accounts.sign_in import SignInFailed, sign_in
 from reporting.core import clock
 from reporting.core.models import AuditEntry, ConsoleSession, Queue, QueueMembership, Role, User
 from tests.console.route_paths import console_routes

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from reporting.accounts.service import Enrolment, create_user
+from reporting.accounts.enrolment import Enrolment, create_user
 from reporting.cli.bootstrap import DEFAULT_QUEUES
 from reporting.core.models import Queue, QueueMembership, Role
 from reporting.pipeline.routing_rules import seed_default_rules

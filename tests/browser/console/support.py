@@ -6,7 +6,7 @@ from typing import Any
 
 import pyotp
 
-from reporting.accounts.service import Enrolment
+from reporting.accounts.enrolment import Enrolment
 from reporting.core import clock
 from tests.browser.conftest import PublicPage
 from tests.browser.public.helpers import fill_values

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from reporting.accounts.service import Enrolment
+from reporting.accounts.enrolment import Enrolment
 from reporting.core.models import Queue, Role, RoutingRule
 from tests.browser.conftest import PublicBrowser
 from tests.browser.console.support import check_headers, sign_in, visit

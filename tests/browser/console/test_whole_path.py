@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from reporting.accounts.service import Enrolment
+from reporting.accounts.enrolment import Enrolment
 from reporting.core.models import HolderKind, Report, ReportStatus, Wrap
 from reporting.pipeline.worker import InstanceTriage, run_worker
 from tests.browser.conftest import PublicBrowser

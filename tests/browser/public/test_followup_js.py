@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from crypto import RecordKind, ReportKey, decrypt_attachment, open_record, seal_record
-from reporting.accounts.service import create_user
+from reporting.accounts.enrolment import create_user
 from reporting.core.blobstore import FilesystemBlobStore
 from reporting.core.models import Author, Message, PartKind, Report, ReportPart, Role
 from tests.browser.public.helpers import (

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from crypto import PasswordCost, PrivateKey, seal_report, unlock_private_key
-from reporting.accounts.service import create_user
+from reporting.accounts.enrolment import create_user
 from reporting.cli.bootstrap import DEFAULT_QUEUES
 from reporting.core.models import (
     DeclaredConflict,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crypto import PasswordCost, PrivateKey, PublicKey
-from reporting.accounts.service import create_user
+from reporting.accounts.enrolment import create_user
 from reporting.cli.bootstrap import DEFAULT_QUEUES
 from reporting.core.db import create_db_engine
 from reporting.core.models import (

@@ -26,7 +26,7 @@ from crypto import (
     open_record,
     unwrap_report_key,
 )
-from reporting.accounts.service import create_user
+from reporting.accounts.enrolment import create_user
 from reporting.core.db import create_db_engine
 from reporting.core.models import (
     AuditEntry,

@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from reporting.core.models import Domain, IntakeType, Priority, RiskCategory, Role
+from reporting.core.models import Category, Domain, IntakeType, Priority, Role
 from reporting.web.forms import VigilForm
 
 ROLE_CHOICES = [
@@ -83,14 +83,14 @@ class AddMemberForm(VigilForm):
     user_id = SelectField("User", coerce=int, choices=[])
 
 
-def _choices(values: type[RiskCategory | Domain | Priority]) -> list[SelectChoice]:
+def _choices(values: type[Category | Domain | Priority]) -> list[SelectChoice]:
     return [SelectChoice(member.value, member.value.replace("_", " ")) for member in values]
 
 
 class RuleForm(VigilForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     queue = SelectField("Send to queue", choices=[])
-    categories = CheckboxesField("Risk categories (any of)", choices=_choices(RiskCategory))
+    categories = CheckboxesField("Risk categories (any of)", choices=_choices(Category))
     domains = CheckboxesField("WMD domains (any of)", choices=_choices(Domain))
     priorities = CheckboxesField("Priorities (any of)", choices=_choices(Priority))
     intake_types = CheckboxesField(
