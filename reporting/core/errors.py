@@ -3,22 +3,48 @@
 Each error carries its HTTP status and a message in words a reporter
 understands; reporting/web/errors.py is the one place they become responses.
 Messages never hold request content, so a failure cannot leak report text into
-a page, a log or an exception report. Every message is translatable.
+a page, a log or an exception report.
+
+Every message is translatable, and translated where it is shown: the domain
+has no request and no locale, so it only marks its sentences with
+`translatable` (an extraction keyword, docs/translation.md) and keeps them in
+English, with the values to put in them; reporting/web/errors.py translates
+them into the request's language when it renders the error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
 
-from flask_babel import LazyString, lazy_gettext
 
-# A message: plain, or translated when it is rendered.
-Text: TypeAlias = str | LazyString
+@dataclass(frozen=True)
+class Translatable:
+    """A sentence for the user, in English, to be translated when it is shown.
+
+    `msgid` is the catalogue's key; `values` fill its `%(name)s` placeholders
+    after translation. `str()` gives the English sentence, filled in.
+    """
+
+    msgid: str
+    values: tuple[tuple[str, int | str], ...] = ()
+
+    def __str__(self) -> str:
+        return self.msgid % dict(self.values) if self.values else self.msgid
+
+
+def translatable(msgid: str, /, **values: int | str) -> Translatable:
+    """Mark `msgid` for translation (an extraction keyword); it is translated where it is shown."""
+    return Translatable(msgid, tuple(sorted(values.items())))
+
+
+# A message: a marked sentence, translated when shown, or plain text shown as it is.
+Text: TypeAlias = Translatable | str
 
 
 class VigilError(Exception):
-    """A request Vigil refuses; `status`, `code` and `message` go to the user as they are.
+    """A request Vigil refuses; `status`, `code` and `message` (translated) go to the user.
 
     `details` are extra members of the JSON error (integers only, such as how
     many bytes of an upload arrived), never request content.
@@ -26,8 +52,8 @@ class VigilError(Exception):
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
-    title: ClassVar[Text] = lazy_gettext("Request refused")
-    default_message: ClassVar[Text] = lazy_gettext("The request could not be accepted.")
+    title: ClassVar[Text] = translatable("Request refused")
+    default_message: ClassVar[Text] = translatable("The request could not be accepted.")
 
     def __init__(self, message: Text | None = None, **details: int) -> None:
         self.message = message if message is not None else self.default_message
@@ -48,21 +74,21 @@ def refuse_unknown_parameters(given: Iterable[str], accepted: Collection[str]) -
 
 class InvalidSubmission(VigilError):
     code = "invalid_submission"
-    default_message = lazy_gettext(
+    default_message = translatable(
         "The report is not in the expected format. Reload the page and send it again."
     )
 
 
 class InvalidUpload(VigilError):
     code = "invalid_upload"
-    default_message = lazy_gettext(
+    default_message = translatable(
         "An attachment is incomplete or damaged. Finish uploading it, or upload it again."
     )
 
 
 class ProofOfWorkFailed(VigilError):
     code = "proof_of_work"
-    default_message = lazy_gettext(
+    default_message = translatable(
         "The anti-abuse check did not pass or has expired. Send the report again."
     )
 
@@ -70,37 +96,37 @@ class ProofOfWorkFailed(VigilError):
 class Forbidden(VigilError):
     status = 403
     code = "forbidden"
-    title = lazy_gettext("Not allowed")
+    title = translatable("Not allowed")
 
 
 class NotFound(VigilError):
     status = 404
     code = "not_found"
-    title = lazy_gettext("Not Found")
-    default_message = lazy_gettext("There is nothing here.")
+    title = translatable("Not Found")
+    default_message = translatable("There is nothing here.")
 
 
 class CaseAccessDenied(Forbidden):
     """A console user holds no key to the case: one answer whatever the reason."""
 
-    default_message = lazy_gettext("You do not have access to this case.")
+    default_message = translatable("You do not have access to this case.")
 
 
 class UnknownCaseReference(NotFound):
-    default_message = lazy_gettext("No case has this reference.")
+    default_message = translatable("No case has this reference.")
 
 
 class CaseNotFound(NotFound):
     """The same answer for an unknown receipt and a wrong one, by design."""
 
-    title = lazy_gettext("No case found")
-    default_message = lazy_gettext(
+    title = translatable("No case found")
+    default_message = translatable(
         "No case matches this receipt. Check that you typed it exactly as it was shown."
     )
 
 
 class UploadNotFound(NotFound):
-    default_message = lazy_gettext(
+    default_message = translatable(
         "This upload does not exist or has expired. Upload the file again."
     )
 
@@ -108,7 +134,7 @@ class UploadNotFound(NotFound):
 class UploadEvicted(UploadNotFound):
     """The upload was the oldest pending when room was needed (reporting/intake/uploads.py)."""
 
-    default_message = lazy_gettext(
+    default_message = translatable(
         "This upload was removed to make room for others. Upload the file again."
     )
 
@@ -116,44 +142,44 @@ class UploadEvicted(UploadNotFound):
 class Conflict(VigilError):
     status = 409
     code = "conflict"
-    title = lazy_gettext("Already done")
-    default_message = lazy_gettext("This was already received.")
+    title = translatable("Already done")
+    default_message = translatable("This was already received.")
 
 
 class UploadOffsetMismatch(Conflict):
     """Carries `received`, the bytes the server has, so the client can resume."""
 
     code = "offset_mismatch"
-    default_message = lazy_gettext("The upload must continue where it stopped.")
+    default_message = translatable("The upload must continue where it stopped.")
 
 
 class UploadBusy(Conflict):
     code = "upload_busy"
-    default_message = lazy_gettext("This file is still being uploaded. Try again in a moment.")
+    default_message = translatable("This file is still being uploaded. Try again in a moment.")
 
 
 class UploadComplete(Conflict):
     code = "upload_complete"
-    default_message = lazy_gettext("This file was already uploaded in full.")
+    default_message = translatable("This file was already uploaded in full.")
 
 
 class LengthRequired(VigilError):
     status = 411
     code = "length_required"
-    default_message = lazy_gettext("The upload must say how long it is.")
+    default_message = translatable("The upload must say how long it is.")
 
 
 class PayloadTooLarge(VigilError):
     status = 413
     code = "too_large"
-    title = lazy_gettext("Too large")
-    default_message = lazy_gettext("What you sent is larger than this site accepts.")
+    title = translatable("Too large")
+    default_message = translatable("What you sent is larger than this site accepts.")
 
 
 class UnsupportedMediaType(VigilError):
     status = 415
     code = "unsupported_media_type"
-    default_message = lazy_gettext("The request was sent in a format this site does not accept.")
+    default_message = translatable("The request was sent in a format this site does not accept.")
 
 
 class RateLimited(VigilError):
@@ -161,8 +187,8 @@ class RateLimited(VigilError):
 
     status = 429
     code = "rate_limited"
-    title = lazy_gettext("Too many attempts")
-    default_message = lazy_gettext(
+    title = translatable("Too many attempts")
+    default_message = translatable(
         "This was tried too often in a short time. Wait a minute, then try again."
     )
 
@@ -176,8 +202,8 @@ class UploadsFull(VigilError):
 
     status = 503
     code = "uploads_full"
-    title = lazy_gettext("Busy")
-    default_message = lazy_gettext(
+    title = translatable("Busy")
+    default_message = translatable(
         "The site is receiving many files at the moment. Try again in a few minutes."
     )
 
@@ -185,7 +211,7 @@ class UploadsFull(VigilError):
 class NotAcceptingReports(VigilError):
     status = 503
     code = "not_accepting"
-    title = lazy_gettext("Not accepting reports yet")
-    default_message = lazy_gettext(
+    title = translatable("Not accepting reports yet")
+    default_message = translatable(
         "This site is not set up to receive reports yet. Please try again later."
     )

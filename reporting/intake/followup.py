@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO, Protocol
 
-from flask_babel import lazy_gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -21,7 +20,13 @@ from crypto import lookup_hash
 from reporting.cases.lists import refresh_next_due
 from reporting.core import clock
 from reporting.core.blobstore import BlobStore
-from reporting.core.errors import CaseNotFound, Conflict, NotFound, TooManyFailedLookups
+from reporting.core.errors import (
+    CaseNotFound,
+    Conflict,
+    NotFound,
+    TooManyFailedLookups,
+    translatable,
+)
 from reporting.core.models import (
     Attachment,
     Author,
@@ -175,10 +180,10 @@ def add_part(
 ) -> ReportPart:
     """A later stage of a disclosure: its full narrative (once) or a supplement."""
     if report.intake_type is not IntakeType.DISCLOSURE:
-        raise Conflict(lazy_gettext("Only a voluntary self-disclosure has later stages."))
+        raise Conflict(translatable("Only a voluntary self-disclosure has later stages."))
     if kind is PartKind.NARRATIVE and any(part.kind is PartKind.NARRATIVE for part in report.parts):
         raise Conflict(
-            lazy_gettext("The full narrative was already filed. Send a supplement instead.")
+            translatable("The full narrative was already filed. Send a supplement instead.")
         )
     hour = current_hour()
     part = ReportPart(

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from flask_babel import lazy_gettext
-
 from crypto import CryptoError, RecordKind, b64decode, check_record_structure
-from reporting.core.errors import InvalidSubmission
+from reporting.core.errors import InvalidSubmission, translatable
 
 LOOKUP_TOKEN_SIZE = 32
 # The largest record the public site takes: the forms' limits keep a body far
@@ -76,5 +74,5 @@ def upload_ids(data: Mapping[str, object], *, limit: int) -> tuple[str, ...]:
 
 def too_many_attachments(limit: int) -> InvalidSubmission:
     return InvalidSubmission(
-        lazy_gettext("At most %(count)d files can be sent at once.", count=limit)
+        translatable("At most %(count)d files can be sent at once.", count=limit)
     )

@@ -4,6 +4,10 @@ Error pages say what went wrong in words a reporter understands and never echo
 request content back. Requests to the JSON API (`/api/…`) get the same errors
 as `{"error": "<code>", "message": "<sentence>"}` (docs/submission.md);
 everything else gets a page.
+
+The domain's sentences (`reporting.core.errors.translatable`) arrive in
+English; `translated` puts them into the request's language, here and in the
+templates (the `translated` filter), wherever a domain error is shown.
 """
 
 from __future__ import annotations
@@ -11,15 +15,34 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, g, jsonify, render_template, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from reporting.core.errors import NotFound, PayloadTooLarge, Text, UnsupportedMediaType, VigilError
+from reporting.core.errors import (
+    NotFound,
+    PayloadTooLarge,
+    Text,
+    Translatable,
+    UnsupportedMediaType,
+    VigilError,
+)
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+
+
+def translated(text: Text) -> str:
+    """`text` in the request's language: a domain sentence translated, anything else as it is.
+
+    Flask's own lazy strings (`lazy_gettext`) translate themselves when made a
+    string; plain text (a sentence built from data) has no translation.
+    """
+    if isinstance(text, Translatable):
+        sentence: str = gettext(text.msgid, **dict(text.values))
+        return sentence
+    return str(text)
 
 
 # Our own words for the HTTP errors Werkzeug and the extensions raise; the
@@ -46,12 +69,17 @@ def _respond(
     status: int, code: str, title: Text, message: Text, details: dict[str, int] | None = None
 ) -> tuple[Response | str, int]:
     if request.path.startswith(API_PREFIX):
-        return jsonify({"error": code, "message": str(message), **(details or {})}), status
-    page = render_template("errors/error.html", status=status, title=title, message=message)
+        return jsonify({"error": code, "message": translated(message), **(details or {})}), status
+    page = render_template(
+        "errors/error.html", status=status, title=translated(title), message=translated(message)
+    )
     return page, status
 
 
 def register_error_handlers(app: Flask) -> None:
+    # For a view that shows a domain error on its own page (a form shown again).
+    app.add_template_filter(translated, "translated")
+
     @app.errorhandler(VigilError)
     def handle_domain_error(error: VigilError) -> tuple[Response | str, int]:
         return _respond(error.status, error.code, error.title, error.message, error.details)

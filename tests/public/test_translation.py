@@ -14,7 +14,13 @@ def test_strings_extract_from_code_and_templates():
         for _, _, message, _, _ in extract_from_dir(
             ROOT,
             method_map=method_map,
-            keywords={"_": None, "gettext": None, "lazy_gettext": None, "_l": None},
+            keywords={
+                "_": None,
+                "gettext": None,
+                "lazy_gettext": None,
+                "_l": None,
+                "translatable": None,
+            },
         )
     }
     for expected in (
