@@ -11,7 +11,8 @@ from crypto import attachment_stream_limit
 from reporting.core.blobstore import FilesystemBlobStore
 from reporting.core.db import create_db_engine, make_session_factory
 from reporting.core.settings import Settings
-from reporting.intake.uploads import JANITOR, MAX_PART_BYTES, PendingUploads
+from reporting.intake.upload_janitor import JANITOR
+from reporting.intake.uploads import MAX_PART_BYTES, PendingUploads
 from reporting.pipeline.screening_lists import CurrentScreener
 from reporting.web.context import VigilContext, close_request_session
 from reporting.web.cookies import CONSOLE_PREFIX, SiteSessionInterface

@@ -12,7 +12,9 @@ import pytest
 from crypto import ReportKey
 from reporting.app import create_app
 from reporting.core.settings import Settings, SettingsError
-from reporting.intake.uploads import MAX_PART_BYTES, MIN_CHARGE, Janitor
+from reporting.intake.upload_janitor import Janitor
+from reporting.intake.upload_space import MIN_CHARGE
+from reporting.intake.uploads import MAX_PART_BYTES
 from tests.public.support import Reporter, attachment_stream
 
 KIB = 1024
