@@ -83,6 +83,7 @@ from reporting.cases.lists import (  # noqa: E402
 from reporting.cli.bootstrap import DEFAULT_QUEUES  # noqa: E402
 from reporting.core.db import create_db_engine, upgrade_database  # noqa: E402
 from reporting.core.models import (  # noqa: E402
+    Category,
     Domain,
     HolderKind,
     IntakeType,
@@ -93,7 +94,6 @@ from reporting.core.models import (  # noqa: E402
     Report,
     ReportPart,
     ReportStatus,
-    RiskCategory,
     Role,
     TriageState,
     User,
@@ -223,7 +223,7 @@ def build(name: str, url: str, work: Path, cases: int, seed: int, vacuum: bool =
     slugs = [slug for slug, _, _ in DEFAULT_QUEUES]
     statuses = list(ReportStatus)
     priorities = list(Priority)
-    categories = [category.value for category in RiskCategory]
+    categories = [category.value for category in Category]
     domains = [domain.value for domain in Domain]
     now_hour = current_hour()
     seen_references: set[str] = set()
