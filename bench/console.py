@@ -72,14 +72,9 @@ from crypto import (  # noqa: E402
 )
 from reporting.accounts.enrolment import Enrolment, create_user  # noqa: E402
 from reporting.app import create_app  # noqa: E402
-from reporting.cases.lists import (  # noqa: E402
-    CaseQuery,
-    count_statement,
-    next_due_of,
-    page_statement,
-    parse_case_query,
-    user_queues,
-)
+from reporting.cases.deadlines import deadlines, next_due_of  # noqa: E402
+from reporting.cases.list_query import CaseQuery, parse_case_query  # noqa: E402
+from reporting.cases.lists import count_statement, page_statement, user_queues  # noqa: E402
 from reporting.cli.bootstrap import DEFAULT_QUEUES  # noqa: E402
 from reporting.core.db import create_db_engine, upgrade_database  # noqa: E402
 from reporting.core.models import (  # noqa: E402
@@ -102,7 +97,6 @@ from reporting.core.models import (  # noqa: E402
     new_public_reference,
 )
 from reporting.core.settings import Settings  # noqa: E402
-from reporting.intake.submissions import deadlines  # noqa: E402
 from reporting.pipeline.intake_key import create_intake_key  # noqa: E402
 from reporting.pipeline.routing_rules import seed_default_rules  # noqa: E402
 from tests.fixtures.app import csrf_token_from  # noqa: E402

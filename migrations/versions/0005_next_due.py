@@ -9,7 +9,7 @@ earliest pending deadline of every readable case (a CASE over three due
 dates, the acknowledgement and closure hours and an outer join to the
 narrative part) and sorted ~50,000 computed rows. `next_due` stores it
 (NULL when no deadline is pending), kept by
-reporting.cases.lists.refresh_next_due; (queue_id, next_due, id) serves the
+reporting.cases.deadlines.refresh_next_due; (queue_id, next_due, id) serves the
 sort and the filters within the user's queues.
 
 The backfill applies the same rules in one UPDATE, on both backends:

@@ -23,6 +23,7 @@ from reporting.admin.errors import AdministrationError
 from reporting.admin.lookups import existing_user, queue_with_slug
 from reporting.admin.queues import QUEUE_ROLES, memberships_of
 from reporting.audit.log import append_audit
+from reporting.cases.access import may_hold_wraps_clause
 from reporting.core.models import (
     CASE_ROLES,
     ConsoleSession,
@@ -33,7 +34,6 @@ from reporting.core.models import (
     User,
     Wrap,
 )
-from reporting.pipeline.worker import may_hold_wraps_clause
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 
@@ -199,7 +199,7 @@ def set_active(session: Session, *, user_id: int, active: bool, actor_user_id: i
 def change_role(session: Session, *, user_id: int, role: Role, actor_user_id: int) -> User:
     """Give a user another role; one who leaves the roles that work cases loses their wraps.
 
-    Administrators and auditors never hold a wrap (reporting.pipeline.worker.
+    Administrators and auditors never hold a wrap (reporting.cases.access.
     may_hold_wraps), so an investigator or supervisor made one gives up every
     case they hold, in the same transaction: their wraps are deleted, and
     the audit entry says how many. That is refused while they are the only
@@ -210,7 +210,7 @@ def change_role(session: Session, *, user_id: int, role: Role, actor_user_id: in
     """
     # The user's row is locked first on PostgreSQL, and written (the new role)
     # before the wraps are counted on SQLite, taking its write lock: a wrap
-    # being made for them concurrently (triage_worker.user_wrap reads the
+    # being made for them concurrently (reporting.cases.access.user_wrap reads the
     # role under the same lock) is either counted below or refused.
     session.execute(select(User.id).where(User.id == user_id).with_for_update())
     user = existing_user(session, user_id)

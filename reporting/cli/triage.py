@@ -21,8 +21,9 @@ from reporting.cli.operator import (
     operator_errors,
     read_passphrase,
 )
+from reporting.pipeline.claims import MAX_WORKER_NAME
 from reporting.pipeline.intake_key import unlock_intake_key
-from reporting.pipeline.rescreen import (
+from reporting.pipeline.rescreen_held import (
     RescreenRefused,
     rescreen_for_user,
     unlock_for_rescreen,
@@ -33,7 +34,7 @@ from reporting.pipeline.screening_lists import (
     load_current_screener,
     load_screener,
 )
-from reporting.pipeline.worker import MAX_WORKER_NAME, InstanceTriage, run_worker
+from reporting.pipeline.worker import InstanceTriage, run_worker
 from triage.pipeline import NotAReportBody, intake_type_of, run_triage
 from triage.screening import ListFormatError, Screener, parse_list
 

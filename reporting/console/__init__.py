@@ -34,23 +34,15 @@ from crypto import PrivateKey, open_for_session
 from reporting.accounts.enrolment import user_fingerprint
 from reporting.accounts.sessions import current_session, sign_out
 from reporting.accounts.sign_in import SignInFailed, sign_in
-from reporting.cases.lists import (
-    CaseFilter,
-    CasePage,
-    CaseQuery,
-    CaseSort,
-    DeadlineState,
-    PageRequest,
-    SortKey,
-    count_by_queue_and_status,
-    list_cases,
-)
+from reporting.cases.deadlines import DeadlineState
+from reporting.cases.list_query import CaseFilter, CaseQuery, CaseSort, PageRequest, SortKey
+from reporting.cases.lists import CasePage, count_by_queue_and_status, list_cases
 from reporting.console import sign_in_limits
 from reporting.console.forms import SignInForm
 from reporting.core import clock
 from reporting.core.models import ReportStatus, Role, User
 from reporting.intake.public_key import active_intake_key
-from reporting.pipeline.worker import triage_health
+from reporting.pipeline.claims import triage_health
 from reporting.web.context import request_session, vigil
 from reporting.web.extensions import limiter
 

@@ -1,9 +1,9 @@
 """Console views: the actions on a case (status, re-route, access, triage override).
 
 Each action is a POST under `/console/cases/<reference>/…` that calls one
-service of reporting.cases.actions and redirects back to the case page with a
-flash message; a refusal is a domain error, shown as a 4xx page by
-reporting.core.errors with nothing written.
+service of reporting.cases.actions or reporting.cases.assignment and
+redirects back to the case page with a flash message; a refusal is a domain
+error, shown as a 4xx page by reporting.core.errors with nothing written.
 
 Who may do what (the services enforce it; the views only open the door):
 
@@ -32,7 +32,10 @@ from wtforms import SelectChoice
 
 from crypto import PrivateKey, ReportKey
 from reporting.cases import actions as case_actions
+from reporting.cases import assignment as case_assignment
 from reporting.cases import opening as casework
+from reporting.cases.access import case_key
+from reporting.cases.related import RelatedCases, related_cases
 from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_action_forms import (
     GrantForm,
@@ -68,7 +71,7 @@ def _held_case(reference: str) -> tuple[Session, Report, ReportKey]:
     return (
         session,
         report,
-        casework.case_key(session, report, g.console_user, session_private_key()),
+        case_key(session, report, g.console_user, session_private_key()),
     )
 
 
@@ -98,7 +101,7 @@ def case_reroute(reference: str) -> Response:
     form = RerouteForm()
     _validated(form)
     session, report, key = _held_case(reference)
-    result = case_actions.reroute(
+    result = case_assignment.reroute(
         session,
         report,
         key,
@@ -119,7 +122,7 @@ def case_grant(reference: str) -> Response:
     form = GrantForm()
     _validated(form)
     session, report, key = _held_case(reference)
-    grantee = case_actions.grant_access(session, report, key, g.console_user, form.user_id.data)
+    grantee = case_assignment.grant_access(session, report, key, g.console_user, form.user_id.data)
     return _back(reference, f"{grantee.display_name} now has access to the case.")
 
 
@@ -130,7 +133,7 @@ def case_revoke(reference: str, user_id: int) -> Response:
     _validated(form)
     session = request_session()
     report = casework.find_report(session, reference)
-    grantee = case_actions.revoke_access(session, report, g.console_user, user_id)
+    grantee = case_assignment.revoke_access(session, report, g.console_user, user_id)
     if grantee.id == g.console_user.id:
         # Their own access ended: the case page would now refuse them. The
         # message has the default category: the case partial does not show it.
@@ -170,9 +173,9 @@ class CaseActionsPanel:
     queues: list[Queue]
     grant_form: GrantForm
     grantable: list[User]
-    holders: list[case_actions.Holder]
+    holders: list[case_assignment.Holder]
     override_form: OverrideForm
-    related: case_actions.RelatedCases
+    related: RelatedCases
 
 
 def case_actions_panel(report: Report, key: ReportKey, private_key: PrivateKey) -> CaseActionsPanel:
@@ -191,11 +194,11 @@ def case_actions_panel(report: Report, key: ReportKey, private_key: PrivateKey) 
         SelectChoice(status.value, _label(status.value).capitalize()) for status in allowed
     ]
 
-    queues = case_actions.reroute_targets(session, report)
+    queues = case_assignment.reroute_targets(session, report)
     reroute_form = RerouteForm(formdata=None)
     reroute_form.queue.choices = [SelectChoice(queue.slug, queue.name) for queue in queues]
 
-    grantable = case_actions.grantable_users(session, report, key, user)
+    grantable = case_assignment.grantable_users(session, report, key, user)
     grant_form = GrantForm(formdata=None)
     grant_form.user_id.choices = [
         SelectChoice(candidate.id, f"{candidate.display_name} ({candidate.role.value})")
@@ -216,9 +219,9 @@ def case_actions_panel(report: Report, key: ReportKey, private_key: PrivateKey) 
         queues=queues,
         grant_form=grant_form,
         grantable=grantable,
-        holders=case_actions.case_holders(session, report),
+        holders=case_assignment.case_holders(session, report),
         override_form=override_form,
-        related=case_actions.related_cases(session, report, key, user, private_key),
+        related=related_cases(session, report, key, user, private_key),
     )
 
 

@@ -16,7 +16,8 @@ class ReplyForm(VigilForm):
         "Reply to the reporter",
         validators=[DataRequired(message="Write the reply first."), Length(max=MAX_TEXT)],
     )
-    # Checked by reporting.intake.nojs.chosen_files (how many) and the request's spools (how large).
+    # Checked by reporting.intake.attachment_files.chosen_files (how many) and the
+    # request's spools (how large).
     attachments = MultipleFileField("Attach files for the reporter")
 
     def cleaned_text(self) -> str:

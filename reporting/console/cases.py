@@ -1,4 +1,7 @@
-"""Console views: one case, its thread and its attachments (the work: reporting.cases.opening)."""
+"""Console views: one case, its thread and its attachments (the work: reporting.cases.opening).
+
+Replies and notes are written by reporting.cases.replies.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +14,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crypto import SealedSpool
 from reporting.cases import opening as casework
+from reporting.cases import replies
 from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_actions import case_actions_panel
 from reporting.console.case_forms import NoteForm, ReplyForm
 from reporting.core.models import CASE_ROLES, IntakeType
 from reporting.core.settings import Settings
-from reporting.intake import nojs
+from reporting.intake import attachment_files
 from reporting.public.forms import body_labels
 from reporting.web.context import request_session, vigil
 from reporting.web.downloads import attachment_disposition
@@ -77,10 +81,10 @@ def reply_body_limit(settings: Settings) -> int:
     return settings.max_attachments * settings.max_attachment_bytes + 1024 * 1024
 
 
-def _plain_files(files: Iterable[object], *, limit: int) -> list[nojs.PlainFile]:
+def _plain_files(files: Iterable[object], *, limit: int) -> list[attachment_files.PlainFile]:
     # Every uploaded file arrives in a SealedSpool (reporting.web.requests), as on the public site.
     plain = [
-        nojs.PlainFile(
+        attachment_files.PlainFile(
             name=file.filename or "",
             content_type=file.mimetype or "application/octet-stream",
             spool=cast(SealedSpool, file.stream),
@@ -88,7 +92,7 @@ def _plain_files(files: Iterable[object], *, limit: int) -> list[nojs.PlainFile]
         for file in files
         if isinstance(file, FileStorage)
     ]
-    return nojs.chosen_files(plain, limit=limit)
+    return attachment_files.chosen_files(plain, limit=limit)
 
 
 @blueprint.post("/cases/<reference>/replies", endpoint="case_reply")
@@ -99,7 +103,7 @@ def case_reply(reference: str) -> WerkzeugResponse | tuple[str, int]:
     if not form.validate_on_submit():
         return _case_page(reference, reply_form=form, status=400)
     context = vigil()
-    casework.add_reply(
+    replies.add_reply(
         request_session(),
         reference,
         g.console_user,
@@ -117,7 +121,7 @@ def case_note(reference: str) -> WerkzeugResponse | tuple[str, int]:
     form = NoteForm(prefix=NOTE_PREFIX)
     if not form.validate_on_submit():
         return _case_page(reference, note_form=form, status=400)
-    casework.add_note(
+    replies.add_note(
         request_session(), reference, g.console_user, session_private_key(), form.cleaned_text()
     )
     return redirect(url_for("console.case", reference=reference, done="note", _anchor="thread"))

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crypto import lookup_hash
-from reporting.cases.lists import refresh_next_due
+from reporting.cases.deadlines import refresh_next_due
 from reporting.core import clock
 from reporting.core.blobstore import BlobStore
 from reporting.core.errors import (

@@ -2,9 +2,9 @@
 
 The form arrives in plaintext; the same envelope a browser would make is
 built here the moment it arrives (a server-made receipt, a fresh report key,
-wraps to the intake key and the reporter), the files are encrypted from their
-sealed spools (reporting.web.requests) into pending uploads, and from there the
-report takes the same path as one sealed in a browser, marked
+wraps to the intake key and the reporter), the files are encrypted from
+their sealed spools into pending uploads (reporting.intake.attachment_files),
+and from there the report takes the same path as one sealed in a browser, marked
 `server_saw_plaintext`. Returning with the receipt, the server derives the
 reporter's key in memory to show the case and seal the answers.
 
@@ -15,11 +15,9 @@ receipt is returned to be shown once, never stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -30,8 +28,6 @@ from crypto import (
     Receipt,
     RecordKind,
     ReportKey,
-    SealedSpool,
-    encrypt_attachment,
     open_attachment,
     open_record,
     seal_record,
@@ -41,6 +37,7 @@ from crypto import (
 from reporting.core.blobstore import BlobStore
 from reporting.core.errors import CaseNotFound
 from reporting.core.models import IntakeType, Message, PartKind, Report, ReportPart
+from reporting.intake.attachment_files import PlainFile, encrypted_files
 from reporting.intake.followup import (
     CaseAttachment,
     CaseMessage,
@@ -50,60 +47,8 @@ from reporting.intake.followup import (
     add_part,
     reporter_wrap,
 )
-from reporting.intake.payloads import too_many_attachments
 from reporting.intake.submissions import NewReport, create_report
 from reporting.intake.uploads import PendingUploads
-
-# Attachment metadata is at most 4,096 bytes of JSON (docs/crypto.md).
-_MAX_NAME = 1000
-_MAX_TYPE = 200
-
-
-@dataclass(frozen=True)
-class PlainFile:
-    """A file as it arrived in a form: its name and type, and its content in a spool."""
-
-    name: str
-    content_type: str
-    spool: SealedSpool
-
-
-def chosen_files(files: Sequence[PlainFile], *, limit: int) -> list[PlainFile]:
-    """The files the reporter chose: a browser sends an empty, unnamed part for none."""
-    chosen = [file for file in files if file.name or file.spool.size]
-    if len(chosen) > limit:
-        raise too_many_attachments(limit)
-    return chosen
-
-
-@contextmanager
-def encrypted_files(
-    uploads: PendingUploads, key: ReportKey, files: Sequence[PlainFile]
-) -> Iterator[tuple[str, ...]]:
-    """Each file encrypted under `key` into a new pending upload, for the block to attach.
-
-    If anything fails, the uploads are removed: nobody will retry with them,
-    they are this request's own.
-    """
-    upload_ids: list[str] = []
-    try:
-        for file in files:
-            upload_ids.append(uploads.write_new(partial(_encrypt, key, file)))
-        yield tuple(upload_ids)
-    except BaseException:
-        uploads.discard(upload_ids)
-        raise
-
-
-def _encrypt(key: ReportKey, file: PlainFile, sink: BinaryIO) -> int:
-    return encrypt_attachment(
-        key,
-        file.spool,
-        sink,
-        name=file.name[:_MAX_NAME],
-        content_type=file.content_type[:_MAX_TYPE],
-        size=file.spool.size,
-    )
 
 
 def submit_report(
@@ -219,18 +164,3 @@ def open_case(view: CaseView, key: ReportKey, blob_store: BlobStore) -> OpenedCa
             for attachment in view.attachments
         ],
     )
-
-
-def decrypted_download(key: ReportKey, source: BinaryIO) -> tuple[AttachmentInfo, Iterator[bytes]]:
-    """An attachment's metadata and its plaintext chunk by chunk; `source` is closed after."""
-    try:
-        reader = open_attachment(key, source)
-    except CryptoError:
-        source.close()
-        raise
-
-    def chunks() -> Iterator[bytes]:
-        with source:
-            yield from reader.chunks()
-
-    return reader.info, chunks()

@@ -8,15 +8,14 @@ so a reporter who holds a receipt holds a case that survives a crash.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from crypto import CryptoError, ReportEnvelope, lookup_hash
-from reporting.cases.lists import refresh_next_due
+from reporting.cases.deadlines import deadlines, refresh_next_due
 from reporting.core.errors import InvalidSubmission
 from reporting.core.models import (
     Attachment,
@@ -30,14 +29,6 @@ from reporting.core.models import (
 from reporting.core.transactions import committing
 from reporting.intake import payloads
 from reporting.intake.uploads import AdoptedUpload, PendingUploads
-
-# EU Directive 2019/1937, art. 9: acknowledge a report within seven days and
-# give feedback within three months.
-ACKNOWLEDGE_WITHIN = timedelta(days=7)
-FEEDBACK_WITHIN_MONTHS = 3
-# A voluntary self-disclosure's initial notification is followed by the full
-# narrative within 180 days (as in 15 CFR 764.5(c)(2)(iv)).
-NARRATIVE_WITHIN = timedelta(days=180)
 
 
 @dataclass(frozen=True, repr=False)
@@ -70,28 +61,6 @@ def parse_new_report(data: object, *, max_attachments: int) -> tuple[NewReport, 
         server_saw_plaintext=False,
     )
     return new, fields.get("pow")
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same day `months` later, or the month's last day if it is shorter."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
-def deadlines(intake_type: IntakeType, received_hour: datetime) -> dict[str, datetime]:
-    """The due dates a new case starts with, counted from the hour it arrived.
-
-    From the hour, not the exact time, so that a deadline cannot date the
-    report more precisely than `received_hour` does.
-    """
-    if intake_type is IntakeType.TIP:
-        return {
-            "ack_due": received_hour + ACKNOWLEDGE_WITHIN,
-            "feedback_due": add_months(received_hour, FEEDBACK_WITHIN_MONTHS),
-        }
-    return {"narrative_due": received_hour + NARRATIVE_WITHIN}
 
 
 def add_attachments(

@@ -12,11 +12,12 @@ untriaged reports), so after triage only the holders of user wraps, the
 investigators of the report's queue, can open it. Re-screening therefore
 runs with an investigator's report key: when one opens a due case in the
 console (`rescreen_case`), or for every due report they hold a wrap for
-(`rescreen_for_user`, `vigil triage rescreen --user NAME`). No new key that
+(reporting.pipeline.rescreen_held, `vigil triage rescreen --user NAME`). No new key that
 can read reports exists, and nothing the report says is stored in
 plaintext: party names stay inside the FINDINGS record under the report key.
 
-What re-screening changes, in the caller's transaction:
+What re-screening changes, in the caller's transaction (the result is
+written by reporting.pipeline.apply, as the worker's is):
 
 - the FINDINGS record (the new `TriageResult`, sealed under the report key)
   and `list_versions`;
@@ -26,7 +27,7 @@ What re-screening changes, in the caller's transaction:
 - the queue, when the new result routes to a different queue than the
   previous triage did (and than the case's queue): the case moves and the new
   queue's eligible members get wraps, conflict exclusions included, as the
-  worker grants them (`reporting.pipeline.worker.plan_access`). Existing wraps
+  worker grants them (`reporting.cases.access.plan_access`). Existing wraps
   stay. A case a supervisor moved by hand stays where it is unless the routing
   decision itself changes;
 - an audit entry `report.rescreen`: old and new list versions, old and new
@@ -45,62 +46,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from crypto import (
-    CryptoError,
-    PrivateKey,
-    RecordKind,
-    ReportKey,
-    open_record,
-    seal_record,
-    unlock_private_key,
-    unwrap_report_key,
-)
+from crypto import RecordKind, ReportKey, open_record
 from reporting.audit.log import append_audit
-from reporting.core.models import (
-    HolderKind,
-    Report,
-    TriageState,
-    User,
-    Wrap,
-    current_hour,
-)
+from reporting.cases.access import AccessPlan, NoEligibleHolder, plan_access
+from reporting.core.models import Report, TriageState
+from reporting.pipeline.apply import apply_triage
+from reporting.pipeline.opened_report import open_report
 from reporting.pipeline.routing_rules import RoutingRulesError, ruleset_at
 from reporting.pipeline.screening_lists import current_list_versions
-from reporting.pipeline.worker import (
-    AccessPlan,
-    NoEligibleHolder,
-    TriageWorkerError,
-    assessment_columns,
-    findings_record,
-    may_hold_wraps,
-    open_report,
-    plan_access,
-    user_wrap,
-)
 from triage.pipeline import run_triage
 from triage.routing import Ruleset
 from triage.screening import Screener
-
-__all__ = [
-    "RescreenError",
-    "RescreenOutcome",
-    "RescreenRefused",
-    "RescreenSummary",
-    "StaleScreener",
-    "current_versions_label",
-    "due_reports_statement",
-    "is_due",
-    "reports_due",
-    "rescreen_case",
-    "rescreen_for_user",
-    "unlock_for_rescreen",
-]
 
 log = logging.getLogger("vigil.rescreen")
 
@@ -111,10 +72,6 @@ class RescreenError(Exception):
 
 class StaleScreener(RescreenError):
     """The screener given is not built from the current list versions: load it again."""
-
-
-class RescreenRefused(Exception):
-    """The user may not re-screen: unknown or inactive, or the password is wrong."""
 
 
 def versions_label(versions: Mapping[str, str]) -> str:
@@ -283,33 +240,25 @@ def rescreen_case(
     overridden = report.triage_overridden
     old_priority = report.priority.value if report.priority is not None else None
     new_priority = old_priority if overridden else assessment.priority.value
-    values: dict[str, Any] = {
-        "list_versions": new_versions,
-        "findings": seal_record(key, RecordKind.FINDINGS, findings_record(result)),
-    }
-    if not overridden:
-        values.update(assessment_columns(assessment))
-    if plan is not None:
-        values["queue_id"] = plan.queue_id
-    written = session.execute(
-        update(Report)
-        .where(
-            Report.id == report.id,
+    written = apply_triage(
+        session,
+        report.id,
+        key,
+        result,
+        plan=plan,
+        # Only from the versions this run started from: a concurrent
+        # re-screen of the same report makes this one a no-op.
+        only_if=and_(
             Report.triage_state == TriageState.DONE,
-            # Only from the versions this run started from: a concurrent
-            # re-screen of the same report makes this one a no-op.
             func.coalesce(Report.list_versions, "") == old_versions,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        ),
+        keep_assessment=overridden,
     )
-    if written.rowcount != 1:  # type: ignore[attr-defined]
+    if not written:
         session.refresh(report)
         return _unchanged(report, report.queue.slug if report.queue is not None else None)
 
     grants = plan.grants if plan is not None else ()
-    hour = current_hour()
-    session.add_all(user_wrap(session, report.id, key, user_id, hour) for user_id in grants)
     new_queue = plan.queue_slug if plan is not None else old_queue
     outcome = RescreenOutcome(
         report_id=report.id,
@@ -348,114 +297,3 @@ def rescreen_case(
     # The UPDATE above bypassed the identity map: reload on next access.
     session.expire(report)
     return outcome
-
-
-# ---------------------------------------------------------------- every case of a user
-
-
-@dataclass
-class RescreenSummary:
-    """What `rescreen_for_user` did, as counts and report ids (no content)."""
-
-    due: int = 0
-    outcomes: list[RescreenOutcome] = field(default_factory=list)
-    no_wrap: list[int] = field(default_factory=list)  # due, but this user cannot open them
-    failed: list[int] = field(default_factory=list)
-
-    @property
-    def rescreened(self) -> int:
-        return sum(outcome.changed for outcome in self.outcomes)
-
-    @property
-    def priority_changed(self) -> int:
-        return sum(outcome.changed and outcome.priority_changed for outcome in self.outcomes)
-
-    @property
-    def moved(self) -> int:
-        return sum(outcome.changed and outcome.moved for outcome in self.outcomes)
-
-
-def rescreen_for_user(
-    session: Session, user: User, private_key: PrivateKey, *, screener: Screener
-) -> RescreenSummary:
-    """Re-screen every due report `user` holds a user wrap for; commit after each one.
-
-    A report that fails is rolled back on its own, audited as
-    `report.rescreen_failed` (error class only) and counted; the others go on.
-    Due reports the user holds no wrap for stay due (`summary.no_wrap`).
-    """
-    due_statement = due_reports_statement(current_versions_label(session))
-    due = list(session.scalars(due_statement))
-    held: dict[int, bytes] = {
-        report_id: wrapped_key
-        for report_id, wrapped_key in session.execute(
-            select(Wrap.report_id, Wrap.wrapped_key).where(
-                Wrap.holder_kind == HolderKind.USER,
-                Wrap.user_id == user.id,
-                Wrap.report_id.in_(due_statement),
-            )
-        )
-    }
-    session.rollback()  # end the read transaction before the writes (SQLite)
-    summary = RescreenSummary(due=len(due))
-    for report_id in due:
-        wrapped_key = held.get(report_id)
-        if wrapped_key is None:
-            summary.no_wrap.append(report_id)
-            continue
-        try:
-            key = unwrap_report_key(wrapped_key, private_key)
-            report = session.get_one(Report, report_id)
-            summary.outcomes.append(
-                rescreen_case(session, report, key, screener=screener, actor_user_id=user.id)
-            )
-            session.commit()
-        except (CryptoError, RescreenError, TriageWorkerError) as error:
-            session.rollback()
-            log.error("report %d not re-screened: %s", report_id, type(error).__name__)
-            summary.failed.append(report_id)
-            append_audit(
-                session,
-                actor_user_id=user.id,
-                action="report.rescreen_failed",
-                target=f"report:{report_id}",
-                details={"error": type(error).__name__},
-            )
-            session.commit()
-    return summary
-
-
-def unlock_for_rescreen(
-    session: Session, *, username: str, password: str
-) -> tuple[User, PrivateKey]:
-    """The active user `username` and their private key, unlocked with `password`.
-
-    A refusal is audited (`report.rescreen_refused`, with the user id when
-    the user exists, never the name typed) and committed, then raised as
-    `RescreenRefused` with a message that does not tell which part was wrong
-    for an unknown user.
-    """
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.is_active:
-        raise _refuse(session, None, "unknown or inactive user")
-    if not may_hold_wraps(user.role, active=user.is_active):
-        # An administrator or auditor holds no wrap to re-screen with.
-        raise _refuse(session, user.id, "not an investigator or supervisor")
-    try:
-        private_key = unlock_private_key(user.locked_private_key, password)
-    except CryptoError:
-        raise _refuse(session, user.id, "wrong password") from None
-    return user, private_key
-
-
-def _refuse(session: Session, user_id: int | None, reason: str) -> RescreenRefused:
-    session.rollback()
-    append_audit(
-        session,
-        actor_user_id=user_id,
-        action="report.rescreen_refused",
-        target=f"user:{user_id}" if user_id is not None else None,
-        details={"reason": reason},
-    )
-    session.commit()
-    return RescreenRefused(reason)

@@ -20,7 +20,7 @@ from crypto import PublicKey, Receipt, ReportKey, SealedSpool
 from reporting.core.errors import CaseNotFound, NotAcceptingReports
 from reporting.core.models import IntakeType, PartKind, Report
 from reporting.core.settings import Settings
-from reporting.intake import nojs
+from reporting.intake import attachment_files, nojs
 from reporting.intake.followup import case_view, find_case, open_case_attachment
 from reporting.intake.public_key import IntakeKeyError, active_intake_key
 from reporting.public import blueprint, limits
@@ -52,10 +52,10 @@ def _intake_key() -> PublicKey:
         raise NotAcceptingReports() from None
 
 
-def _plain_files(files: Iterable[object]) -> list[nojs.PlainFile]:
+def _plain_files(files: Iterable[object]) -> list[attachment_files.PlainFile]:
     # Every uploaded file arrives in a SealedSpool (reporting.web.requests).
     plain = [
-        nojs.PlainFile(
+        attachment_files.PlainFile(
             name=file.filename or "",
             content_type=file.mimetype or "application/octet-stream",
             spool=cast(SealedSpool, file.stream),
@@ -63,7 +63,7 @@ def _plain_files(files: Iterable[object]) -> list[nojs.PlainFile]:
         for file in files
         if isinstance(file, FileStorage)
     ]
-    return nojs.chosen_files(plain, limit=vigil().settings.max_attachments)
+    return attachment_files.chosen_files(plain, limit=vigil().settings.max_attachments)
 
 
 PUBLIC_SCRIPT = "dist/vigil-public.js"
@@ -192,7 +192,7 @@ def _opened_report(receipt: Receipt) -> Report:
 def _followup_post(
     form: MessageForm | PartForm,
     form_name: str,
-    act: Callable[[Report, ReportKey, list[nojs.PlainFile]], object],
+    act: Callable[[Report, ReportKey, list[attachment_files.PlainFile]], object],
     notice: str,
 ) -> PageResult:
     """A form of the case page: check the receipt it carries and the form, act, show the case."""
@@ -252,7 +252,7 @@ def followup_attachment(attachment_id: int) -> PageResult:
     report = _opened_report(receipt)
     key = nojs.report_key(report, receipt)
     source = open_case_attachment(vigil().blob_store, report, attachment_id)
-    info, chunks = nojs.decrypted_download(key, source)
+    info, chunks = attachment_files.decrypted_download(key, source)
     # Always a download of opaque bytes: a file's own type is never trusted
     # to be rendered by the browser on our origin.
     response = Response(chunks, mimetype="application/octet-stream")

@@ -29,7 +29,7 @@ from crypto import (
     unlock_private_key,
 )
 from reporting.accounts.enrolment import Enrolment, create_user
-from reporting.cases.lists import refresh_next_due
+from reporting.cases.deadlines import deadlines, refresh_next_due
 from reporting.cli.bootstrap import DEFAULT_QUEUES
 from reporting.core import clock
 from reporting.core.models import (
@@ -44,7 +44,6 @@ from reporting.core.models import (
     current_hour,
 )
 from reporting.core.settings import Settings
-from reporting.intake.submissions import deadlines
 from reporting.pipeline.routing_rules import seed_default_rules
 from reporting.pipeline.worker import InstanceTriage, WorkerStats, run_worker
 from tests.fixtures.app import csrf_token_from

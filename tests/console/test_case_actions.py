@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from crypto import RecordKind, open_record, unlock_private_key, unwrap_report_key
-from reporting.cases.actions import TRANSITIONS, related_cases
-from reporting.cases.opening import case_key
+from reporting.cases.access import case_key
+from reporting.cases.actions import TRANSITIONS
+from reporting.cases.related import related_cases
 from reporting.core.models import (
     AuditEntry,
     DeclaredConflict,

@@ -149,7 +149,7 @@ class Report(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(200))  # worker name, not a user
     # Failed triage attempts, the earliest time the next may start (backing
-    # off: reporting.pipeline.worker.retry_delay) and the class name of the
+    # off: reporting.pipeline.claims.retry_delay) and the class name of the
     # last error, so that only a new kind of failure is audited again.
     # Defaulted by the database, so that any insert that leaves it out
     # (a bulk insert, an older release during an upgrade) starts at 0.
@@ -175,7 +175,7 @@ class Report(Base):
     feedback_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
     narrative_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The earliest of the above still pending, NULL when none is: derived, kept
-    # by reporting.cases.lists.refresh_next_due wherever an input changes, so that
+    # by reporting.cases.deadlines.refresh_next_due wherever an input changes, so that
     # the case lists sort and filter by deadline on an index.
     next_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

@@ -92,5 +92,5 @@ class Role(StrEnum):
 
 # The roles that work cases: the only ones that may hold a wrap and decrypt a
 # report. Administrators and auditors never do, whatever queue they are in
-# (docs/console.md); reporting.pipeline.worker.may_hold_wraps applies it.
+# (docs/console.md); reporting.cases.access.may_hold_wraps applies it.
 CASE_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR})

@@ -29,8 +29,8 @@ from reporting.core.models import (
     Wrap,
     current_hour,
 )
+from reporting.pipeline.opened_report import OpenedReport
 from reporting.pipeline.routing_rules import seed_default_rules
-from reporting.pipeline.worker import OpenedReport
 from triage.model import (
     Assessment,
     Category,

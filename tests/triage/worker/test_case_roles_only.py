@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crypto import ReportKey
+from reporting.cases.access import IneligibleHolder, user_wrap
 from reporting.core.models import AuditEntry, HolderKind, Report, Role, TriageState, User, Wrap
-from reporting.pipeline.worker import IneligibleHolder, run_worker, user_wrap
+from reporting.pipeline.worker import run_worker
 from tests.triage.worker.support import add_user, fixed_triage, make_instance, submit, tip_body
 
 

@@ -41,12 +41,14 @@ from reporting.core.models import (
     Wrap,
 )
 from reporting.pipeline.rescreen import (
-    RescreenRefused,
     StaleScreener,
     current_versions_label,
     is_due,
     reports_due,
     rescreen_case,
+)
+from reporting.pipeline.rescreen_held import (
+    RescreenRefused,
     rescreen_for_user,
     unlock_for_rescreen,
 )

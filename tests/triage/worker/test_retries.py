@@ -14,13 +14,8 @@ from crypto import PrivateKey, ReportKey, unwrap_report_key, wrap_report_key
 from reporting.core import clock
 from reporting.core.clock import PinnedClock
 from reporting.core.models import AuditEntry, HolderKind, Report, TriageState, Wrap
-from reporting.pipeline.worker import (
-    CLAIM_TIMEOUT,
-    RETRY_MAX,
-    retry_delay,
-    run_worker,
-    triage_health,
-)
+from reporting.pipeline.claims import CLAIM_TIMEOUT, RETRY_MAX, retry_delay, triage_health
+from reporting.pipeline.worker import run_worker
 from tests.triage.worker.support import add_user, fixed_triage, make_instance, submit, tip_body
 
 STEP = timedelta(minutes=1)

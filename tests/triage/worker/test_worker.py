@@ -23,15 +23,9 @@ from reporting.core.models import (
     Wrap,
 )
 from reporting.pipeline import worker as triage_worker
+from reporting.pipeline.claims import CLAIM_TIMEOUT, claim_next, claim_statement
 from reporting.pipeline.screening_lists import store_list
-from reporting.pipeline.worker import (
-    CLAIM_TIMEOUT,
-    InstanceTriage,
-    claim_next,
-    claim_statement,
-    run_worker,
-    triage_claimed,
-)
+from reporting.pipeline.worker import InstanceTriage, run_worker, triage_claimed
 from tests.triage.worker.support import (
     add_user,
     fixed_triage,
@@ -310,7 +304,7 @@ KILLED_WORKER = """
 import sys, time
 from datetime import datetime
 from reporting.core.db import create_db_engine
-from reporting.pipeline.worker import claim_next
+from reporting.pipeline.claims import claim_next
 # At the suite's time, not the machine's: the claim must look as old as it is.
 now = datetime.fromisoformat(sys.argv[2])
 claim = claim_next(create_db_engine(sys.argv[1]), worker="doomed", now=now)
