@@ -69,7 +69,11 @@ FORBIDDEN_IMPORTS = [
     ("crypto/errors.py", "import reporting.core.clock", "crypto-stands-alone"),
     ("reporting/intake/submissions.py", "import flask", "domain-without-flask"),
     ("reporting/core/models/__init__.py", "import reporting.web.context", "domain-without-flask"),
-    ("reporting/public/pages.py", "import reporting.pipeline.intake_key", "public-holds-no-private-key"),
+    (
+        "reporting/public/pages.py",
+        "import reporting.pipeline.intake_key",
+        "public-holds-no-private-key",
+    ),
     ("reporting/public/api.py", "import reporting.accounts", "public-holds-no-private-key"),
     ("reporting/web/security.py", "import reporting.pipeline.intake_key", "intake-key-holders"),
     ("reporting/console/queues.py", "import reporting.public.forms", "sites-apart"),
