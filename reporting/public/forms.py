@@ -11,7 +11,8 @@ rendered `maxlength` attributes and the server through the validators.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Mapping
+from typing import Any, ClassVar, Final
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -30,6 +31,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from crypto import CryptoError, Receipt
+from reporting.intake.pow import CHALLENGE_LIFETIME
+from reporting.intake.uploads import MAX_PART_BYTES
+from reporting.web.downloads import MAX_FILENAME
 from reporting.web.forms import VigilForm
 
 BODY_FORMAT: Final = 1
@@ -40,11 +44,30 @@ MEDIUM: Final = 2_000
 LONG: Final = 20_000
 NARRATIVE: Final = 50_000
 MAX_LIST_LINES: Final = 50
+MAX_CONFLICT_LINES: Final = 20
 # Blank rows rendered for repeatable entries, and the most the server takes
 # (the script may add rows up to the maximum).
 BLANK_ROWS: Final = 3
 MAX_GOODS: Final = 30
 MAX_PARTIES: Final = 30
+
+# What the pages' script must know of the server's limits beyond what the
+# fields render themselves (`maxlength`, `required`, `data-max-lines`, a
+# list's `max_entries`): each form names them for its page, and
+# templates/public/_forms.html writes them on the form element as data-*
+# attributes, which static/js/src/public/ reads. The script repeats none.
+REPORT_SCRIPT_LIMITS: Final[Mapping[str, int]] = {
+    "max-part-bytes": MAX_PART_BYTES,
+    "pow-lifetime-seconds": int(CHALLENGE_LIFETIME.total_seconds()),
+}
+# The follow-up page's script builds the case's message and later-stage forms
+# itself, and names the files it decrypts as the server's downloads do.
+CASE_SCRIPT_LIMITS: Final[Mapping[str, int]] = {
+    "max-part-bytes": MAX_PART_BYTES,
+    "max-message-length": LONG,
+    "max-narrative-length": NARRATIVE,
+    "max-filename-length": MAX_FILENAME,
+}
 
 PARTY_ROLES: Final = (
     SelectChoice("", _l("Choose a role")),
@@ -71,6 +94,9 @@ class MaxLines:
 
     def __init__(self, count: int) -> None:
         self.count = count
+        # Rendered as data-max-lines: the script checks the same limit and
+        # reads the field as a list, as `_body` does.
+        self.field_flags = {"max_lines": count}
 
     def __call__(self, form: Form, field: Field) -> None:
         if len(_lines(field)) > self.count:
@@ -148,7 +174,7 @@ def _conflicts() -> TextAreaField:
             "If someone working on such cases may be involved or close to those involved, "
             "give their names, one per line. They will be kept away from your report."
         ),
-        validators=[Optional(), Length(max=MEDIUM), MaxLines(20)],
+        validators=[Optional(), Length(max=MEDIUM), MaxLines(MAX_CONFLICT_LINES)],
     )
 
 
@@ -161,6 +187,8 @@ def _attachments() -> MultipleFileField:
 
 class TipForm(VigilForm):
     """An anonymous tip."""
+
+    SCRIPT_LIMITS: ClassVar[Mapping[str, int]] = REPORT_SCRIPT_LIMITS
 
     what_happened = TextAreaField(
         _l("What happened?"),
@@ -216,6 +244,8 @@ class TipForm(VigilForm):
 
 class DisclosureForm(VigilForm):
     """A voluntary self-disclosure's initial notification (later stages: PartForm)."""
+
+    SCRIPT_LIMITS: ClassVar[Mapping[str, int]] = REPORT_SCRIPT_LIMITS
 
     company = StringField(
         _l("Company"), validators=[DataRequired(_l("Name the company.")), Length(max=SHORT)]
@@ -317,6 +347,8 @@ RECEIPT_VALIDATORS: Final = (
 
 class ReceiptForm(VigilForm):
     """Enter the receipt to open a case; the case page's forms carry it hidden."""
+
+    SCRIPT_LIMITS: ClassVar[Mapping[str, int]] = CASE_SCRIPT_LIMITS
 
     receipt = StringField(_l("Your receipt"), validators=list(RECEIPT_VALIDATORS))
 
