@@ -35,10 +35,43 @@ const META_BOX_MIN = META_BLOCK + TAG_BYTES;
 const META_BOX_MAX = META_INNER_MAX + TAG_BYTES;
 const MAX_INDEX = 0xffffffff;
 
+/**
+ * What the metadata box holds: the file's own name, type and size.
+ * @typedef {object} AttachmentMeta
+ * @property {string} name
+ * @property {string} type
+ * @property {number} size
+ */
+
+/**
+ * A random-access byte source of known size.
+ * @typedef {object} ByteSource
+ * @property {number} size
+ * @property {(start: number, end: number) => Promise<Uint8Array>} read
+ */
+
+/**
+ * @typedef {object} EncryptOptions
+ * @property {string} [name] the name to seal (default: the File's own, or "")
+ * @property {string} [type] the type to seal (default: the Blob's own, or "")
+ * @property {number} [chunkSize]
+ */
+
+/**
+ * @param {number} n
+ * @param {number} m
+ * @returns {number}
+ */
 function roundUp(n, m) {
   return Math.ceil(n / m) * m;
 }
 
+/**
+ * @param {Uint8Array} prefix
+ * @param {number} index
+ * @param {boolean} final
+ * @returns {Uint8Array}
+ */
 function chunkNonce(prefix, index, final) {
   const n = new Uint8Array(24);
   n.set(prefix, 0);
@@ -47,11 +80,19 @@ function chunkNonce(prefix, index, final) {
   return n;
 }
 
+/**
+ * @param {unknown} x
+ * @returns {x is Blob}
+ */
 function isBlob(x) {
   return typeof Blob !== "undefined" && x instanceof Blob;
 }
 
 // A random-access byte source of known size over a Blob or a Uint8Array.
+/**
+ * @param {Blob | Uint8Array} input
+ * @returns {ByteSource}
+ */
 function byteSource(input) {
   if (isBytes(input)) {
     return { size: input.length, read: async (start, end) => input.subarray(start, end) };
@@ -71,27 +112,44 @@ function byteSource(input) {
   return fail("attachment input must be a Blob, a File or a Uint8Array");
 }
 
+/**
+ * @param {Blob} blob
+ * @returns {Promise<ArrayBuffer>}
+ */
 function readWithFileReader(blob) {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
+    // readAsArrayBuffer: the result is an ArrayBuffer.
+    reader.onload = () => resolve(/** @type {ArrayBuffer} */ (reader.result));
     reader.onerror = () => reject(new TypeError("read failed"));
     reader.readAsArrayBuffer(blob);
   });
 }
 
+/** @param {number} chunkSize */
 function checkChunkSize(chunkSize) {
   if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
     fail("attachment: chunk size out of range");
   }
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} what
+ * @returns {asserts value is string}
+ */
 function checkText(value, what) {
   if (typeof value !== "string") fail(`attachment ${what} must be a string`);
   if (!isWellFormed(value)) fail(`attachment ${what} is not well-formed Unicode`);
 }
 
 // Build header and meta; returns the first piece and the file key.
+/**
+ * @param {Uint8Array} reportKey
+ * @param {AttachmentMeta} meta
+ * @param {number} chunkSize
+ * @returns {{ fk: Uint8Array, prefix: Uint8Array, first: Uint8Array }}
+ */
 function startAttachment(reportKey, meta, chunkSize) {
   const fk = randomBytes(32);
   const prefix = randomBytes(PREFIX_BYTES);
@@ -116,6 +174,12 @@ function startAttachment(reportKey, meta, chunkSize) {
 }
 
 // Yields the header and metadata as the first piece, then one piece per chunk.
+/**
+ * @param {Uint8Array} reportKey
+ * @param {Blob | Uint8Array} input
+ * @param {EncryptOptions} [options]
+ * @returns {AsyncGenerator<Uint8Array, void, undefined>}
+ */
 export async function* encryptAttachment(reportKey, input, options = {}) {
   let fk;
   try {
@@ -123,7 +187,7 @@ export async function* encryptAttachment(reportKey, input, options = {}) {
     if (options === null || typeof options !== "object") fail("attachment options must be an object");
     const file = isBlob(input) ? input : null;
     const source = byteSource(input);
-    const name = options.name !== undefined ? options.name : file && typeof file.name === "string" ? file.name : "";
+    const name = options.name !== undefined ? options.name : file && "name" in file && typeof file.name === "string" ? file.name : "";
     const type = options.type !== undefined ? options.type : file ? file.type : "";
     const chunkSize = options.chunkSize !== undefined ? options.chunkSize : CHUNK_SIZE;
     checkText(name, "name");
@@ -150,28 +214,44 @@ export async function* encryptAttachment(reportKey, input, options = {}) {
   }
 }
 
+/**
+ * @param {Uint8Array} reportKey
+ * @param {Blob | Uint8Array} input
+ * @param {EncryptOptions} [options]
+ * @returns {Promise<Uint8Array>}
+ */
 export async function encryptAttachmentToBytes(reportKey, input, options) {
   const pieces = [];
   for await (const piece of encryptAttachment(reportKey, input, options)) pieces.push(piece);
   return concat(...pieces);
 }
 
+/**
+ * @param {unknown} meta
+ * @returns {AttachmentMeta}
+ */
 function checkMeta(meta) {
   if (!isPlainObject(meta)) fail("attachment metadata is not a JSON object");
   const keys = Object.keys(meta);
   if (keys.length !== 3 || !("name" in meta) || !("type" in meta) || !("size" in meta)) {
     fail("attachment metadata has the wrong members");
   }
-  if (typeof meta.name !== "string" || typeof meta.type !== "string") {
+  const { name, type, size } = meta;
+  if (typeof name !== "string" || typeof type !== "string") {
     fail("attachment metadata: name and type must be strings");
   }
-  if (!Number.isSafeInteger(meta.size) || meta.size < 0) fail("attachment metadata: bad size");
-  return meta;
+  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) fail("attachment metadata: bad size");
+  return { name, type, size };
 }
 
 // Opens header and metadata, then yields { meta } followed by plaintext
 // chunks. Nothing yielded is trustworthy until the generator has finished
 // without an error (the end of the stream is authenticated last).
+/**
+ * @param {Uint8Array} reportKey
+ * @param {Blob | Uint8Array} input
+ * @returns {AsyncGenerator<{ meta: AttachmentMeta } | Uint8Array, void, undefined>}
+ */
 export async function* openAttachmentPieces(reportKey, input) {
   let fk;
   try {
@@ -227,22 +307,34 @@ export async function* openAttachmentPieces(reportKey, input) {
   }
 }
 
+/**
+ * @param {Uint8Array} reportKey
+ * @param {Blob | Uint8Array} input
+ * @returns {Promise<AttachmentMeta & { data: Uint8Array<ArrayBuffer> }>}
+ */
 export async function decryptAttachment(reportKey, input) {
+  /** @type {AttachmentMeta | null} */
   let meta = null;
-  let data = null;
+  let data = new Uint8Array(0);
   let offset = 0;
   for await (const piece of openAttachmentPieces(reportKey, input)) {
-    if (meta === null) {
-      meta = piece.meta;
-      data = new Uint8Array(meta.size);
-    } else {
+    if (piece instanceof Uint8Array) {
       data.set(piece, offset);
       offset += piece.length;
+    } else {
+      meta = piece.meta;
+      data = new Uint8Array(meta.size);
     }
   }
+  // The pieces start with the metadata, or the stream fails before any.
+  if (meta === null) return fail("attachment: no metadata");
   return { name: meta.name, type: meta.type, size: meta.size, data };
 }
 
+/**
+ * @param {unknown} err
+ * @returns {import("./errors.js").VigilCryptoError}
+ */
 function convertError(err) {
   return convert("attachment", err);
 }

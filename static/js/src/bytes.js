@@ -7,16 +7,31 @@ const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
+/**
+ * @param {unknown} x
+ * @returns {x is Uint8Array}
+ */
 export function isBytes(x) {
   return x instanceof Uint8Array;
 }
 
+/**
+ * `x`, if it is a Uint8Array (of `length` bytes, when given).
+ * @param {unknown} x
+ * @param {string} what
+ * @param {number} [length]
+ * @returns {Uint8Array}
+ */
 export function requireBytes(x, what, length) {
   if (!isBytes(x)) fail(`${what} must be a Uint8Array`);
   if (length !== undefined && x.length !== length) fail(`${what} must be ${length} bytes`);
   return x;
 }
 
+/**
+ * @param {Uint8Array} bytes
+ * @returns {string}
+ */
 export function b64encode(bytes) {
   requireBytes(bytes, "b64encode input");
   const parts = [];
@@ -44,6 +59,10 @@ export function b64encode(bytes) {
 
 // Strict: standard alphabet only, "=" padding required, no whitespace, and
 // the unused bits of the last character must be zero (one encoding per value).
+/**
+ * @param {string} text
+ * @returns {Uint8Array}
+ */
 export function b64decode(text) {
   if (typeof text !== "string") fail("base64 input must be a string");
   const n = text.length;
@@ -82,6 +101,10 @@ export function b64decode(text) {
   return out;
 }
 
+/**
+ * @param {Uint8Array[]} arrays
+ * @returns {Uint8Array}
+ */
 export function concat(...arrays) {
   let n = 0;
   for (const a of arrays) n += a.length;
@@ -94,6 +117,10 @@ export function concat(...arrays) {
   return out;
 }
 
+/**
+ * @param {number} n
+ * @returns {Uint8Array}
+ */
 export function u32(n) {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) fail("value out of u32 range");
   const b = new Uint8Array(4);
@@ -101,16 +128,29 @@ export function u32(n) {
   return b;
 }
 
+/**
+ * @param {Uint8Array} bytes
+ * @param {number} offset
+ * @returns {number}
+ */
 export function readU32(bytes, offset) {
   return new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0, false);
 }
 
+/**
+ * @param {Uint8Array} bytes
+ * @returns {boolean}
+ */
 export function isAllZero(bytes) {
   let acc = 0;
   for (let i = 0; i < bytes.length; i++) acc |= bytes[i];
   return acc === 0;
 }
 
+/**
+ * Overwrite with zeros; anything else (a key never made) is left alone.
+ * @param {unknown} bytes
+ */
 export function wipe(bytes) {
   if (isBytes(bytes)) bytes.fill(0);
 }
@@ -121,6 +161,10 @@ const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 // A string with a lone surrogate cannot be written as UTF-8.
+/**
+ * @param {string} text
+ * @returns {boolean}
+ */
 export function isWellFormed(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -135,10 +179,19 @@ export function isWellFormed(text) {
   return true;
 }
 
+/**
+ * @param {string} text
+ * @returns {Uint8Array}
+ */
 export function utf8encode(text) {
   return ENCODER.encode(text);
 }
 
+/**
+ * @param {Uint8Array} bytes
+ * @param {string} what
+ * @returns {string}
+ */
 export function utf8decode(bytes, what) {
   try {
     return DECODER.decode(bytes);
@@ -152,6 +205,10 @@ export function utf8decode(bytes, what) {
 // that are not well-formed Unicode, which only an escaped lone surrogate such
 // as "\ud800" can produce, and numbers that are not finite (1e400 parses as
 // Infinity). Such values could not be written back as UTF-8 JSON.
+/**
+ * @param {unknown} value
+ * @returns {boolean}
+ */
 function checkJSONValue(value) {
   const stack = [value];
   while (stack.length > 0) {
@@ -163,9 +220,9 @@ function checkJSONValue(value) {
     } else if (Array.isArray(v)) {
       for (const item of v) stack.push(item);
     } else if (v !== null && typeof v === "object") {
-      for (const key of Object.keys(v)) {
+      for (const [key, item] of Object.entries(v)) {
         if (!isWellFormed(key)) return false;
-        stack.push(v[key]);
+        stack.push(item);
       }
     } else if (typeof v !== "boolean" && v !== null) {
       return false;
@@ -177,6 +234,11 @@ function checkJSONValue(value) {
 // Compact JSON text of a value, refusing what JSON cannot represent
 // faithfully: undefined, functions, symbols, BigInt, NaN and the infinities,
 // cycles, and strings with lone surrogates.
+/**
+ * @param {unknown} value
+ * @param {string} what
+ * @returns {string}
+ */
 export function toJSON(value, what) {
   let text;
   try {
@@ -198,6 +260,11 @@ export function toJSON(value, what) {
 }
 
 // Strict UTF-8 JSON, with the same meaning in the browser and in Python.
+/**
+ * @param {Uint8Array} bytes
+ * @param {string} what
+ * @returns {unknown}
+ */
 export function parseJSON(bytes, what) {
   const text = utf8decode(bytes, what);
   let value;
@@ -210,6 +277,10 @@ export function parseJSON(bytes, what) {
   return value;
 }
 
+/**
+ * @param {unknown} x
+ * @returns {x is Record<string, unknown>}
+ */
 export function isPlainObject(x) {
   if (x === null || typeof x !== "object" || Array.isArray(x)) return false;
   const proto = Object.getPrototypeOf(x);

@@ -33,6 +33,7 @@ export const RecordKind = Object.freeze({
   NOTE: Kind.NOTE,
   FINDINGS: Kind.FINDINGS,
 });
+/** @type {ReadonlySet<number>} */
 const RECORD_KINDS = new Set(Object.values(RecordKind));
 
 export const RECORD_MAX_PAYLOAD = 16 * 1024 * 1024;
@@ -44,21 +45,37 @@ const MAX_INNER = bucket(INNER_HEADER + RECORD_MAX_PAYLOAD);
 
 export const WRAP_BYTES = 82;
 
+/**
+ * The padded length of an inner record of `n` bytes: a power of two, at least MIN_INNER.
+ * @param {number} n
+ * @returns {number}
+ */
 export function bucket(n) {
   let b = MIN_INNER;
   while (b < n) b *= 2;
   return b;
 }
 
+/**
+ * @param {number} kind
+ * @returns {number}
+ */
 function requireRecordKind(kind) {
   if (!RECORD_KINDS.has(kind)) fail("unknown record kind");
   return kind;
 }
 
+/** @returns {Uint8Array} */
 export function generateReportKey() {
   return randomBytes(32);
 }
 
+/**
+ * @param {Uint8Array} reportKey
+ * @param {number} kind one of RecordKind
+ * @param {unknown} value any JSON value
+ * @returns {Uint8Array}
+ */
 export function sealRecord(reportKey, kind, value) {
   requireBytes(reportKey, "report key", 32);
   requireRecordKind(kind);
@@ -79,6 +96,10 @@ export function sealRecord(reportKey, kind, value) {
 // What can be checked without the key (the server does this on arrival):
 // version, kind, and a length a v1 writer produces: 42 + a power of two from
 // 512 to 32 MiB.
+/**
+ * @param {Uint8Array} record
+ * @param {number} kind
+ */
 export function checkRecordStructure(record, kind) {
   requireRecordKind(kind);
   requireBytes(record, "record");
@@ -89,6 +110,12 @@ export function checkRecordStructure(record, kind) {
   if (innerLength > MAX_INNER || (innerLength & (innerLength - 1)) !== 0) fail("record: wrong length");
 }
 
+/**
+ * @param {Uint8Array} reportKey
+ * @param {number} kind
+ * @param {Uint8Array} record
+ * @returns {unknown} the JSON value sealed in the record
+ */
 export function openRecord(reportKey, kind, record) {
   requireBytes(reportKey, "report key", 32);
   checkRecordStructure(record, kind);
@@ -108,6 +135,11 @@ export function openRecord(reportKey, kind, record) {
   }
 }
 
+/**
+ * @param {Uint8Array} reportKey
+ * @param {Uint8Array} publicKey
+ * @returns {Uint8Array}
+ */
 export function wrapReportKey(reportKey, publicKey) {
   requireBytes(reportKey, "report key", 32);
   requireBytes(publicKey, "public key", 32);
@@ -119,6 +151,11 @@ export function wrapReportKey(reportKey, publicKey) {
   }
 }
 
+/**
+ * @param {Uint8Array} wrap
+ * @param {Uint8Array} secretKey
+ * @returns {Uint8Array}
+ */
 export function unwrapReportKey(wrap, secretKey) {
   requireBytes(wrap, "wrap");
   requireBytes(secretKey, "private key", 32);
@@ -133,14 +170,32 @@ export function unwrapReportKey(wrap, secretKey) {
   return rk;
 }
 
+/** @typedef {"intake" | "reporter"} Holder */
+/** @type {readonly Holder[]} */
 const HOLDERS = ["intake", "reporter"];
 
+/**
+ * @typedef {object} Envelope
+ * @property {1} v
+ * @property {string} body the body record, base64
+ * @property {Record<Holder, string>} wraps rk wrapped to each holder, base64
+ */
+
+/**
+ * @param {object} obj
+ * @param {readonly string[]} names
+ * @returns {boolean}
+ */
 function sameMembers(obj, names) {
   const keys = Object.keys(obj);
   return keys.length === names.length && names.every((n) => Object.prototype.hasOwnProperty.call(obj, n));
 }
 
 // Validate an envelope (object or JSON text) and decode its binary members.
+/**
+ * @param {unknown} envelope
+ * @returns {{ body: Uint8Array, wraps: Record<Holder, Uint8Array> }}
+ */
 export function parseEnvelope(envelope) {
   let env = envelope;
   if (typeof env === "string") {
@@ -162,11 +217,18 @@ export function parseEnvelope(envelope) {
   return { body, wraps: decoded };
 }
 
+/**
+ * @param {Record<string, unknown>} body
+ * @param {Uint8Array} intakePublicKey
+ * @param {Uint8Array} reporterPublicKey
+ * @returns {{ reportKey: Uint8Array, envelope: Envelope }}
+ */
 export function sealReport(body, intakePublicKey, reporterPublicKey) {
   if (!isPlainObject(body)) fail("report body must be a JSON object");
   requireBytes(intakePublicKey, "intake public key", 32);
   requireBytes(reporterPublicKey, "reporter public key", 32);
   const reportKey = generateReportKey();
+  /** @type {Envelope} */
   const envelope = {
     v: 1,
     body: b64encode(sealRecord(reportKey, RecordKind.BODY, body)),
@@ -178,6 +240,12 @@ export function sealReport(body, intakePublicKey, reporterPublicKey) {
   return { reportKey, envelope };
 }
 
+/**
+ * @param {unknown} envelope an Envelope, or its JSON text
+ * @param {Uint8Array} secretKey
+ * @param {Holder} asHolder
+ * @returns {{ reportKey: Uint8Array, body: Record<string, unknown> }}
+ */
 export function openReport(envelope, secretKey, asHolder) {
   requireBytes(secretKey, "private key", 32);
   if (!HOLDERS.includes(asHolder)) fail('holder must be "intake" or "reporter"');

@@ -8,7 +8,15 @@
 import { sleep } from "./dom.js";
 import { t } from "./messages.js";
 
+/** @typedef {Record<string, unknown>} JsonObject */
+
 export class ApiError extends Error {
+  /**
+   * @param {number} status the HTTP status
+   * @param {string} code the API's error code (`http_<status>` for a refusal without one)
+   * @param {string} message a sentence to show
+   * @param {JsonObject} [data] the whole JSON answer
+   */
   constructor(status, code, message, data = {}) {
     super(message);
     this.name = "ApiError";
@@ -29,7 +37,12 @@ export class NetworkError extends Error {
 // Turn a non-2xx answer into an ApiError. Some refusals are not produced by
 // the API views (a CSRF failure, the rate limiter) and may be HTML pages:
 // those get our own sentence, never the page's markup.
+/**
+ * @param {Response} response
+ * @returns {Promise<ApiError>}
+ */
 async function apiError(response) {
+  /** @type {unknown} */
   let data = null;
   if ((response.headers.get("content-type") || "").includes("application/json")) {
     try {
@@ -39,7 +52,7 @@ async function apiError(response) {
     }
   }
   const status = response.status;
-  if (data && typeof data === "object") {
+  if (isObject(data)) {
     const code = typeof data.error === "string" ? data.error : `http_${status}`;
     const message =
       typeof data.message === "string" && data.message
@@ -54,13 +67,28 @@ async function apiError(response) {
   return new ApiError(status, `http_${status}`, t("error.generic", { message: `HTTP ${status}` }));
 }
 
+/**
+ * @param {unknown} value
+ * @returns {value is JsonObject}
+ */
+function isObject(value) {
+  return Boolean(value) && typeof value === "object";
+}
+
+/**
+ * @param {string} csrf
+ * @param {string} type
+ * @returns {Record<string, string>}
+ */
 function headers(csrf, type) {
+  /** @type {Record<string, string>} */
   const h = { Accept: "application/json" };
   if (type) h["Content-Type"] = type;
   if (csrf) h["X-CSRFToken"] = csrf;
   return h;
 }
 
+/** @type {RequestInit} */
 const FETCH_OPTIONS = {
   method: "POST",
   credentials: "same-origin",
@@ -69,6 +97,11 @@ const FETCH_OPTIONS = {
   redirect: "error",
 };
 
+/**
+ * @param {string} url
+ * @param {RequestInit} init
+ * @returns {Promise<Response>}
+ */
 async function send(url, init) {
   let response;
   try {
@@ -81,6 +114,12 @@ async function send(url, init) {
 }
 
 // POST a JSON body, return the parsed JSON answer.
+/**
+ * @param {string} url
+ * @param {unknown} body
+ * @param {string} csrf
+ * @returns {Promise<unknown>}
+ */
 export async function postJSON(url, body, csrf) {
   const response = await send(url, { headers: headers(csrf, "application/json"), body: JSON.stringify(body) });
   try {
@@ -91,6 +130,12 @@ export async function postJSON(url, body, csrf) {
 }
 
 // POST a JSON body, return the answer's bytes (an attachment's ciphertext) as a Blob.
+/**
+ * @param {string} url
+ * @param {unknown} body
+ * @param {string} csrf
+ * @returns {Promise<Blob>}
+ */
 export async function postForBlob(url, body, csrf) {
   const response = await send(url, { headers: headers(csrf, "application/json"), body: JSON.stringify(body) });
   try {
@@ -103,6 +148,13 @@ export async function postForBlob(url, body, csrf) {
 // POST raw bytes (a Uint8Array) with upload progress. fetch() cannot report upload
 // progress, XMLHttpRequest can, and on a slow Tor circuit a part of several
 // MiB takes long enough that the bar must move within it.
+/**
+ * @param {string} url
+ * @param {Uint8Array<ArrayBuffer>} bytes
+ * @param {string} csrf
+ * @param {(loaded: number) => void} [onProgress]
+ * @returns {Promise<unknown>} the parsed JSON answer
+ */
 export function postBytes(url, bytes, csrf, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -116,12 +168,7 @@ export function postBytes(url, bytes, csrf, onProgress) {
     xhr.addEventListener("abort", () => reject(new NetworkError()));
     xhr.addEventListener("timeout", () => reject(new NetworkError()));
     xhr.addEventListener("load", () => {
-      let data = null;
-      try {
-        data = JSON.parse(xhr.responseText);
-      } catch {
-        data = null;
-      }
+      const data = jsonOrNull(xhr.responseText);
       if (xhr.status >= 200 && xhr.status < 300) {
         if (data === null) reject(new NetworkError());
         else resolve(data);
@@ -138,9 +185,36 @@ export function postBytes(url, bytes, csrf, onProgress) {
   });
 }
 
+/**
+ * @param {string} text
+ * @returns {unknown} the JSON value, or null for text that is not JSON
+ */
+function jsonOrNull(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+// What to tell the reporter about a failure: the server's sentence for a
+// refusal, ours for a network failure, else `fallback`.
+/**
+ * @param {unknown} err
+ * @param {string} fallback
+ * @returns {string}
+ */
+export function apiMessage(err, fallback) {
+  return err instanceof ApiError || err instanceof NetworkError ? err.message : fallback;
+}
+
 // Worth trying again as it is: the connection failed, a proxy answered for a
 // server that is restarting (502, 503, 504 without our own error code), or an
 // upload is still busy with a part whose answer we never got.
+/**
+ * @param {unknown} err
+ * @returns {boolean}
+ */
 export function isTransient(err) {
   if (err instanceof NetworkError) return true;
   if (!(err instanceof ApiError)) return false;
@@ -151,6 +225,12 @@ export function isTransient(err) {
 // Retry `attempt` on transient failures with growing pauses (1 s, 2 s, 4 s …
 // up to 30 s). `onRetry(seconds)` lets the page say what is happening.
 // Refusals are not retried here.
+/**
+ * @template T
+ * @param {(attempt: number) => Promise<T>} attempt called with 1, 2, …
+ * @param {{ onRetry?: ((seconds: number) => void) | undefined, tries?: number }} [options]
+ * @returns {Promise<T>}
+ */
 export async function withRetry(attempt, { onRetry, tries = 7 } = {}) {
   let pause = 1;
   for (let i = 1; ; i++) {

@@ -11,22 +11,40 @@
 //   - tick boxes are booleans;
 //   - a disclosure's initial notification carries "stage": "initial_notification".
 //
-// The form's markup tells us everything but which text fields are "one per
-// line" (the server's MaxLines validator leaves no trace in the HTML), so
-// those are named here. tests/browser/public checks that both paths give
-// the same body for the same input.
+// The form's markup, as the server renders it, says how to read each
+// control; a "one per line" field is marked with its line limit (the
+// server's MaxLines) as data-max-lines. tests/browser/public checks that both
+// paths give the same body for the same input.
 
+import { dataNumber, isFormControl } from "./dom.js";
+
+/** @import { FormControl } from "./dom.js" */
+
+// The body format this code writes (docs/report-format.md).
 export const BODY_FORMAT = 1;
 
-// forms.py's MaxLines fields, with their line limits.
-export const LINE_FIELDS = { conflicts: 20, licences: 50 };
 // forms.py's Regexp on the disclosure's contact e-mail address.
 export const EMAIL_FIELDS = new Set(["contact_email"]);
 export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 // Python's str.splitlines() boundaries, so both sides split alike.
+// eslint-disable-next-line no-control-regex -- str.splitlines() splits at the separators \x1c to \x1e too
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 
+/**
+ * The line limit of a "one per line" field (0 for any other field): the
+ * server renders it as data-max-lines.
+ * @param {FormControl} control
+ * @returns {number}
+ */
+export function maxLinesOf(control) {
+  return dataNumber(control, "maxLines");
+}
+
+/**
+ * @param {string} text
+ * @returns {string[]}
+ */
 export function lines(text) {
   return text
     .split(LINE_BREAK)
@@ -40,33 +58,54 @@ const ROW_NAME = /^([^-]+)-(\d+)-(.+)$/;
 // What a plain form submission would carry for the control. A textarea's
 // line breaks are sent as CRLF (HTML's newline normalisation), while its
 // `value` has LF: converted, so both paths store the same text.
+/**
+ * @param {FormControl} control
+ * @returns {string}
+ */
 export function submittedText(control) {
   const value = control.tagName === "TEXTAREA" ? control.value.replace(/\r\n|\r|\n/g, "\r\n") : control.value;
   return value.trim();
 }
 
+/**
+ * @param {FormControl} control
+ * @returns {string | boolean}
+ */
 function valueOf(control) {
-  return control.type === "checkbox" ? control.checked : submittedText(control);
+  return control instanceof HTMLInputElement && control.type === "checkbox" ? control.checked : submittedText(control);
 }
 
+/**
+ * @param {HTMLFormElement} form
+ * @param {string} kind the intake type: "tip" or "disclosure"
+ * @returns {Record<string, unknown>}
+ */
 export function collectBody(form, kind) {
+  /** @type {Record<string, unknown>} */
   const body = { form: kind, format: BODY_FORMAT };
-  const rows = new Map(); // list name → Map(index → row object), in document order
+  /** @type {Map<string, Map<string, Record<string, string | boolean>>>} list name → index → row, in document order */
+  const rows = new Map();
   for (const control of form.elements) {
+    if (!isFormControl(control)) continue;
     const name = control.name;
-    if (!name || SKIP.has(name) || !control.matches("input, select, textarea")) continue;
+    if (!name || SKIP.has(name)) continue;
     if (["file", "submit", "button", "reset", "image"].includes(control.type)) continue;
     const row = ROW_NAME.exec(name);
     if (row) {
       const [, list, index, sub] = row;
-      if (!rows.has(list)) {
-        rows.set(list, new Map());
+      let entries = rows.get(list);
+      if (!entries) {
+        entries = new Map();
+        rows.set(list, entries);
         body[list] = []; // keeps the field's place among the members
       }
-      const entries = rows.get(list);
-      if (!entries.has(index)) entries.set(index, {});
-      entries.get(index)[sub] = valueOf(control);
-    } else if (name in LINE_FIELDS) {
+      let entry = entries.get(index);
+      if (!entry) {
+        entry = {};
+        entries.set(index, entry);
+      }
+      entry[sub] = valueOf(control);
+    } else if (maxLinesOf(control)) {
       body[name] = lines(control.value);
     } else {
       body[name] = valueOf(control);

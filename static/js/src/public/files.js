@@ -3,16 +3,38 @@
 // bar. The files stay in the browser until they are encrypted; the file input
 // itself is emptied after each choice, so the list here is the only truth.
 
-import { el } from "./dom.js";
+import { dataNumber, el } from "./dom.js";
 import { formatBytes, t } from "./messages.js";
 
+/**
+ * The server's limits on a report's or a message's files (0: none).
+ * @typedef {object} FileLimits
+ * @property {number} maxFiles
+ * @property {number} maxBytes per file
+ */
+
+/**
+ * One chosen file's row in the list.
+ * @typedef {object} FileRow
+ * @property {HTMLLIElement} row
+ * @property {HTMLProgressElement} progress
+ * @property {HTMLSpanElement} state
+ * @property {HTMLButtonElement} remove
+ */
+
 export class FilePicker {
+  /**
+   * @param {HTMLInputElement} input
+   * @param {FileLimits & { onChange?: () => void }} limits
+   */
   constructor(input, { maxFiles, maxBytes, onChange }) {
     this.input = input;
     this.maxFiles = maxFiles;
     this.maxBytes = maxBytes;
     this.onChange = onChange || (() => {});
+    /** @type {File[]} */
     this.files = [];
+    /** @type {Map<File, FileRow>} */
     this.rows = new Map();
     this.list = el("ul", { class: "js-file-list", "aria-live": "polite" });
     this.error = el("p", { class: "field-error", id: `${input.id || input.name}-files-error`, hidden: true });
@@ -22,11 +44,16 @@ export class FilePicker {
     this.render();
   }
 
+  /**
+   * @param {Element} node
+   * @param {string} id
+   */
   describe(node, id) {
     const ids = (node.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
     if (!ids.includes(id)) node.setAttribute("aria-describedby", [...ids, id].join(" "));
   }
 
+  /** @param {File[]} chosen */
   add(chosen) {
     const problems = [];
     for (const file of chosen) {
@@ -46,6 +73,7 @@ export class FilePicker {
     this.onChange();
   }
 
+  /** @param {File} file */
   remove(file) {
     this.files = this.files.filter((f) => f !== file);
     this.showError("");
@@ -54,6 +82,7 @@ export class FilePicker {
     this.input.focus();
   }
 
+  /** @param {string} text */
   showError(text) {
     this.error.textContent = text;
     this.error.hidden = !text;
@@ -88,11 +117,17 @@ export class FilePicker {
   }
 
   // While sending: no more changes, and each file shows its own progress.
+  /** @param {boolean} locked */
   lock(locked) {
     this.input.disabled = locked;
     for (const { remove } of this.rows.values()) remove.disabled = locked;
   }
 
+  /**
+   * @param {File} file
+   * @param {number} fraction between 0 and 1
+   * @param {string} [text] the file's state in words
+   */
   progress(file, fraction, text) {
     const row = this.rows.get(file);
     if (!row) return;
@@ -107,10 +142,12 @@ export class FilePicker {
   }
 }
 
+// The server renders its limits on the form (data-max-attachments,
+// data-max-attachment-bytes).
+/**
+ * @param {HTMLElement} form
+ * @returns {FileLimits}
+ */
 export function limitsOf(form) {
-  const number = (name) => {
-    const value = Number(form.dataset[name]);
-    return Number.isFinite(value) && value > 0 ? value : 0;
-  };
-  return { maxFiles: number("maxAttachments"), maxBytes: number("maxAttachmentBytes") };
+  return { maxFiles: dataNumber(form, "maxAttachments"), maxBytes: dataNumber(form, "maxAttachmentBytes") };
 }

@@ -7,6 +7,7 @@
 // Keys missing there fall back to the English below. `{name}` placeholders
 // are filled by t().
 
+/** @type {Readonly<Record<string, string>>} */
 const ENGLISH = {
   "field.required": "This field is required.",
   "field.too_long": "This is too long: at most {max} characters.",
@@ -135,29 +136,46 @@ const ENGLISH = {
   "body.certified": "Certified",
 };
 
+/** @type {Record<string, string> | null} */
 let loaded = null;
 
+/** @returns {Record<string, string>} */
 function translations() {
   if (loaded === null) {
-    loaded = {};
+    /** @type {Record<string, string>} */
+    const own = {};
     const block = document.getElementById("vigil-messages");
-    if (block && block.content) {
+    if (block instanceof HTMLTemplateElement) {
       for (const node of block.content.querySelectorAll("[data-message]")) {
-        loaded[node.dataset.message] = node.textContent;
+        own[node.getAttribute("data-message") || ""] = node.textContent || "";
       }
     }
+    loaded = own;
   }
   return loaded;
 }
 
+/**
+ * The sentence `key` in the page's language, its `{name}` placeholders filled from `params`.
+ * @param {string} key
+ * @param {Record<string, string | number>} [params]
+ * @returns {string}
+ */
 export function t(key, params = {}) {
   const own = translations();
   const template = typeof own[key] === "string" ? own[key] : ENGLISH[key] || key;
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (/** @type {string} */ whole, /** @type {string} */ name) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 // The label of a body member: the form's own (tip "dates" is "When"), else
 // the member's name made readable.
+/**
+ * @param {string} intakeType
+ * @param {string} name
+ * @returns {string}
+ */
 export function bodyLabel(intakeType, name) {
   for (const key of [`body.${intakeType}.${name}`, `body.${name}`]) {
     const text = t(key);
@@ -168,6 +186,10 @@ export function bodyLabel(intakeType, name) {
 }
 
 // 1536 → "1.5 KiB"; for limits and progress.
+/**
+ * @param {number} n
+ * @returns {string}
+ */
 export function formatBytes(n) {
   const units = ["bytes", "KiB", "MiB", "GiB"];
   let value = n;

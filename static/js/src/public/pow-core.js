@@ -4,6 +4,16 @@
 
 import { sha256 } from "@noble/hashes/sha2.js";
 
+/**
+ * @typedef {object} Searcher
+ * @property {number} tried how many nonces were tried so far
+ * @property {(count: number) => string | null} step try the next `count` nonces
+ */
+
+/**
+ * @param {Uint8Array} digest
+ * @returns {number}
+ */
 export function leadingZeroBits(digest) {
   let bits = 0;
   for (const byte of digest) {
@@ -16,6 +26,10 @@ export function leadingZeroBits(digest) {
   return bits;
 }
 
+/**
+ * @param {string} text
+ * @returns {Uint8Array}
+ */
 function ascii(text) {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0x7f;
@@ -24,6 +38,11 @@ function ascii(text) {
 
 // A searcher that tries nonces from 0 upwards, `count` at a time, so that the
 // caller decides when to pause (between slices, or to report progress).
+/**
+ * @param {string} challenge
+ * @param {number} difficulty
+ * @returns {Searcher}
+ */
 export function searcher(challenge, difficulty) {
   const prefix = ascii(`${challenge}:`);
   // The message buffer is reused: the prefix stays, only the digits change.

@@ -4,18 +4,41 @@
 
 import { searcher } from "./pow-core.js";
 
-const SLICE = 4096;
+/**
+ * What the page asks (static/js/src/public/pow.js).
+ * @typedef {object} PowTask
+ * @property {string} challenge
+ * @property {number} difficulty
+ */
 
-self.addEventListener("message", (event) => {
+/**
+ * What the worker answers: progress, and at last the nonce.
+ * @typedef {object} PowProgress
+ * @property {number} tried
+ * @property {string} [nonce]
+ */
+
+/**
+ * The part of a DedicatedWorkerGlobalScope used here. jsconfig.json checks
+ * every script as one program with the DOM's types, where `self` is a window.
+ * @typedef {object} WorkerScope
+ * @property {(message: PowProgress) => void} postMessage
+ * @property {(type: "message", listener: (event: MessageEvent<Partial<PowTask> | null>) => void) => void} addEventListener
+ */
+
+const SLICE = 4096;
+const scope = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
+
+scope.addEventListener("message", (event) => {
   const { challenge, difficulty } = event.data || {};
-  if (typeof challenge !== "string" || !Number.isInteger(difficulty)) return;
+  if (typeof challenge !== "string" || typeof difficulty !== "number" || !Number.isInteger(difficulty)) return;
   const search = searcher(challenge, difficulty);
   for (;;) {
     const nonce = search.step(SLICE);
     if (nonce !== null) {
-      self.postMessage({ nonce, tried: search.tried });
+      scope.postMessage({ nonce, tried: search.tried });
       return;
     }
-    self.postMessage({ tried: search.tried });
+    scope.postMessage({ tried: search.tried });
   }
 });

@@ -7,7 +7,24 @@
 // timers, so the page keeps answering the keyboard and the progress bar moves.
 
 import { postJSON } from "./api.js";
+import { find } from "./dom.js";
 import { searcher } from "./pow-core.js";
+
+/** @import { PowProgress, PowTask } from "./pow-worker.js" */
+
+/**
+ * What POST /api/reports wants in its `pow` member.
+ * @typedef {object} Proof
+ * @property {string} challenge
+ * @property {string} nonce
+ */
+
+/**
+ * A solved challenge, and when it was asked for (Date.now()).
+ * @typedef {object} SolvedChallenge
+ * @property {Proof} pow
+ * @property {number} issued
+ */
 
 const SLICE_MS = 25;
 // A worker reports every few thousand tries; one silent for this long (its
@@ -15,12 +32,19 @@ const SLICE_MS = 25;
 // failing without an error event: the page solves it instead.
 const WORKER_SILENCE_MS = 15000;
 
+/** @returns {string | null} */
 function workerUrl() {
-  const own = document.querySelector('script[src*="vigil-public"]');
+  const own = find(document, 'script[src*="vigil-public"]', HTMLScriptElement);
   if (!own) return null;
   return new URL("vigil-pow-worker.js", own.src).href;
 }
 
+/**
+ * @param {string} challenge
+ * @param {number} difficulty
+ * @param {((tried: number) => void) | null} onProgress
+ * @returns {Promise<string>} the nonce
+ */
 function solveInWorker(challenge, difficulty, onProgress) {
   return new Promise((resolve, reject) => {
     const url = workerUrl();
@@ -35,7 +59,8 @@ function solveInWorker(challenge, difficulty, onProgress) {
       reject(err);
       return;
     }
-    let watchdog = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let watchdog;
     const silence = () => {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
@@ -46,7 +71,7 @@ function solveInWorker(challenge, difficulty, onProgress) {
     silence();
     worker.addEventListener("message", (event) => {
       silence();
-      const { nonce, tried } = event.data;
+      const { nonce, tried } = /** @type {PowProgress} */ (event.data);
       if (onProgress) onProgress(tried);
       if (typeof nonce === "string") {
         clearTimeout(watchdog);
@@ -60,14 +85,23 @@ function solveInWorker(challenge, difficulty, onProgress) {
       worker.terminate();
       reject(new Error("worker failed"));
     });
-    worker.postMessage({ challenge, difficulty });
+    /** @type {PowTask} */
+    const task = { challenge, difficulty };
+    worker.postMessage(task);
   });
 }
 
+/**
+ * @param {string} challenge
+ * @param {number} difficulty
+ * @param {((tried: number) => void) | null} onProgress
+ * @returns {Promise<string>} the nonce
+ */
 function solveInSlices(challenge, difficulty, onProgress) {
   const search = searcher(challenge, difficulty);
   let batch = 256;
   return new Promise((resolve) => {
+    /** @returns {void} */
     function slice() {
       const started = performance.now();
       let nonce = null;
@@ -85,10 +119,18 @@ function solveInSlices(challenge, difficulty, onProgress) {
 
 // Solve `difficulty` bits for `challenge`; `onProgress(fraction)` gets an
 // estimate between 0 and 1 (the expected work is 2^difficulty tries).
+/**
+ * @param {string} challenge
+ * @param {number} difficulty
+ * @param {(fraction: number) => void} [onProgress]
+ * @returns {Promise<string>} the nonce
+ */
 export async function solve(challenge, difficulty, onProgress) {
   if (difficulty <= 0) return "0";
   const expected = 2 ** difficulty;
-  const progress = onProgress ? (tried) => onProgress(Math.min(0.99, tried / expected)) : null;
+  const progress = onProgress
+    ? (/** @type {number} */ tried) => onProgress(Math.min(0.99, tried / expected))
+    : null;
   try {
     return await solveInWorker(challenge, difficulty, progress);
   } catch {
@@ -97,10 +139,18 @@ export async function solve(challenge, difficulty, onProgress) {
 }
 
 // A fresh challenge from the server, solved. `issued` lets the caller ask for
-// a new one if the first grew stale during a long upload (tokens live 30 min).
+// a new one if the first grew stale during a long upload (the server accepts
+// a challenge for a while only: data-pow-lifetime-seconds on the form).
+/**
+ * @param {string} csrf
+ * @param {(fraction: number) => void} [onProgress]
+ * @returns {Promise<SolvedChallenge>}
+ */
 export async function proofOfWork(csrf, onProgress) {
   const issued = Date.now();
-  const { challenge, difficulty } = await postJSON("/api/challenge", {}, csrf);
+  const { challenge, difficulty } = /** @type {{ challenge: string, difficulty: number }} */ (
+    await postJSON("/api/challenge", {}, csrf)
+  );
   const nonce = await solve(challenge, Number(difficulty) || 0, onProgress);
   return { pow: { challenge, nonce }, issued };
 }

@@ -8,6 +8,11 @@
 import { el, focusOn } from "./dom.js";
 import { t } from "./messages.js";
 
+/**
+ * @param {string} text
+ * @param {HTMLInputElement} fallbackInput holds `text`, hidden
+ * @returns {Promise<boolean>} whether it was copied
+ */
 async function copyText(text, fallbackInput) {
   try {
     if (navigator.clipboard && window.isSecureContext) {
@@ -28,6 +33,20 @@ async function copyText(text, fallbackInput) {
   }
 }
 
+/**
+ * @typedef {object} ReceiptDetails
+ * @property {string} receipt
+ * @property {string} reference the case's public reference
+ * @property {string} intakeType
+ * @property {string} followupUrl
+ * @property {string} homeUrl
+ */
+
+/**
+ * @param {HTMLElement} container
+ * @param {ReceiptDetails} details
+ * @returns {HTMLElement} the panel
+ */
 export function showReceipt(container, { receipt, reference, intakeType, followupUrl, homeUrl }) {
   const groups = receipt.split("-");
   const copyInput = el("input", {
@@ -44,6 +63,7 @@ export function showReceipt(container, { receipt, reference, intakeType, followu
   const done = el("a", { class: "button", href: homeUrl || "/", "aria-disabled": "true", text: t("receipt.finish") });
   const heading = el("h2", { id: "receipt-title", text: t("receipt.title") });
 
+  /** @param {BeforeUnloadEvent} event */
   const leaveGuard = (event) => {
     event.preventDefault();
     event.returnValue = t("receipt.leave_warning");

@@ -13,12 +13,17 @@
 // be removed. After every change the rows are renumbered so names stay
 // parties-0-…, parties-1-…, as WTForms' FieldList reads them.
 
-import { el } from "./dom.js";
+import { dataNumber, el, find, findAll, isFormControl } from "./dom.js";
 import { t } from "./messages.js";
 
 const ATTRIBUTES = ["name", "id", "for", "aria-describedby", "aria-labelledby"];
 const CONTROLS = "input, select, textarea";
 
+/**
+ * @param {HTMLElement} row
+ * @param {string} prefix
+ * @param {number} index
+ */
 function renumber(row, prefix, index) {
   const pattern = new RegExp(`(^|\\s)(${prefix}-)\\d+(-)`, "g");
   for (const node of [row, ...row.querySelectorAll("*")]) {
@@ -31,16 +36,29 @@ function renumber(row, prefix, index) {
   if (number) number.textContent = String(index + 1);
 }
 
-function isBlank(row) {
-  return Array.from(row.querySelectorAll(CONTROLS)).every((c) =>
-    c.type === "checkbox" || c.type === "radio" ? !c.checked : !c.value.trim(),
-  );
+/**
+ * @param {unknown} control
+ * @returns {control is HTMLInputElement}
+ */
+function isTickable(control) {
+  return control instanceof HTMLInputElement && (control.type === "checkbox" || control.type === "radio");
 }
 
+/**
+ * @param {HTMLElement} row
+ * @returns {boolean}
+ */
+function isBlank(row) {
+  return Array.from(row.querySelectorAll(CONTROLS))
+    .filter(isFormControl)
+    .every((c) => (isTickable(c) ? !c.checked : !c.value.trim()));
+}
+
+/** @param {HTMLElement} row */
 function clearRow(row) {
-  for (const control of row.querySelectorAll(CONTROLS)) {
-    if (control.type === "checkbox" || control.type === "radio") control.checked = control.defaultChecked = false;
-    else if (control.tagName === "SELECT") control.selectedIndex = 0;
+  for (const control of Array.from(row.querySelectorAll(CONTROLS)).filter(isFormControl)) {
+    if (isTickable(control)) control.checked = control.defaultChecked = false;
+    else if (control instanceof HTMLSelectElement) control.selectedIndex = 0;
     else control.value = control.defaultValue = "";
     control.removeAttribute("aria-invalid");
     const ids = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter((id) => !id.endsWith("error"));
@@ -53,17 +71,26 @@ function clearRow(row) {
 }
 
 // "Party 3": what a screen reader should hear for the row's remove button.
+/**
+ * @param {HTMLElement} row
+ * @returns {string}
+ */
 function rowName(row) {
   const legend = row.querySelector(":scope > legend");
-  return legend ? legend.textContent.replace(/\s+/g, " ").trim() : "";
+  return legend ? (legend.textContent || "").replace(/\s+/g, " ").trim() : "";
 }
 
+/**
+ * @param {HTMLFormElement} form
+ * @param {(text: string) => void} announce
+ */
 export function enhanceRepeats(form, announce) {
-  for (const group of form.querySelectorAll("[data-repeat]")) {
-    const prefix = group.dataset.repeat;
-    const max = Number(group.dataset.repeatMax) || 30;
-    const min = Math.max(1, Number(group.dataset.repeatMin) || 1);
-    const rows = () => Array.from(group.querySelectorAll(":scope > [data-repeat-row]"));
+  for (const group of findAll(form, "[data-repeat]", HTMLElement)) {
+    const prefix = group.dataset.repeat || "";
+    // The most rows the server takes (the list's max_entries).
+    const max = dataNumber(group, "repeatMax", Infinity);
+    const min = Math.max(1, dataNumber(group, "repeatMin", 1));
+    const rows = () => findAll(group, ":scope > [data-repeat-row]", HTMLElement);
     if (!rows().length) continue;
     const addButton = el("button", {
       type: "button",
@@ -75,7 +102,7 @@ export function enhanceRepeats(form, announce) {
       const all = rows();
       all.forEach((row, i) => {
         renumber(row, prefix, i);
-        const remove = row.querySelector(":scope > .js-repeat-remove");
+        const remove = find(row, ":scope > .js-repeat-remove", HTMLElement);
         if (!remove) return;
         remove.hidden = all.length <= min;
         remove.setAttribute("aria-label", t("rows.remove_named", { label: rowName(row) }));
@@ -83,6 +110,7 @@ export function enhanceRepeats(form, announce) {
       addButton.disabled = all.length >= max;
     };
 
+    /** @param {HTMLElement} row */
     const addRemoveButton = (row) => {
       const remove = el("button", {
         type: "button",
@@ -95,7 +123,7 @@ export function enhanceRepeats(form, announce) {
           announce(t("rows.removed"));
           // Focus the row that took its place, or the add button.
           const next = rows()[Math.min(at, rows().length - 1)];
-          (next ? next.querySelector(CONTROLS) : addButton).focus();
+          (next ? find(next, CONTROLS, HTMLElement) : addButton)?.focus();
         },
       });
       row.append(remove);
@@ -109,14 +137,15 @@ export function enhanceRepeats(form, announce) {
       const all = rows();
       if (all.length >= max) return;
       const last = all[all.length - 1];
-      const copy = last.cloneNode(true);
+      const copy = last?.cloneNode(true);
+      if (!last || !(copy instanceof HTMLElement)) return;
       copy.querySelector(":scope > .js-repeat-remove")?.remove();
       clearRow(copy);
       last.after(copy);
       addRemoveButton(copy);
       refresh();
       announce(t("rows.added", { label: rowName(copy) }));
-      copy.querySelector(CONTROLS)?.focus();
+      find(copy, CONTROLS, HTMLElement)?.focus();
     });
     group.append(addButton);
     refresh();

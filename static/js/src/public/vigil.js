@@ -6,7 +6,11 @@
 // again keeps one copy of tweetnacl on the page: a reporter on Tor over a
 // slow link downloads ~55 KB less.
 
+/** @typedef {typeof import("../vigil-crypto.js")} VigilCrypto */
+
+/** @returns {VigilCrypto | null} */
 export function crypto() {
-  const V = globalThis.VigilCrypto;
-  return V && typeof V.sealReport === "function" ? V : null;
+  // The crypto bundle's global, which this bundle's own types do not declare.
+  const V = /** @type {{ VigilCrypto?: Partial<VigilCrypto> }} */ (globalThis).VigilCrypto;
+  return V && typeof V.sealReport === "function" ? /** @type {VigilCrypto} */ (V) : null;
 }
