@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from reporting.audit.log import append_audit
 from reporting.core import clock
-from reporting.core.models import EntryKind as DbEntryKind
 from reporting.core.models import ScreeningEntry, ScreeningList
 from triage.screening import (
     Alias,
@@ -85,7 +84,7 @@ def _entry_row(list_id: int, entry: ListEntry) -> dict[str, object]:
     return {
         "list_id": list_id,
         "external_id": entry.entry_id,
-        "kind": DbEntryKind(entry.kind.value),
+        "kind": entry.kind,
         "primary_name": entry.primary_name,
         "aliases": [{"name": a.name, "quality": a.quality.value} for a in entry.aliases],
         "programs": list(entry.programs),
@@ -223,7 +222,7 @@ def current_list_versions(session: Session) -> dict[str, str]:
 
 def _list_entry(
     external_id: str | None,
-    kind: DbEntryKind,
+    kind: EntryKind,
     primary_name: str,
     aliases: list[dict[str, str]],
     programs: list[str],
@@ -233,7 +232,7 @@ def _list_entry(
 ) -> ListEntry:
     return ListEntry(
         entry_id=external_id or "",
-        kind=EntryKind(kind.value),
+        kind=kind,
         primary_name=primary_name,
         aliases=tuple(
             Alias(a["name"], AliasQuality(a.get("quality", "good"))) for a in aliases or []
