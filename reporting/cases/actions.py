@@ -1,7 +1,6 @@
 """What investigators and supervisors do to a case: the rules of every action; status, triage.
 
-Every action on a case (here, and in reporting.cases.assignment and
-reporting.cases.related):
+Every action on a case (here and in reporting.cases.assignment):
 
 - is open only to an active investigator or supervisor who holds a wrap of
   the case (reporting.cases.access `require_holder`, the same
@@ -15,9 +14,9 @@ reporting.cases.related):
   bad input, 403 for a rule about people, 409 for a rule about the case's
   state) and then nothing is written;
 - is audited in the same transaction (`case.status`, `case.reroute`,
-  `case.grant`, `case.revoke`, `case.override`, `case.related`), with
-  metadata only: statuses, outcomes, queue slugs, user ids, categories,
-  priorities and counts, never what the report says.
+  `case.grant`, `case.revoke`, `case.override`), with metadata only:
+  statuses, outcomes, queue slugs, user ids, categories, priorities and
+  counts, never what the report says.
 
 Who may do what is decided in the services, not in the views: changing the
 status and overriding triage (here) are open to any holder; re-routing,

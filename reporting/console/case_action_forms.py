@@ -2,7 +2,7 @@
 
 The fixed vocabularies (statuses, outcomes, categories, priorities) are
 checked here as choices; queues and users change, so those fields take any
-value and reporting.cases.actions checks that it names one that may be used.
+value and reporting.cases.assignment checks that it names one that may be used.
 
 Each form has its own prefix (`status-status`, `triage-reason`, ...), so the
 fields' ids do not collide with each other or with the case page's forms.

@@ -12,9 +12,10 @@ untriaged reports), so after triage only the holders of user wraps, the
 investigators of the report's queue, can open it. Re-screening therefore
 runs with an investigator's report key: when one opens a due case in the
 console (`rescreen_case`), or for every due report they hold a wrap for
-(reporting.pipeline.rescreen_held, `vigil triage rescreen --user NAME`). No new key that
-can read reports exists, and nothing the report says is stored in
-plaintext: party names stay inside the FINDINGS record under the report key.
+(reporting.pipeline.rescreen_held, `vigil triage rescreen --user NAME`). No
+new key that can read reports exists, and nothing the report says is stored
+in plaintext: party names stay inside the FINDINGS record under the report
+key.
 
 What re-screening changes, in the caller's transaction (the result is
 written by reporting.pipeline.apply, as the worker's is):
