@@ -21,9 +21,10 @@ from reporting.console.case_forms import NoteForm, ReplyForm
 from reporting.core.models import CASE_ROLES, IntakeType
 from reporting.core.settings import Settings
 from reporting.intake import attachment_files
-from reporting.public.forms import body_labels
+from reporting.intake.report_fields import LATER_STAGE_FIELDS, body_fields
 from reporting.web.context import request_session, vigil
 from reporting.web.downloads import attachment_disposition
+from reporting.web.errors import translated
 from reporting.web.requests import body_limit
 
 # Both forms are on one page: prefixes keep their fields' names and ids apart.
@@ -32,8 +33,9 @@ NOTE_PREFIX = "note"
 
 
 def field_labels(intake_type: IntakeType) -> dict[str, str]:
-    """The public form's labels by body key, and the later stages' own field."""
-    return {**body_labels(intake_type.value), "narrative": "Narrative"}
+    """The labels by body key the reporter saw on the form, and the later stages' narrative."""
+    fields = {**body_fields(intake_type), "narrative": LATER_STAGE_FIELDS["narrative"]}
+    return {name: translated(label) for name, label in fields.items()}
 
 
 def _case_page(

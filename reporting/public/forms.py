@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -31,7 +32,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from crypto import CryptoError, Receipt
+from reporting.core.errors import Translatable
 from reporting.intake.pow import CHALLENGE_LIFETIME
+from reporting.intake.report_fields import (
+    CONFLICTS,
+    DISCLOSURE_FIELDS,
+    LATER_STAGE_FIELDS,
+    TIP_FIELDS,
+)
 from reporting.intake.uploads import MAX_PART_BYTES
 from reporting.web.downloads import MAX_FILENAME
 from reporting.web.forms import VigilForm
@@ -83,6 +91,11 @@ STAGES: Final = (
     SelectChoice("full_narrative", _l("Full narrative")),
     SelectChoice("supplement", _l("Supplement")),
 )
+
+
+def _label(text: Translatable) -> LazyString:
+    """A body field's label (intake/report_fields.py), translated when the form is drawn."""
+    return _l(text.msgid)
 
 
 def _limit(size: int) -> list[Any]:
@@ -169,7 +182,7 @@ class DisclosedPartyEntry(Form):  # type: ignore[misc]
 
 def _conflicts() -> TextAreaField:
     return TextAreaField(
-        _l("People who must not see this report"),
+        _label(CONFLICTS),
         description=_l(
             "If someone working on such cases may be involved or close to those involved, "
             "give their names, one per line. They will be kept away from your report."
@@ -191,18 +204,24 @@ class TipForm(VigilForm):
     SCRIPT_LIMITS: ClassVar[Mapping[str, int]] = REPORT_SCRIPT_LIMITS
 
     what_happened = TextAreaField(
-        _l("What happened?"),
+        _label(TIP_FIELDS["what_happened"]),
         description=_l("Describe what you saw or know, in your own words."),
         validators=[DataRequired(_l("Tell us what happened.")), Length(max=LONG)],
     )
     goods = FieldList(
-        FormField(GoodsEntry), _l("Goods"), min_entries=BLANK_ROWS, max_entries=MAX_GOODS
+        FormField(GoodsEntry),
+        _label(TIP_FIELDS["goods"]),
+        min_entries=BLANK_ROWS,
+        max_entries=MAX_GOODS,
     )
     parties = FieldList(
-        FormField(PartyEntry), _l("Parties"), min_entries=BLANK_ROWS, max_entries=MAX_PARTIES
+        FormField(PartyEntry),
+        _label(TIP_FIELDS["parties"]),
+        min_entries=BLANK_ROWS,
+        max_entries=MAX_PARTIES,
     )
     route = TextAreaField(
-        _l("Route and countries"),
+        _label(TIP_FIELDS["route"]),
         description=_l(
             "Where the goods came from, which countries or ports they went through, "
             "where they went."
@@ -210,33 +229,24 @@ class TipForm(VigilForm):
         validators=_limit(MEDIUM),
     )
     dates = TextAreaField(
-        _l("When"),
+        _label(TIP_FIELDS["dates"]),
         description=_l("Dates or periods, as precisely as you know them."),
         validators=_limit(MEDIUM),
     )
     payment = TextAreaField(
-        _l("Payment"),
+        _label(TIP_FIELDS["payment"]),
         description=_l("How it was paid: banks, letters of credit, cash, third parties."),
         validators=_limit(MEDIUM),
     )
     how_known = TextAreaField(
-        _l("How do you know this?"),
+        _label(TIP_FIELDS["how_known"]),
         description=_l("For example: you handled the documents, you were told, you saw the goods."),
         validators=_limit(MEDIUM),
     )
     conflicts = _conflicts()
     attachments = _attachments()
 
-    BODY_FIELDS = (
-        "what_happened",
-        "goods",
-        "parties",
-        "route",
-        "dates",
-        "payment",
-        "how_known",
-        "conflicts",
-    )
+    BODY_FIELDS = tuple(TIP_FIELDS)
 
     def to_body(self) -> dict[str, Any]:
         return _body(self, "tip", self.BODY_FIELDS)
@@ -248,76 +258,68 @@ class DisclosureForm(VigilForm):
     SCRIPT_LIMITS: ClassVar[Mapping[str, int]] = REPORT_SCRIPT_LIMITS
 
     company = StringField(
-        _l("Company"), validators=[DataRequired(_l("Name the company.")), Length(max=SHORT)]
+        _label(DISCLOSURE_FIELDS["company"]),
+        validators=[DataRequired(_l("Name the company.")), Length(max=SHORT)],
     )
-    company_address = TextAreaField(_l("Company address"), validators=_limit(MEDIUM))
+    company_address = TextAreaField(
+        _label(DISCLOSURE_FIELDS["company_address"]), validators=_limit(MEDIUM)
+    )
     contact_name = StringField(
-        _l("Contact person"),
+        _label(DISCLOSURE_FIELDS["contact_name"]),
         validators=[DataRequired(_l("Name a contact person.")), Length(max=SHORT)],
     )
-    contact_role = StringField(_l("Their position"), validators=_limit(SHORT))
+    contact_role = StringField(_label(DISCLOSURE_FIELDS["contact_role"]), validators=_limit(SHORT))
     contact_email = StringField(
-        _l("Their e-mail address"),
+        _label(DISCLOSURE_FIELDS["contact_email"]),
         validators=[
             DataRequired(_l("Give an e-mail address.")),
             Length(max=254),
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Give a valid e-mail address.")),
         ],
     )
-    contact_phone = StringField(_l("Their telephone number"), validators=_limit(SHORT))
+    contact_phone = StringField(
+        _label(DISCLOSURE_FIELDS["contact_phone"]), validators=_limit(SHORT)
+    )
     violation = TextAreaField(
-        _l("The violation"),
+        _label(DISCLOSURE_FIELDS["violation"]),
         description=_l("What happened, which rules it broke, and how it was found."),
         validators=[DataRequired(_l("Describe the violation.")), Length(max=LONG)],
     )
     items = FieldList(
-        FormField(ItemEntry), _l("Items"), min_entries=BLANK_ROWS, max_entries=MAX_GOODS
+        FormField(ItemEntry),
+        _label(DISCLOSURE_FIELDS["items"]),
+        min_entries=BLANK_ROWS,
+        max_entries=MAX_GOODS,
     )
     licences = TextAreaField(
-        _l("Licence numbers"),
+        _label(DISCLOSURE_FIELDS["licences"]),
         description=_l("Export licences concerned, one per line."),
         validators=[Optional(), Length(max=MEDIUM), MaxLines(MAX_LIST_LINES)],
     )
     parties = FieldList(
         FormField(DisclosedPartyEntry),
-        _l("Parties"),
+        _label(DISCLOSURE_FIELDS["parties"]),
         min_entries=BLANK_ROWS,
         max_entries=MAX_PARTIES,
     )
     dates = TextAreaField(
-        _l("Dates"), description=_l("When the transactions took place."), validators=_limit(MEDIUM)
+        _label(DISCLOSURE_FIELDS["dates"]),
+        description=_l("When the transactions took place."),
+        validators=_limit(MEDIUM),
     )
     corrective_actions = TextAreaField(
-        _l("Corrective actions"),
+        _label(DISCLOSURE_FIELDS["corrective_actions"]),
         description=_l("What the company has done or will do so that it does not happen again."),
         validators=_limit(LONG),
     )
     conflicts = _conflicts()
     certified = BooleanField(
-        _l(
-            "I certify that this notification is true and complete to the best of my knowledge, "
-            "and that I am authorised to make it on behalf of the company."
-        ),
+        _label(DISCLOSURE_FIELDS["certified"]),
         validators=[DataRequired(_l("The notification must be certified."))],
     )
     attachments = _attachments()
 
-    BODY_FIELDS = (
-        "company",
-        "company_address",
-        "contact_name",
-        "contact_role",
-        "contact_email",
-        "contact_phone",
-        "violation",
-        "items",
-        "licences",
-        "parties",
-        "dates",
-        "corrective_actions",
-        "conflicts",
-        "certified",
-    )
+    BODY_FIELDS = tuple(DISCLOSURE_FIELDS)
 
     def to_body(self) -> dict[str, Any]:
         return {**_body(self, "disclosure", self.BODY_FIELDS), "stage": "initial_notification"}
@@ -376,14 +378,11 @@ class PartForm(ReceiptForm):
     receipt = HiddenField(validators=list(RECEIPT_VALIDATORS))
     stage = SelectField(_l("Stage"), choices=STAGES, default="supplement")
     narrative = TextAreaField(
-        _l("Narrative"),
+        _label(LATER_STAGE_FIELDS["narrative"]),
         validators=[DataRequired(_l("Write the narrative.")), Length(max=NARRATIVE)],
     )
     certified = BooleanField(
-        _l(
-            "I certify that this is true and complete to the best of my knowledge, "
-            "and that I am authorised to make it on behalf of the company."
-        ),
+        _label(LATER_STAGE_FIELDS["certified"]),
         validators=[DataRequired(_l("This stage must be certified."))],
     )
     attachments = _attachments()
@@ -393,10 +392,3 @@ class PartForm(ReceiptForm):
             **_body(self, "disclosure", ("narrative", "certified")),
             "stage": self.stage.data,
         }
-
-
-def body_labels(intake_type: str) -> dict[str, str]:
-    """The form's labels by body key, to show a decrypted body to its reporter."""
-    form_class = TipForm if intake_type == "tip" else DisclosureForm
-    form = form_class(formdata=None, meta={"csrf": False})
-    return {name: str(form[name].label.text) for name in form_class.BODY_FIELDS}

@@ -23,6 +23,7 @@ from reporting.core.settings import Settings
 from reporting.intake import attachment_files, nojs
 from reporting.intake.followup import case_view, find_case, open_case_attachment
 from reporting.intake.public_key import IntakeKeyError, active_intake_key
+from reporting.intake.report_fields import body_fields
 from reporting.public import blueprint, limits
 from reporting.public.api import PART_KINDS
 from reporting.public.forms import (
@@ -31,7 +32,6 @@ from reporting.public.forms import (
     PartForm,
     ReceiptForm,
     TipForm,
-    body_labels,
 )
 from reporting.web.context import request_session, vigil
 from reporting.web.downloads import attachment_disposition
@@ -163,7 +163,7 @@ def _case_page(
         message_form=message_form or MessageForm(formdata=None, receipt=str(receipt)),
         part_form=part_form,
         has_narrative=has_narrative,
-        body_labels=body_labels(report.intake_type.value),
+        body_labels=body_fields(report.intake_type),
     )
     return page, status
 
