@@ -73,8 +73,8 @@ from crypto import (  # noqa: E402
 from reporting.accounts.enrolment import Enrolment, create_user  # noqa: E402
 from reporting.app import create_app  # noqa: E402
 from reporting.cases.deadlines import deadlines, next_due_of  # noqa: E402
-from reporting.cases.list_query import CaseQuery, parse_case_query  # noqa: E402
-from reporting.cases.lists import count_statement, page_statement, user_queues  # noqa: E402
+from reporting.casework.list_query import CaseQuery, parse_case_query  # noqa: E402
+from reporting.casework.lists import count_statement, page_statement, user_queues  # noqa: E402
 from reporting.cli.bootstrap import DEFAULT_QUEUES  # noqa: E402
 from reporting.core.db import create_db_engine, upgrade_database  # noqa: E402
 from reporting.core.models import (  # noqa: E402

@@ -4,7 +4,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-25
 
-Listing a user's cases (reporting/cases/lists.py) joins the user's wraps to
+Listing a user's cases (reporting/casework/lists.py) joins the user's wraps to
 their queues' reports, then filters and sorts on plaintext metadata. With
 100,000 cases, reading each readable report's wide row (its ciphertexts sit
 in the same row) dominated the time; these indexes let the list be found,

@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-25
 
-The console's deadline sort and filters (reporting/cases/lists.py) computed the
+The console's deadline sort and filters (reporting/casework/lists.py) computed the
 earliest pending deadline of every readable case (a CASE over three due
 dates, the acknowledgement and closure hours and an outer join to the
 narrative part) and sorted ~50,000 computed rows. `next_due` stores it

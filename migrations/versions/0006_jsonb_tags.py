@@ -4,7 +4,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-25
 
-The console's category and domain filters (reporting/cases/lists.py) matched a
+The console's category and domain filters (reporting/casework/lists.py) matched a
 LIKE on the JSON text of every readable case: PostgreSQL's `json` type stores
 text and cannot be indexed, so a filtered page and its count read the lists
 of ~25,000 rows. As `jsonb` the lists can be GIN-indexed, and the filters use

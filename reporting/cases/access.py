@@ -41,6 +41,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from crypto import CryptoError, PrivateKey, PublicKey, ReportKey, unwrap_report_key, wrap_report_key
 from reporting.cases.findings import members, open_findings
+from reporting.cases.opened_report import OpenedReport, TriageWorkerError, open_report
 from reporting.core.errors import CaseAccessDenied, Conflict
 from reporting.core.models import (
     CASE_ROLES,
@@ -54,7 +55,6 @@ from reporting.core.models import (
     Wrap,
     current_hour,
 )
-from reporting.pipeline.opened_report import OpenedReport, TriageWorkerError, open_report
 from triage.model import TriageResult
 from triage.routing import conflicted
 

@@ -15,7 +15,7 @@ pending), so that the lists filter and sort on a plain indexed column instead
 of computing it for every readable case. `refresh_next_due` is the one place
 that sets it, from the rules in `pending_deadlines`; it is called wherever an
 input changes: intake (reporting/intake/submissions.py), a status change or
-reopening (reporting/cases/actions.py), a filed narrative
+reopening (reporting/casework/actions.py), a filed narrative
 (reporting/intake/followup.py). The case lists filter on the same rules in
 SQL (`deadline_condition`).
 

@@ -3,7 +3,7 @@
 The console reads the findings triage sealed under the report key for two
 things: the names conflicts of interest are checked against when a case is
 given to someone (reporting.cases.access) and the identifiers related cases
-share (reporting.cases.related). Both read the record through here, and a
+share (reporting.casework.related). Both read the record through here, and a
 record that does not open reads as empty.
 """
 

@@ -35,8 +35,8 @@ from reporting.accounts.enrolment import user_fingerprint
 from reporting.accounts.sessions import current_session, sign_out
 from reporting.accounts.sign_in import SignInFailed, sign_in
 from reporting.cases.deadlines import DeadlineState
-from reporting.cases.list_query import CaseFilter, CaseQuery, CaseSort, PageRequest, SortKey
-from reporting.cases.lists import CasePage, count_by_queue_and_status, list_cases
+from reporting.casework.list_query import CaseFilter, CaseQuery, CaseSort, PageRequest, SortKey
+from reporting.casework.lists import CasePage, count_by_queue_and_status, list_cases
 from reporting.console import sign_in_limits
 from reporting.console.forms import SignInForm
 from reporting.core import clock

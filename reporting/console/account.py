@@ -16,7 +16,7 @@ from reporting.accounts.enrolment import user_fingerprint
 from reporting.accounts.password_change import PasswordChangeRefused, change_password
 from reporting.accounts.password_policy import PASSWORD_MIN_LENGTH
 from reporting.accounts.sessions import active_session_count, sign_out_other_sessions
-from reporting.cases.lists import user_queues
+from reporting.casework.lists import user_queues
 from reporting.console import COOKIE_TOKEN, EVERY_ROLE, allow, blueprint
 from reporting.console.forms import ChangePasswordForm, SignOutOthersForm
 from reporting.core.models import User

@@ -2,7 +2,7 @@
 
 The fixed vocabularies (statuses, outcomes, categories, priorities) are
 checked here as choices; queues and users change, so those fields take any
-value and reporting.cases.assignment checks that it names one that may be used.
+value and reporting.casework.assignment checks that it names one that may be used.
 
 Each form has its own prefix (`status-status`, `triage-reason`, ...), so the
 fields' ids do not collide with each other or with the case page's forms.
@@ -18,7 +18,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from reporting.cases.actions import MAX_REASON
+from reporting.casework.actions import MAX_REASON
 from reporting.core.models import Category, Outcome, Priority, ReportStatus
 from reporting.web.forms import VigilForm
 

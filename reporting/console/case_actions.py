@@ -1,7 +1,7 @@
 """Console views: the actions on a case (status, re-route, access, triage override).
 
 Each action is a POST under `/console/cases/<reference>/…` that calls one
-service of reporting.cases.actions or reporting.cases.assignment and
+service of reporting.casework.actions or reporting.casework.assignment and
 redirects back to the case page with a flash message; a refusal is a domain
 error, shown as a 4xx page by reporting.core.errors with nothing written.
 
@@ -31,11 +31,11 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from crypto import PrivateKey, ReportKey
-from reporting.cases import actions as case_actions
-from reporting.cases import assignment as case_assignment
-from reporting.cases import opening as casework
 from reporting.cases.access import case_key
-from reporting.cases.related import RelatedCases, related_cases
+from reporting.casework import actions as case_actions
+from reporting.casework import assignment as case_assignment
+from reporting.casework import opening as casework
+from reporting.casework.related import RelatedCases, related_cases
 from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_action_forms import (
     GrantForm,

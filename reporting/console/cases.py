@@ -1,6 +1,6 @@
-"""Console views: one case, its thread and its attachments (the work: reporting.cases.opening).
+"""Console views: one case, its thread and its attachments (the work: reporting.casework.opening).
 
-Replies and notes are written by reporting.cases.replies.
+Replies and notes are written by reporting.casework.replies.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crypto import SealedSpool
-from reporting.cases import opening as casework
-from reporting.cases import replies
+from reporting.casework import opening as casework
+from reporting.casework import replies
 from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_actions import case_actions_panel
 from reporting.console.case_forms import NoteForm, ReplyForm

@@ -4,7 +4,7 @@ The list shows metadata only (nothing is decrypted), so opening it is not an
 audited action; opening a case is (reporting/console/cases.py). The filter
 form is a GET form: it changes nothing, so it needs no CSRF token, and a
 filtered list is a link that can be bookmarked. Bad parameters are refused
-with a 400 that says what is accepted (reporting.cases.list_query.parse_case_query).
+with a 400 that says what is accepted (reporting.casework.list_query.parse_case_query).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from flask import g, render_template, request
 
 from reporting.cases.deadlines import DeadlineState
-from reporting.cases.list_query import PAGE_SIZES, SortKey, parse_case_query
-from reporting.cases.lists import list_cases
+from reporting.casework.list_query import PAGE_SIZES, SortKey, parse_case_query
+from reporting.casework.lists import list_cases
 from reporting.console import allow, blueprint
 from reporting.core import clock
 from reporting.core.models import (

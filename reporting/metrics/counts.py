@@ -12,7 +12,7 @@ queues, whose names are data), not from loading cases:
 - single-valued columns are counted with `SUM(CASE WHEN column = value ...)`
   per value of their fixed vocabulary, all in one scan;
 - the JSON list columns (categories, domains) are counted the same way,
-  with the case lists' member test (`reporting.cases.lists.json_list_holds`):
+  with the case lists' member test (`reporting.core.models.json_list_holds`):
   jsonb containment on PostgreSQL, the quoted value (`"export_control"`) in
   the JSON text on SQLite, which is exact because the model refuses any
   value outside the vocabulary. A case counts once under each of its
@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from reporting.cases.lists import json_list_holds
 from reporting.core.models import (
     Category,
     Domain,
@@ -39,6 +38,7 @@ from reporting.core.models import (
     Queue,
     Report,
     ReportStatus,
+    json_list_holds,
 )
 from reporting.metrics.periods import MonthRange
 from reporting.metrics.sql import MonthOf, count_where

@@ -55,9 +55,9 @@ from sqlalchemy.orm import Session
 from crypto import RecordKind, ReportKey, open_record
 from reporting.audit.log import append_audit
 from reporting.cases.access import AccessPlan, NoEligibleHolder, plan_access
+from reporting.cases.opened_report import open_report
 from reporting.core.models import Report, TriageState
 from reporting.pipeline.apply import apply_triage
-from reporting.pipeline.opened_report import open_report
 from reporting.pipeline.routing_rules import RoutingRulesError, ruleset_at
 from reporting.pipeline.screening_lists import current_list_versions
 from triage.pipeline import run_triage

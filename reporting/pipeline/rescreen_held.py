@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from crypto import CryptoError, PrivateKey, unlock_private_key, unwrap_report_key
 from reporting.audit.log import append_audit
 from reporting.cases.access import may_hold_wraps
+from reporting.cases.opened_report import TriageWorkerError
 from reporting.core.models import HolderKind, Report, User, Wrap
-from reporting.pipeline.opened_report import TriageWorkerError
 from reporting.pipeline.rescreen import (
     RescreenError,
     RescreenOutcome,

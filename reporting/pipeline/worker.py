@@ -7,7 +7,7 @@ each report it:
    own, committed at once, so that other workers see the claim;
 2. **reads** the report, opens the intake wrap and the BODY records (the
    first submission and any disclosure parts already there) in memory
-   (reporting.pipeline.opened_report), and runs the triage function on them;
+   (reporting.cases.opened_report), and runs the triage function on them;
 3. **writes** everything in ONE transaction: the result applied to the
    report (reporting.pipeline.apply: the plaintext metadata, the FINDINGS
    record under the report key, a wrap for each eligible member of the
@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 from crypto import PrivateKey, ReportKey, unwrap_report_key
 from reporting.audit.log import append_audit
 from reporting.cases.access import NoEligibleHolder, plan_access
+from reporting.cases.opened_report import OpenedReport, TriageWorkerError, open_report
 from reporting.core.models import HolderKind, Report, TriageState, Wrap
 from reporting.pipeline.apply import apply_triage
 from reporting.pipeline.claims import (
@@ -56,7 +57,6 @@ from reporting.pipeline.claims import (
     claim_next,
     record_failure,
 )
-from reporting.pipeline.opened_report import OpenedReport, TriageWorkerError, open_report
 from reporting.pipeline.routing_rules import current_ruleset
 from reporting.pipeline.screening_lists import CurrentScreener
 from triage.model import TriageResult

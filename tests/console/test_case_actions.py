@@ -21,8 +21,8 @@ from werkzeug.test import TestResponse
 
 from crypto import RecordKind, open_record, unlock_private_key, unwrap_report_key
 from reporting.cases.access import case_key
-from reporting.cases.actions import TRANSITIONS
-from reporting.cases.related import related_cases
+from reporting.casework.actions import TRANSITIONS
+from reporting.casework.related import related_cases
 from reporting.core.models import (
     AuditEntry,
     DeclaredConflict,

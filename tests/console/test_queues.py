@@ -18,7 +18,6 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from crypto import PublicKey, Receipt, seal_report, wrap_report_key
-from reporting.cases.actions import change_status
 from reporting.cases.deadlines import (
     DUE_SOON,
     DeadlineState,
@@ -26,7 +25,8 @@ from reporting.cases.deadlines import (
     next_due_of,
     refresh_next_due,
 )
-from reporting.cases.lists import json_list_holds
+from reporting.casework.actions import change_status
+from reporting.casework.lists import json_list_holds
 from reporting.core import clock
 from reporting.core.db import create_db_engine, downgrade_database, upgrade_database
 from reporting.core.models import (

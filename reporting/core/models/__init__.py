@@ -30,7 +30,13 @@ for every public name of its modules:
 
 from reporting.core.models.accounts import ConsoleSession, DeclaredConflict, User
 from reporting.core.models.audit import AuditEntry, AuditHead
-from reporting.core.models.columns import HourDateTime, UtcDateTime, current_hour, round_to_hour
+from reporting.core.models.columns import (
+    HourDateTime,
+    UtcDateTime,
+    current_hour,
+    json_list_holds,
+    round_to_hour,
+)
 from reporting.core.models.intake import IntakeKey, SpentChallenge
 from reporting.core.models.reports import (
     PUBLIC_REFERENCE_ALPHABET,
@@ -97,6 +103,7 @@ __all__ = [
     "UtcDateTime",
     "Wrap",
     "current_hour",
+    "json_list_holds",
     "new_public_reference",
     "round_to_hour",
 ]

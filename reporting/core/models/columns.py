@@ -10,8 +10,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Dialect, Enum, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    DateTime,
+    Dialect,
+    Enum,
+    Text,
+    TypeDecorator,
+    cast,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.operators import OperatorType
 
 from reporting.core import clock
@@ -113,3 +125,22 @@ def require_members(values: list[str], allowed: type[StrEnum], what: str) -> lis
 # A report's tag lists (categories, domains): JSON text on SQLite, jsonb on
 # PostgreSQL, where json cannot be indexed and jsonb can (GIN, for `@>`).
 JSON_LIST = JSON().with_variant(JSONB(), "postgresql")
+
+
+def json_list_holds(
+    column: InstrumentedAttribute[list[str]], value: str, dialect: str
+) -> ColumnElement[bool]:
+    """`value` is a member of the JSON list of strings in `column` (categories, domains).
+
+    `dialect` is the database's dialect name. On PostgreSQL the lists are
+    jsonb (migration 0006), and containment (`column @> '["finance"]'`) is
+    what their GIN indexes serve. On SQLite, a LIKE on the JSON text with the
+    quotes included: the vocabularies hold plain words, so '"finance"'
+    matches that member and nothing else, and autoescape keeps the '_' in
+    'end_use' literal. The case lists and the metrics' counts use it (reporting/metrics/counts.py):
+    there `@>` tests each row's jsonb as stored, where a cast to text would
+    serialise its lists once per value counted.
+    """
+    if dialect == "postgresql":
+        return type_coerce(column, JSONB).contains([value])
+    return cast(column, Text).contains(f'"{value}"', autoescape=True)

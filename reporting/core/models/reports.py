@@ -96,7 +96,7 @@ class Report(Base):
         Index(None, "received_hour"),
         # Workers claim the oldest pending reports first.
         Index(None, "triage_state", "id"),
-        # The console's case lists (reporting/cases/lists.py): every column they
+        # The console's case lists (reporting/casework/lists.py): every column they
         # filter and sort on, so that listing a user's readable cases reads this
         # narrow index instead of the wide rows (migration 0004).
         Index(

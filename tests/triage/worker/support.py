@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from crypto import PasswordCost, PrivateKey, seal_report, unlock_private_key
 from reporting.accounts.enrolment import create_user
+from reporting.cases.opened_report import OpenedReport
 from reporting.cli.bootstrap import DEFAULT_QUEUES
 from reporting.core.models import (
     DeclaredConflict,
@@ -29,7 +30,6 @@ from reporting.core.models import (
     Wrap,
     current_hour,
 )
-from reporting.pipeline.opened_report import OpenedReport
 from reporting.pipeline.routing_rules import seed_default_rules
 from triage.model import (
     Assessment,

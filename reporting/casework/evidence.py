@@ -5,7 +5,7 @@ Triage points at evidence by field path and character offsets
 shows each field of a body cut into runs at those offsets, so that the
 evidence is marked where it was found, and each fired indicator with its
 evidence in context. Everything here works on records already opened in
-memory (reporting.cases.opening); nothing is read or written.
+memory (reporting.casework.opening); nothing is read or written.
 """
 
 from __future__ import annotations

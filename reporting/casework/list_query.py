@@ -4,7 +4,7 @@ The console's list pages say what they want in query parameters
 (`?status=new&sort=deadline&page=2`); `parse_case_query` turns them into a
 `CaseQuery` and refuses anything unexpected with a message that says what is
 accepted, and `CaseQuery.parameters` spells a request back as parameters for
-links. The list itself is read by reporting.cases.lists.
+links. The list itself is read by reporting.casework.lists.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Who sees which case is decided by reporting.cases.access (`listed_for`): the
 cases of their queues they hold a wrap for. What the request asks for (filter,
-sort, page) is reporting.cases.list_query; the deadline rules the lists show
+sort, page) is reporting.casework.list_query; the deadline rules the lists show
 and filter on are reporting.cases.deadlines.
 
 Only plaintext metadata is read here (intake type, status, priority,
@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, case, cast, func, select, type_coerce
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import Join
 
@@ -39,7 +38,7 @@ from reporting.cases.deadlines import (
     pending_deadlines,
     state_of,
 )
-from reporting.cases.list_query import CaseFilter, CaseQuery, CaseSort, PageRequest, SortKey
+from reporting.casework.list_query import CaseFilter, CaseQuery, CaseSort, PageRequest, SortKey
 from reporting.core.errors import BadRequest
 from reporting.core.models import (
     IntakeType,
@@ -50,6 +49,7 @@ from reporting.core.models import (
     ReportStatus,
     User,
     Wrap,
+    json_list_holds,
 )
 
 
@@ -116,25 +116,6 @@ def user_queues(session: Session, user: User) -> tuple[QueueRef, ...]:
         .order_by(Queue.name)
     )
     return tuple(QueueRef(row.id, row.slug, row.name) for row in rows)
-
-
-def json_list_holds(
-    column: InstrumentedAttribute[list[str]], value: str, dialect: str
-) -> ColumnElement[bool]:
-    """`value` is a member of the JSON list of strings in `column` (categories, domains).
-
-    `dialect` is the database's dialect name. On PostgreSQL the lists are
-    jsonb (migration 0006), and containment (`column @> '["finance"]'`) is
-    what their GIN indexes serve. On SQLite, a LIKE on the JSON text with the
-    quotes included: the vocabularies hold plain words, so '"finance"'
-    matches that member and nothing else, and autoescape keeps the '_' in
-    'end_use' literal. The metrics' counts use it too (reporting/metrics/counts.py):
-    there `@>` tests each row's jsonb as stored, where a cast to text would
-    serialise its lists once per value counted.
-    """
-    if dialect == "postgresql":
-        return type_coerce(column, JSONB).contains([value])
-    return cast(column, Text).contains(f'"{value}"', autoescape=True)
 
 
 def _conditions(case_filter: CaseFilter, now: datetime, dialect: str) -> list[ColumnElement[bool]]:

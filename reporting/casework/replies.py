@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from crypto import PrivateKey, RecordKind, seal_record
 from reporting.audit.log import append_audit
 from reporting.cases.access import case_key
-from reporting.cases.opening import case_target, find_report
+from reporting.casework.opening import case_target, find_report
 from reporting.core.models import Author, Message, MessageKind, User, current_hour
 from reporting.core.transactions import committing
 from reporting.intake.attachment_files import PlainFile, encrypted_files

@@ -19,7 +19,7 @@ from crypto import CryptoError, PrivateKey, RecordKind, ReportKey, open_record, 
 from reporting.audit.log import append_audit
 from reporting.cases.access import require_holder
 from reporting.cases.findings import members, open_findings
-from reporting.cases.opening import case_target
+from reporting.casework.opening import case_target
 from reporting.core.models import HolderKind, Priority, Report, ReportStatus, User, Wrap
 from reporting.core.transactions import committing
 from triage.text import name_tokens

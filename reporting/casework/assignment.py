@@ -2,7 +2,7 @@
 
 These are the actions that change who holds a case's key, with the choices
 the console's forms offer for them. Like every action on a case
-(reporting.cases.actions, whose rules they follow: holders only, the case's
+(reporting.casework.actions, whose rules they follow: holders only, the case's
 lock first, refusals as domain errors, audited in the same transaction),
 they are open to its holders; what they may give and to whom is decided by
 reporting.cases.access:
@@ -44,8 +44,8 @@ from reporting.cases.access import (
     user_wrap,
     within_reach,
 )
-from reporting.cases.actions import lock_case
-from reporting.cases.opening import case_target
+from reporting.casework.actions import lock_case
+from reporting.casework.opening import case_target
 from reporting.core.errors import BadRequest, Conflict, Forbidden
 from reporting.core.models import (
     CASE_ROLES,

@@ -5,8 +5,8 @@ it (`case_key`): a user of another queue, a user whose access was revoked and
 a role that does not work cases all get the same CaseAccessDenied, before
 anything is decrypted. Every decryption (opening the page, downloading a
 file) is audited; the audit details carry counts and ids, never report
-content. Replies and notes are reporting.cases.replies; how the fields and
-the evidence are laid out for the page, reporting.cases.evidence.
+content. Replies and notes are reporting.casework.replies; how the fields and
+the evidence are laid out for the page, reporting.casework.evidence.
 
 Nothing here writes plaintext anywhere: attachments are decrypted chunk by
 chunk into the response.
@@ -33,7 +33,7 @@ from crypto import (
 )
 from reporting.audit.log import append_audit
 from reporting.cases.access import case_key
-from reporting.cases.evidence import (
+from reporting.casework.evidence import (
     ShownField,
     ShownIndicator,
     evidence_spans,

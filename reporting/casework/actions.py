@@ -1,6 +1,6 @@
 """What investigators and supervisors do to a case: the rules of every action; status, triage.
 
-Every action on a case (here and in reporting.cases.assignment):
+Every action on a case (here and in reporting.casework.assignment):
 
 - is open only to an active investigator or supervisor who holds a wrap of
   the case (reporting.cases.access `require_holder`, the same
@@ -20,7 +20,7 @@ Every action on a case (here and in reporting.cases.assignment):
 
 Who may do what is decided in the services, not in the views: changing the
 status and overriding triage (here) are open to any holder; re-routing,
-granting and revoking are in reporting.cases.assignment, and who may be
+granting and revoking are in reporting.casework.assignment, and who may be
 given a case is reporting.cases.access's to say.
 """
 
@@ -35,7 +35,7 @@ from crypto import RecordKind, ReportKey, seal_record
 from reporting.audit.log import append_audit
 from reporting.cases.access import require_holder
 from reporting.cases.deadlines import refresh_next_due
-from reporting.cases.opening import case_target
+from reporting.casework.opening import case_target
 from reporting.core.errors import BadRequest, Conflict
 from reporting.core.models import (
     Author,
