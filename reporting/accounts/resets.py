@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyotp
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from crypto import PasswordCost, PrivateKey, PublicKey, hash_password, lock_private_key
 from reporting.accounts.enrolment import generate_password
 from reporting.accounts.sessions import end_sessions
 from reporting.audit.log import append_audit
+from reporting.cases.access import revoke_all_wraps
 from reporting.core.errors import NotFound
-from reporting.core.models import HolderKind, Role, User, Wrap
+from reporting.core.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -62,12 +62,7 @@ def reset_password(
     user = _user_or_not_found(session, user_id)
     password = generate_password()
     private_key = PrivateKey.generate()
-    wraps_deleted = session.execute(
-        delete(Wrap)
-        .where(Wrap.holder_kind == HolderKind.USER)
-        .where(Wrap.user_id == user_id)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+    wraps_deleted = revoke_all_wraps(session, user_id)
     user.public_key = bytes(private_key.public_key)
     user.locked_private_key = lock_private_key(private_key, password, cost)
     user.password_hash = hash_password(password, cost)

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from crypto import PasswordCost
 from reporting.accounts import resets
@@ -23,16 +23,14 @@ from reporting.admin.errors import AdministrationError
 from reporting.admin.lookups import existing_user, queue_with_slug
 from reporting.admin.queues import QUEUE_ROLES, memberships_of
 from reporting.audit.log import append_audit
-from reporting.cases.access import may_hold_wraps_clause
+from reporting.cases.access import cases_held_alone, revoke_all_wraps
 from reporting.core.models import (
     CASE_ROLES,
     ConsoleSession,
-    HolderKind,
     Queue,
     QueueMembership,
     Role,
     User,
-    Wrap,
 )
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
@@ -241,20 +239,7 @@ def change_role(session: Session, *, user_id: int, role: Role, actor_user_id: in
 
 def _give_up_cases(session: Session, user: User) -> int:
     """Delete the user's wraps; AdministrationError if a case would be left with no holder."""
-    other = aliased(Wrap)
-    another_holder = (
-        select(other.id)
-        .join(User, User.id == other.user_id)
-        .where(
-            other.report_id == Wrap.report_id,
-            other.holder_kind == HolderKind.USER,
-            other.user_id != user.id,
-            may_hold_wraps_clause(),
-        )
-        .exists()
-    )
-    own = and_(Wrap.holder_kind == HolderKind.USER, Wrap.user_id == user.id)
-    alone = session.scalar(select(func.count()).select_from(Wrap).where(own, ~another_holder)) or 0
+    alone = cases_held_alone(session, user.id)
     if alone:
         cases = "case" if alone == 1 else "cases"
         raise AdministrationError(
@@ -262,10 +247,7 @@ def _give_up_cases(session: Session, user: User) -> int:
             f" {cases}: nobody could open {'it' if alone == 1 else 'them'} any more. Give"
             " someone else access on each case first; administrators and auditors hold no case."
         )
-    deleted: int = session.execute(
-        delete(Wrap).where(own).execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
-    return deleted
+    return revoke_all_wraps(session, user.id)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ changes and the command line ask this module:
   investigator or supervisor holding a wrap of it; anyone else gets the same
   CaseAccessDenied, before anything is decrypted. In the case lists
   (`listed_for`): the cases of their queues they hold a wrap for;
-- **making and deleting wraps** (`user_wrap`, `grant_wraps`, `revoke_wraps`):
+- **making and deleting wraps** (`user_wrap`, `grant_wraps`, `revoke_wraps`,
+  and for a user who may hold none any more, `cases_held_alone` and
+  `revoke_all_wraps`):
   `user_wrap` is the one function that makes a user wrap, and it checks
   `may_hold_wraps` again in the writing transaction whatever its caller
   decided.
@@ -35,8 +37,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import SQLColumnExpression, and_, delete, exists, func, select
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from crypto import CryptoError, PrivateKey, PublicKey, ReportKey, unwrap_report_key, wrap_report_key
@@ -344,15 +346,44 @@ def grant_wraps(session: Session, report_id: int, key: ReportKey, user_ids: Iter
     session.add_all(user_wrap(session, report_id, key, user_id, hour) for user_id in user_ids)
 
 
+def _another_holder(report_id: int | SQLColumnExpression[int], user_id: int) -> ColumnElement[bool]:
+    """Someone besides `user_id` who may hold wraps holds one of the case `report_id`."""
+    other = aliased(Wrap)
+    return (
+        select(other.id)
+        .join(User, User.id == other.user_id)
+        .where(
+            other.report_id == report_id,
+            other.holder_kind == HolderKind.USER,
+            other.user_id != user_id,
+            may_hold_wraps_clause(),
+        )
+        .exists()
+    )
+
+
 def another_holder_remains(session: Session, report_id: int, user_id: int) -> bool:
     """Whether someone besides `user_id` who may hold wraps holds one of the case."""
-    remaining = session.scalar(
-        select(User.id)
-        .join(Wrap, and_(Wrap.user_id == User.id, Wrap.report_id == report_id))
-        .where(Wrap.holder_kind == HolderKind.USER, User.id != user_id, may_hold_wraps_clause())
-        .limit(1)
-    )
-    return remaining is not None
+    return bool(session.scalar(select(_another_holder(report_id, user_id))))
+
+
+def _wraps_of(user_id: int) -> ColumnElement[bool]:
+    return and_(Wrap.holder_kind == HolderKind.USER, Wrap.user_id == user_id)
+
+
+def cases_held_alone(session: Session, user_id: int) -> int:
+    """How many cases nobody but `user_id` may open: they hold the only eligible wrap."""
+    alone = select(func.count()).select_from(Wrap)
+    alone = alone.where(_wraps_of(user_id), ~_another_holder(Wrap.report_id, user_id))
+    return session.scalar(alone) or 0
+
+
+def revoke_all_wraps(session: Session, user_id: int) -> int:
+    """Delete every wrap `user_id` holds (a role that holds no case, a lost key); how many."""
+    deleted: int = session.execute(
+        delete(Wrap).where(_wraps_of(user_id)).execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    return deleted
 
 
 def revoke_wraps(session: Session, report_id: int, user_ids: Sequence[int]) -> None:
