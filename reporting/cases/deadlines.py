@@ -209,6 +209,18 @@ def _time(moment: datetime) -> ColumnElement[Any]:
     return literal(moment, UtcDateTime())
 
 
+def overdue_condition(kind: DeadlineKind, now: datetime) -> ColumnElement[bool]:
+    """The cases whose deadline of this kind is pending and past at `now` (`pending_deadlines`)."""
+    is_open = Report.closed_hour.is_(None)
+    match kind:
+        case DeadlineKind.ACKNOWLEDGEMENT:
+            return and_(is_open, Report.ack_due < _time(now), Report.acknowledged_hour.is_(None))
+        case DeadlineKind.FEEDBACK:
+            return and_(is_open, Report.feedback_due < _time(now))
+        case DeadlineKind.NARRATIVE:
+            return and_(is_open, Report.narrative_due < _time(now), ~has_narrative_clause())
+
+
 def deadline_condition(state: DeadlineState, now: datetime) -> ColumnElement[bool]:
     """The cases in `state` at `now`, as a condition on reports (the stored `next_due`)."""
     next_due = Report.__table__.c.next_due

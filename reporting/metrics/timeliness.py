@@ -18,11 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from reporting.cases.deadlines import DeadlineKind, overdue_condition
 from reporting.core import clock
-from reporting.core.models import PartKind, Report, ReportPart, ReportStatus
+from reporting.core.models import Report
 from reporting.metrics.periods import MonthRange
 from reporting.metrics.sql import HoursBetween, count_where
 
@@ -101,15 +102,11 @@ class OverdueCounts:
 def overdue_counts(session: Session, *, now: datetime | None = None) -> OverdueCounts:
     """Open cases past one of their deadlines, now."""
     moment = now or clock.now()
-    is_open = Report.status != ReportStatus.CLOSED
-    has_narrative = exists().where(
-        ReportPart.report_id == Report.id, ReportPart.kind == PartKind.NARRATIVE
-    )
     acknowledgement, feedback, narrative = session.execute(
         select(
-            count_where(and_(is_open, Report.ack_due < moment, Report.acknowledged_hour.is_(None))),
-            count_where(and_(is_open, Report.feedback_due < moment)),
-            count_where(and_(is_open, Report.narrative_due < moment, ~has_narrative)),
+            count_where(overdue_condition(DeadlineKind.ACKNOWLEDGEMENT, moment)),
+            count_where(overdue_condition(DeadlineKind.FEEDBACK, moment)),
+            count_where(overdue_condition(DeadlineKind.NARRATIVE, moment)),
         )
     ).one()
     return OverdueCounts(moment, int(acknowledgement), int(feedback), int(narrative))
