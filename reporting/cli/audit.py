@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from sqlalchemy.orm import Session
 
-from reporting.audit.log import AuditAnchor, verify_audit_log
+from reporting.audit.verify import AuditAnchor, verify_audit_log
 from reporting.cli.operator import initialised_engine, load_settings
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from reporting.audit.listing import SYSTEM_ACTOR, audit_page, parse_audit_filter
-from reporting.audit.log import AuditVerification, verify_audit_log
+from reporting.audit.verify import AuditVerification, verify_audit_log
 from reporting.console import allow, blueprint
 from reporting.core.models import Role
 from reporting.web.context import request_session

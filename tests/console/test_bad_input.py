@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 from wtforms import FileField
 from wtforms.fields.core import UnboundField
 
-from reporting.audit.log import verify_audit_log
+from reporting.audit.verify import verify_audit_log
 from reporting.core.models import Queue, Role, RoutingRule
 from reporting.web.forms import FILE_IN_PLACE_OF_TEXT, VigilForm
 from tests.console.conftest import ConsoleInstance, export_control_tip

@@ -39,7 +39,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
 from crypto import b64encode
-from reporting.audit.log import verify_audit_log
+from reporting.audit.verify import verify_audit_log
 from reporting.core.blobstore import KEY_PATTERN
 from reporting.core.errors import VigilError
 from reporting.core.models import (

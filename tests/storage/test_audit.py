@@ -14,15 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reporting.audit.log import (
     GENESIS_HASH,
-    AuditAnchor,
     AuditLogError,
-    AuditProblem,
-    AuditVerification,
     append_audit,
     canonical_entry,
     entry_hash,
-    verify_audit_log,
 )
+from reporting.audit.verify import AuditAnchor, AuditProblem, AuditVerification, verify_audit_log
 from reporting.core.models import AuditEntry, AuditHead
 from tests.storage.helpers import make_user
 
