@@ -76,6 +76,13 @@ FORBIDDEN_IMPORTS = [
     ),
     ("reporting/public/api.py", "import reporting.accounts", "public-holds-no-private-key"),
     ("reporting/web/security.py", "import reporting.pipeline.intake_key", "intake-key-holders"),
+    (
+        "reporting/public/pages.py",
+        "import reporting.pipeline.rescreen_held",
+        "public-holds-no-private-key",
+    ),
+    ("reporting/console/queues.py", "import reporting.pipeline.worker", "web-without-intake-key"),
+    ("reporting/casework/opening.py", "import reporting.pipeline.worker", "web-without-intake-key"),
     ("reporting/console/queues.py", "import reporting.public.forms", "sites-apart"),
     ("reporting/core/db.py", "import reporting.casework.lists", "layers"),
     ("reporting/audit/log.py", "import reporting.admin", "layers"),
