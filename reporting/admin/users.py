@@ -23,9 +23,8 @@ from reporting.admin.errors import AdministrationError
 from reporting.admin.lookups import existing_user, queue_with_slug
 from reporting.admin.queues import QUEUE_ROLES, memberships_of
 from reporting.audit.log import append_audit
-from reporting.cases.access import cases_held_alone, revoke_all_wraps
+from reporting.cases.access import cases_held_alone, may_hold_wraps, revoke_all_wraps
 from reporting.core.models import (
-    CASE_ROLES,
     ConsoleSession,
     Queue,
     QueueMembership,
@@ -223,7 +222,7 @@ def change_role(session: Session, *, user_id: int, role: Role, actor_user_id: in
     previous = user.role
     user.role = role
     details: dict[str, Any] = {"from": previous.value, "to": role.value}
-    if previous in CASE_ROLES and role not in CASE_ROLES:
+    if may_hold_wraps(previous, active=True) and not may_hold_wraps(role, active=True):
         session.flush()
         details["wraps_deleted"] = _give_up_cases(session, user)
     append_audit(

@@ -33,7 +33,14 @@ from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, exists, literal, or_
 
-from reporting.core.models import IntakeType, PartKind, Report, ReportPart, UtcDateTime
+from reporting.core.models import (
+    IntakeType,
+    PartKind,
+    Report,
+    ReportPart,
+    ReportStatus,
+    UtcDateTime,
+)
 
 # EU Directive 2019/1937, art. 9: acknowledge a report within seven days and
 # give feedback within three months.
@@ -211,7 +218,8 @@ def _time(moment: datetime) -> ColumnElement[Any]:
 
 def overdue_condition(kind: DeadlineKind, now: datetime) -> ColumnElement[bool]:
     """The cases whose deadline of this kind is pending and past at `now` (`pending_deadlines`)."""
-    is_open = Report.closed_hour.is_(None)
+    # Closed as the metrics have always counted it; change_status keeps closed_hour in step.
+    is_open = Report.status != ReportStatus.CLOSED
     match kind:
         case DeadlineKind.ACKNOWLEDGEMENT:
             return and_(is_open, Report.ack_due < _time(now), Report.acknowledged_hour.is_(None))

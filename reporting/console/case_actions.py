@@ -3,7 +3,7 @@
 Each action is a POST under `/console/cases/<reference>/…` that calls one
 service of reporting.casework.actions or reporting.casework.assignment and
 redirects back to the case page with a flash message; a refusal is a domain
-error, shown as a 4xx page by reporting.core.errors with nothing written.
+error, shown as a 4xx page by reporting.web.errors with nothing written.
 
 Who may do what (the services enforce it; the views only open the door):
 

@@ -29,7 +29,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from crypto import RecordKind, ReportKey, seal_record
 from reporting.cases.access import AccessPlan, grant_wraps
-from reporting.core.models import Priority, Report
+from reporting.core.models import Report
 from triage.model import Assessment, TriageResult
 
 
@@ -44,7 +44,7 @@ def assessment_columns(assessment: Assessment) -> dict[str, Any]:
     return {
         "categories": [category.value for category in assessment.categories],
         "domains": [domain.value for domain in assessment.domains],
-        "priority": Priority(assessment.priority.value),
+        "priority": assessment.priority,
     }
 
 

@@ -1,7 +1,7 @@
 """The JSON API the public pages' script uses (docs/submission.md).
 
 Thin views: parse, call a service, answer. Every refusal is a VigilError that
-reporting/core/errors.py turns into `{"error", "message"}` with a 4xx status.
+reporting/web/errors.py turns into `{"error", "message"}` with a 4xx status.
 """
 
 from __future__ import annotations

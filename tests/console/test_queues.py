@@ -26,7 +26,6 @@ from reporting.cases.deadlines import (
     refresh_next_due,
 )
 from reporting.casework.actions import change_status
-from reporting.casework.lists import json_list_holds
 from reporting.core import clock
 from reporting.core.db import create_db_engine, downgrade_database, upgrade_database
 from reporting.core.models import (
@@ -44,6 +43,7 @@ from reporting.core.models import (
     User,
     Wrap,
     current_hour,
+    json_list_holds,
 )
 from reporting.intake.followup import add_part
 from reporting.intake.submissions import NewReport, create_report

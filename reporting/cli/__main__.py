@@ -1,0 +1,5 @@
+"""`python -m reporting.cli`: the `vigil` command without its console script."""
+
+from reporting.cli.main import main
+
+main()
