@@ -11,8 +11,9 @@ changes and the command line ask this module:
   (CASE_ROLES). An administrator or auditor never may, even as a queue
   member, and a user who becomes one gives up the wraps they held;
 - **who may be given a given case** (`eligible_users`): of those, the ones
-  with no conflict of interest with it (`CaseNames`: the names the reporter
-  asked to keep away, the parties users declared a conflict with);
+  with no conflict of interest with it (`CaseNames`, read in
+  reporting.cases.conflicts: the names the reporter asked to keep away, the
+  parties users declared a conflict with);
 - **who gets a case triage routes** (`plan_access`, for the worker and
   re-screening): the routed queue's eligible members, or else the eligible
   supervisors;
@@ -22,7 +23,9 @@ changes and the command line ask this module:
 - **who may read a case now** (`require_holder`, `case_key`): an active
   investigator or supervisor holding a wrap of it; anyone else gets the same
   CaseAccessDenied, before anything is decrypted. In the case lists
-  (`listed_for`): the cases of their queues they hold a wrap for;
+  (`listed_for`): the cases of their queues they hold a wrap for. Who holds
+  a case (`case_holders`, `holder_ids`) and what a user holds (`held_by`)
+  are asked here too;
 - **making and deleting wraps** (`user_wrap`, `grant_wraps`, `revoke_wraps`,
   and for a user who may hold none any more, `cases_held_alone` and
   `revoke_all_wraps`):
@@ -33,7 +36,7 @@ changes and the command line ask this module:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,9 +45,9 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from crypto import CryptoError, PrivateKey, PublicKey, ReportKey, unwrap_report_key, wrap_report_key
-from reporting.cases.findings import members, open_findings
-from reporting.cases.opened_report import OpenedReport, TriageWorkerError, open_report
-from reporting.core.errors import CaseAccessDenied, Conflict
+from reporting.cases.conflicts import CaseNames
+from reporting.cases.opened_report import OpenedReport, TriageWorkerError
+from reporting.core.errors import CaseAccessDenied
 from reporting.core.models import (
     CASE_ROLES,
     DeclaredConflict,
@@ -91,48 +94,6 @@ def may_hold_wraps_clause() -> ColumnElement[bool]:
 
 
 # ---------------------------------------------------------------- who may be given a case
-
-
-@dataclass(frozen=True, repr=False)
-class CaseNames:
-    """The names conflicts are checked against; plaintext, in memory only (no repr)."""
-
-    parties: list[str]
-    reporter_conflicts: list[str]
-
-    @classmethod
-    def of(
-        cls, opened: OpenedReport, *, found_parties: Iterable[str], excluded_names: Iterable[str]
-    ) -> CaseNames:
-        """The forms' parties and those triage found; the reporter's conflicts and routing's."""
-        return cls(
-            parties=[*opened.party_names(), *found_parties],
-            reporter_conflicts=[*opened.conflict_names(), *excluded_names],
-        )
-
-
-def stored_case_names(session: Session, report: Report, key: ReportKey) -> CaseNames:
-    """A triaged case's names, as the triage worker read them (its body and its findings)."""
-    try:
-        opened = open_report(session, report, key)
-    except (CryptoError, TriageWorkerError):
-        # A case whose body does not open cannot be checked for conflicts, so
-        # nobody may be given it until that is sorted out.
-        raise Conflict("The case cannot be opened, so access cannot be checked.") from None
-    findings = open_findings(report, key)
-    return CaseNames.of(
-        opened,
-        found_parties=[
-            str(party["name"])
-            for party in members(findings.get("extraction"), "parties")
-            if isinstance(party, Mapping) and isinstance(party.get("name"), str)
-        ],
-        excluded_names=[
-            name
-            for name in members(findings.get("routing"), "excluded_names")
-            if isinstance(name, str)
-        ],
-    )
 
 
 def active_queue_members(session: Session, queue_id: int) -> list[User]:
@@ -271,6 +232,26 @@ def holder_ids(session: Session, report_id: int) -> set[int]:
     }
 
 
+@dataclass(frozen=True)
+class Holder:
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    is_active: bool
+
+
+def case_holders(session: Session, report: Report) -> list[Holder]:
+    """The console users holding the case, by name."""
+    rows = session.execute(
+        select(User.id, User.username, User.display_name, User.role, User.is_active)
+        .join(Wrap, Wrap.user_id == User.id)
+        .where(Wrap.report_id == report.id, Wrap.holder_kind == HolderKind.USER)
+        .order_by(User.display_name, User.id)
+    ).tuples()
+    return [Holder(*row) for row in rows]
+
+
 def require_holder(session: Session, report: Report, user: User) -> Wrap:
     """The user's wrap of the case, or CaseAccessDenied (also for admins and auditors).
 
@@ -367,21 +348,22 @@ def another_holder_remains(session: Session, report_id: int, user_id: int) -> bo
     return bool(session.scalar(select(_another_holder(report_id, user_id))))
 
 
-def _wraps_of(user_id: int) -> ColumnElement[bool]:
+def held_by(user_id: int) -> ColumnElement[bool]:
+    """The wraps `user_id` holds, as a condition on Wrap: the cases they can open."""
     return and_(Wrap.holder_kind == HolderKind.USER, Wrap.user_id == user_id)
 
 
 def cases_held_alone(session: Session, user_id: int) -> int:
     """How many cases nobody but `user_id` may open: they hold the only eligible wrap."""
     alone = select(func.count()).select_from(Wrap)
-    alone = alone.where(_wraps_of(user_id), ~_another_holder(Wrap.report_id, user_id))
+    alone = alone.where(held_by(user_id), ~_another_holder(Wrap.report_id, user_id))
     return session.scalar(alone) or 0
 
 
 def revoke_all_wraps(session: Session, user_id: int) -> int:
     """Delete every wrap `user_id` holds (a role that holds no case, a lost key); how many."""
     deleted: int = session.execute(
-        delete(Wrap).where(_wraps_of(user_id)).execution_options(synchronize_session=False)
+        delete(Wrap).where(held_by(user_id)).execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
     return deleted
 

@@ -40,20 +40,18 @@ from reporting.cases.access import (
     may_hold_wraps_clause,
     require_holder,
     revoke_wraps,
-    stored_case_names,
     user_wrap,
     within_reach,
 )
+from reporting.cases.conflicts import stored_case_names
 from reporting.casework.actions import lock_case
 from reporting.casework.opening import case_target
 from reporting.core.errors import BadRequest, Conflict, Forbidden
 from reporting.core.models import (
     CASE_ROLES,
-    HolderKind,
     Queue,
     QueueMembership,
     Report,
-    Role,
     User,
     Wrap,
     current_hour,
@@ -232,26 +230,6 @@ def revoke_access(session: Session, report: Report, user: User, grantee_id: int)
 
 
 # ---------------------------------------------------------------- people and queues for the forms
-
-
-@dataclass(frozen=True)
-class Holder:
-    user_id: int
-    username: str
-    display_name: str
-    role: Role
-    is_active: bool
-
-
-def case_holders(session: Session, report: Report) -> list[Holder]:
-    """The console users holding the case, by name."""
-    rows = session.execute(
-        select(User.id, User.username, User.display_name, User.role, User.is_active)
-        .join(Wrap, Wrap.user_id == User.id)
-        .where(Wrap.report_id == report.id, Wrap.holder_kind == HolderKind.USER)
-        .order_by(User.display_name, User.id)
-    ).tuples()
-    return [Holder(*row) for row in rows]
 
 
 def grantable_users(session: Session, report: Report, key: ReportKey, user: User) -> list[User]:

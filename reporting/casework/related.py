@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from crypto import CryptoError, PrivateKey, RecordKind, ReportKey, open_record, unwrap_report_key
 from reporting.audit.log import append_audit
-from reporting.cases.access import require_holder
+from reporting.cases.access import held_by, require_holder
 from reporting.cases.findings import members, open_findings
 from reporting.casework.opening import case_target
-from reporting.core.models import HolderKind, Priority, Report, ReportStatus, User, Wrap
+from reporting.core.models import Priority, Report, ReportStatus, User, Wrap
 from reporting.core.transactions import committing
 from triage.text import name_tokens
 
@@ -129,8 +129,7 @@ def related_cases(
         )
         .join(Wrap, Wrap.report_id == Report.id)
         .where(
-            Wrap.holder_kind == HolderKind.USER,
-            Wrap.user_id == user.id,
+            held_by(user.id),
             Report.id != report.id,
             Report.findings.is_not(None),
         )

@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from crypto import PrivateKey, ReportKey
-from reporting.cases.access import case_key
+from reporting.cases.access import Holder, case_holders, case_key
 from reporting.casework import actions as case_actions
 from reporting.casework import assignment as case_assignment
 from reporting.casework import opening as casework
@@ -173,7 +173,7 @@ class CaseActionsPanel:
     queues: list[Queue]
     grant_form: GrantForm
     grantable: list[User]
-    holders: list[case_assignment.Holder]
+    holders: list[Holder]
     override_form: OverrideForm
     related: RelatedCases
 
@@ -219,7 +219,7 @@ def case_actions_panel(report: Report, key: ReportKey, private_key: PrivateKey) 
         queues=queues,
         grant_form=grant_form,
         grantable=grantable,
-        holders=case_assignment.case_holders(session, report),
+        holders=case_holders(session, report),
         override_form=override_form,
         related=related_cases(session, report, key, user, private_key),
     )

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from crypto import CryptoError, PrivateKey, unlock_private_key, unwrap_report_key
 from reporting.audit.log import append_audit
-from reporting.cases.access import may_hold_wraps
+from reporting.cases.access import held_by, may_hold_wraps
 from reporting.cases.opened_report import TriageWorkerError
-from reporting.core.models import HolderKind, Report, User, Wrap
+from reporting.core.models import Report, User, Wrap
 from reporting.pipeline.rescreen import (
     RescreenError,
     RescreenOutcome,
@@ -76,9 +76,7 @@ def rescreen_for_user(
         report_id: wrapped_key
         for report_id, wrapped_key in session.execute(
             select(Wrap.report_id, Wrap.wrapped_key).where(
-                Wrap.holder_kind == HolderKind.USER,
-                Wrap.user_id == user.id,
-                Wrap.report_id.in_(due_statement),
+                held_by(user.id), Wrap.report_id.in_(due_statement)
             )
         )
     }
