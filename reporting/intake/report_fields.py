@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reporting.core.errors import Translatable, translatable
-from reporting.core.models import IntakeType
+from reporting.core.models import IntakeType, PartKind
 
 CONFLICTS = translatable("People who must not see this report")
 
@@ -44,6 +44,18 @@ DISCLOSURE_FIELDS: Mapping[str, Translatable] = {
         "I certify that this notification is true and complete to the best of my knowledge, "
         "and that I am authorised to make it on behalf of the company."
     ),
+}
+
+# A disclosure's later stages by the names the API and the forms give them
+# (docs/submission.md), and the kinds they are stored as.
+STAGE_KINDS: Mapping[str, PartKind] = {
+    "full_narrative": PartKind.NARRATIVE,
+    "supplement": PartKind.SUPPLEMENT,
+}
+STAGE_NAMES: Mapping[PartKind, str] = {kind: name for name, kind in STAGE_KINDS.items()}
+STAGE_LABELS: Mapping[PartKind, Translatable] = {
+    PartKind.NARRATIVE: translatable("Full narrative"),
+    PartKind.SUPPLEMENT: translatable("Supplement"),
 }
 
 # A disclosure's later stages (the full narrative, supplements) add these.

@@ -19,7 +19,7 @@ from reporting.core.errors import (
     LengthRequired,
     UnsupportedMediaType,
 )
-from reporting.core.models import PartKind, Report
+from reporting.core.models import Report
 from reporting.intake import payloads
 from reporting.intake.followup import (
     CaseView,
@@ -35,6 +35,7 @@ from reporting.intake.pow import (
     purge_spent_challenges,
     spend_proof,
 )
+from reporting.intake.report_fields import STAGE_KINDS, STAGE_NAMES
 from reporting.intake.submissions import create_report, parse_new_report
 from reporting.intake.uploads import MAX_PART_BYTES
 from reporting.public import blueprint, limits
@@ -42,9 +43,6 @@ from reporting.web.context import derived_secret, request_session, vigil
 from reporting.web.requests import body_limit
 
 POW_KEY_LABEL = "pow-challenge"
-# The API's names for a disclosure's later stages, and the stored kinds.
-PART_KINDS = {"full_narrative": PartKind.NARRATIVE, "supplement": PartKind.SUPPLEMENT}
-API_PART_NAMES = {kind: name for name, kind in PART_KINDS.items()}
 
 
 def _json_limit(_settings: object) -> int:
@@ -155,7 +153,7 @@ def case_json(view: CaseView) -> dict[str, Any]:
         "parts": [
             {
                 "id": part.id,
-                "kind": API_PART_NAMES[part.kind],
+                "kind": STAGE_NAMES[part.kind],
                 "submitted_hour": _hour(part.submitted_hour),
                 "body": b64encode(part.body),
             }
@@ -210,7 +208,7 @@ def api_case_message() -> tuple[dict[str, Any], int]:
 def api_case_part() -> tuple[dict[str, Any], int]:
     context = vigil()
     data = payloads.members(json_body(), ("lookup_token", "kind", "record"), ("attachments",))
-    kind = PART_KINDS.get(str(data["kind"]))
+    kind = STAGE_KINDS.get(str(data["kind"]))
     if kind is None:
         raise InvalidSubmission()
     body = payloads.record(data, "record", RecordKind.BODY)

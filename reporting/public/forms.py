@@ -33,11 +33,15 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from crypto import CryptoError, Receipt
 from reporting.core.errors import Translatable
+from reporting.core.models import PartKind
 from reporting.intake.pow import CHALLENGE_LIFETIME
 from reporting.intake.report_fields import (
     CONFLICTS,
     DISCLOSURE_FIELDS,
     LATER_STAGE_FIELDS,
+    STAGE_KINDS,
+    STAGE_LABELS,
+    STAGE_NAMES,
     TIP_FIELDS,
 )
 from reporting.intake.uploads import MAX_PART_BYTES
@@ -87,15 +91,16 @@ PARTY_ROLES: Final = (
     SelectChoice("intermediary", _l("Intermediary or broker")),
     SelectChoice("other", _l("Other")),
 )
-STAGES: Final = (
-    SelectChoice("full_narrative", _l("Full narrative")),
-    SelectChoice("supplement", _l("Supplement")),
-)
 
 
 def _label(text: Translatable) -> LazyString:
     """A body field's label (intake/report_fields.py), translated when the form is drawn."""
     return _l(text.msgid)
+
+
+STAGES: Final = tuple(
+    SelectChoice(name, _label(STAGE_LABELS[kind])) for name, kind in STAGE_KINDS.items()
+)
 
 
 def _limit(size: int) -> list[Any]:
@@ -376,7 +381,7 @@ class PartForm(ReceiptForm):
     """A later stage of a voluntary self-disclosure."""
 
     receipt = HiddenField(validators=list(RECEIPT_VALIDATORS))
-    stage = SelectField(_l("Stage"), choices=STAGES, default="supplement")
+    stage = SelectField(_l("Stage"), choices=STAGES, default=STAGE_NAMES[PartKind.SUPPLEMENT])
     narrative = TextAreaField(
         _label(LATER_STAGE_FIELDS["narrative"]),
         validators=[DataRequired(_l("Write the narrative.")), Length(max=NARRATIVE)],

@@ -23,9 +23,8 @@ from reporting.core.settings import Settings
 from reporting.intake import attachment_files, nojs
 from reporting.intake.followup import case_view, find_case, open_case_attachment
 from reporting.intake.public_key import IntakeKeyError, active_intake_key
-from reporting.intake.report_fields import body_fields
+from reporting.intake.report_fields import STAGE_KINDS, body_fields
 from reporting.public import blueprint, limits
-from reporting.public.api import PART_KINDS
 from reporting.public.forms import (
     DisclosureForm,
     MessageForm,
@@ -153,7 +152,9 @@ def _case_page(
     part_form = part_form or PartForm(formdata=None, receipt=str(receipt))
     if has_narrative:
         part_form.stage.choices = [
-            choice for choice in part_form.stage.choices if choice.value != "full_narrative"
+            choice
+            for choice in part_form.stage.choices
+            if STAGE_KINDS[choice.value] is not PartKind.NARRATIVE
         ]
     page = render_template(
         "public/case.html",
@@ -234,7 +235,7 @@ def followup_part() -> PageResult:
             vigil().uploads,
             report,
             key,
-            kind=PART_KINDS[form.stage.data],
+            kind=STAGE_KINDS[form.stage.data],
             body=form.to_body(),
             files=files,
         ),
