@@ -121,6 +121,22 @@ class MaxLines:
             raise ValidationError(_l("Give at most %(count)d, one per line.", count=self.count))
 
 
+# A plausible address, no more: the company's contact is checked by people.
+EMAIL_PATTERN: Final = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class EmailAddress:
+    """A plausible e-mail address (EMAIL_PATTERN)."""
+
+    def __init__(self) -> None:
+        self._pattern = Regexp(EMAIL_PATTERN, message=_l("Give a valid e-mail address."))
+        # Rendered as data-email-pattern: the script checks the same pattern.
+        self.field_flags = {"email_pattern": EMAIL_PATTERN}
+
+    def __call__(self, form: Form, field: Field) -> None:
+        self._pattern(form, field)
+
+
 def _text(field: Field) -> str:
     return str(field.data or "").strip()
 
@@ -279,7 +295,7 @@ class DisclosureForm(VigilForm):
         validators=[
             DataRequired(_l("Give an e-mail address.")),
             Length(max=254),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Give a valid e-mail address.")),
+            EmailAddress(),
         ],
     )
     contact_phone = StringField(

@@ -15,7 +15,7 @@ import pytest
 
 from reporting.intake.pow import CHALLENGE_LIFETIME
 from reporting.intake.uploads import MAX_PART_BYTES
-from reporting.public.forms import LONG, MAX_CONFLICT_LINES, NARRATIVE
+from reporting.public.forms import EMAIL_PATTERN, LONG, MAX_CONFLICT_LINES, NARRATIVE
 from reporting.web.downloads import MAX_FILENAME
 from tests.browser.public.helpers import submit_and_wait_for_receipt
 from tests.browser.public.test_followup_js import DISCLOSURE, file_report, open_case
@@ -49,6 +49,28 @@ def test_a_report_form_checks_the_line_limit_the_page_gives(public_browser, inta
     page.fill("#conflicts", names(2))
     page.get_by_role("button", name="Send the report").click()
     page.locator("[data-receipt-panel]").wait_for()
+
+
+def test_a_disclosure_checks_the_email_pattern_the_page_gives(public_browser, intake_key):
+    tab = public_browser.new_page()
+    tab.goto("/disclosure")
+    page = tab.page
+    email = page.locator("#contact_email")
+    assert email.get_attribute("data-email-pattern") == EMAIL_PATTERN
+    page.fill("#contact_email", "export at example.org")
+    page.get_by_role("button", name="Send the notification").click()
+    error = page.locator("#contact_email-js-error")
+    invalid = "Enter an e-mail address like name@example.org."
+    assert error.text_content() == invalid
+
+    # A stricter pattern on the page is the one the script checks.
+    email.evaluate("(node) => { node.dataset.emailPattern = '^[a-z]+@example[.]org$'; }")
+    page.fill("#contact_email", "export2@example.org")
+    page.get_by_role("button", name="Send the notification").click()
+    assert error.text_content() == invalid
+    page.fill("#contact_email", "export@example.org")
+    page.get_by_role("button", name="Send the notification").click()
+    assert error.text_content() == ""
 
 
 def test_a_challenge_older_than_the_page_allows_is_solved_again(public_browser, intake_key):

@@ -23,10 +23,6 @@ import { dataNumber, isFormControl } from "./dom.js";
 // The body format this code writes (docs/report-format.md).
 export const BODY_FORMAT = 1;
 
-// forms.py's Regexp on the disclosure's contact e-mail address.
-export const EMAIL_FIELDS = new Set(["contact_email"]);
-export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
 // Python's str.splitlines() boundaries, so both sides split alike.
 // eslint-disable-next-line no-control-regex -- str.splitlines() splits at the separators \x1c to \x1e too
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;

@@ -8,7 +8,7 @@
 // paragraph tied to its field with aria-describedby, the field gets
 // aria-invalid, and focus goes to the first field to fix.
 
-import { EMAIL, EMAIL_FIELDS, lines, maxLinesOf } from "./body.js";
+import { lines, maxLinesOf } from "./body.js";
 import { el, isFormControl } from "./dom.js";
 import { t } from "./messages.js";
 
@@ -76,7 +76,9 @@ function ownProblem(control) {
   if (control.required && !value) return t("field.required");
   const maxLines = maxLinesOf(control);
   if (maxLines && lines(value).length > maxLines) return t("field.lines", { max: maxLines });
-  if (EMAIL_FIELDS.has(control.name) && value && !EMAIL.test(value)) return t("field.email");
+  // The server's pattern for an e-mail field (forms.py EmailAddress), from the page.
+  const emailPattern = control.dataset["emailPattern"];
+  if (emailPattern && value && !new RegExp(emailPattern).test(value)) return t("field.email");
   return "";
 }
 
