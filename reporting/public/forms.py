@@ -22,7 +22,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    HiddenField,
     MultipleFileField,
     SelectChoice,
     SelectField,
@@ -31,21 +30,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from crypto import CryptoError, Receipt
 from reporting.core.errors import Translatable
-from reporting.core.models import PartKind
 from reporting.intake.pow import CHALLENGE_LIFETIME
 from reporting.intake.report_fields import (
     CONFLICTS,
     DISCLOSURE_FIELDS,
-    LATER_STAGE_FIELDS,
-    STAGE_KINDS,
-    STAGE_LABELS,
-    STAGE_NAMES,
     TIP_FIELDS,
 )
 from reporting.intake.uploads import MAX_PART_BYTES
-from reporting.web.downloads import MAX_FILENAME
 from reporting.web.forms import VigilForm
 
 BODY_FORMAT: Final = 1
@@ -72,15 +64,6 @@ REPORT_SCRIPT_LIMITS: Final[Mapping[str, int]] = {
     "max-part-bytes": MAX_PART_BYTES,
     "pow-lifetime-seconds": int(CHALLENGE_LIFETIME.total_seconds()),
 }
-# The follow-up page's script builds the case's message and later-stage forms
-# itself, and names the files it decrypts as the server's downloads do.
-CASE_SCRIPT_LIMITS: Final[Mapping[str, int]] = {
-    "max-part-bytes": MAX_PART_BYTES,
-    "max-message-length": LONG,
-    "max-narrative-length": NARRATIVE,
-    "max-filename-length": MAX_FILENAME,
-}
-
 PARTY_ROLES: Final = (
     SelectChoice("", _l("Choose a role")),
     SelectChoice("buyer", _l("Buyer")),
@@ -93,14 +76,9 @@ PARTY_ROLES: Final = (
 )
 
 
-def _label(text: Translatable) -> LazyString:
+def field_label(text: Translatable) -> LazyString:
     """A body field's label (intake/report_fields.py), translated when the form is drawn."""
     return _l(text.msgid)
-
-
-STAGES: Final = tuple(
-    SelectChoice(name, _label(STAGE_LABELS[kind])) for name, kind in STAGE_KINDS.items()
-)
 
 
 def _limit(size: int) -> list[Any]:
@@ -137,7 +115,7 @@ class EmailAddress:
         self._pattern(form, field)
 
 
-def _text(field: Field) -> str:
+def text_of(field: Field) -> str:
     return str(field.data or "").strip()
 
 
@@ -148,13 +126,13 @@ def _lines(field: Field) -> list[str]:
 def _rows(entries: FieldList) -> list[dict[str, str]]:
     rows = []
     for entry in entries:
-        row = {name: _text(field) for name, field in entry.form._fields.items()}
+        row = {name: text_of(field) for name, field in entry.form._fields.items()}
         if any(row.values()):
             rows.append(row)
     return rows
 
 
-def _body(form: Form, kind: str, names: tuple[str, ...]) -> dict[str, Any]:
+def body_of(form: Form, kind: str, names: tuple[str, ...]) -> dict[str, Any]:
     """The body of a report form: each named field by its kind."""
     body: dict[str, Any] = {"form": kind, "format": BODY_FORMAT}
     for name in names:
@@ -166,7 +144,7 @@ def _body(form: Form, kind: str, names: tuple[str, ...]) -> dict[str, Any]:
         elif any(isinstance(v, MaxLines) for v in field.validators):
             body[name] = _lines(field)
         else:
-            body[name] = _text(field)
+            body[name] = text_of(field)
     return body
 
 
@@ -203,7 +181,7 @@ class DisclosedPartyEntry(Form):  # type: ignore[misc]
 
 def _conflicts() -> TextAreaField:
     return TextAreaField(
-        _label(CONFLICTS),
+        field_label(CONFLICTS),
         description=_l(
             "If someone working on such cases may be involved or close to those involved, "
             "give their names, one per line. They will be kept away from your report."
@@ -212,7 +190,7 @@ def _conflicts() -> TextAreaField:
     )
 
 
-def _attachments() -> MultipleFileField:
+def attachments_field() -> MultipleFileField:
     return MultipleFileField(_l("Files"))
 
 
@@ -225,24 +203,24 @@ class TipForm(VigilForm):
     SCRIPT_LIMITS: ClassVar[Mapping[str, int]] = REPORT_SCRIPT_LIMITS
 
     what_happened = TextAreaField(
-        _label(TIP_FIELDS["what_happened"]),
+        field_label(TIP_FIELDS["what_happened"]),
         description=_l("Describe what you saw or know, in your own words."),
         validators=[DataRequired(_l("Tell us what happened.")), Length(max=LONG)],
     )
     goods = FieldList(
         FormField(GoodsEntry),
-        _label(TIP_FIELDS["goods"]),
+        field_label(TIP_FIELDS["goods"]),
         min_entries=BLANK_ROWS,
         max_entries=MAX_GOODS,
     )
     parties = FieldList(
         FormField(PartyEntry),
-        _label(TIP_FIELDS["parties"]),
+        field_label(TIP_FIELDS["parties"]),
         min_entries=BLANK_ROWS,
         max_entries=MAX_PARTIES,
     )
     route = TextAreaField(
-        _label(TIP_FIELDS["route"]),
+        field_label(TIP_FIELDS["route"]),
         description=_l(
             "Where the goods came from, which countries or ports they went through, "
             "where they went."
@@ -250,27 +228,27 @@ class TipForm(VigilForm):
         validators=_limit(MEDIUM),
     )
     dates = TextAreaField(
-        _label(TIP_FIELDS["dates"]),
+        field_label(TIP_FIELDS["dates"]),
         description=_l("Dates or periods, as precisely as you know them."),
         validators=_limit(MEDIUM),
     )
     payment = TextAreaField(
-        _label(TIP_FIELDS["payment"]),
+        field_label(TIP_FIELDS["payment"]),
         description=_l("How it was paid: banks, letters of credit, cash, third parties."),
         validators=_limit(MEDIUM),
     )
     how_known = TextAreaField(
-        _label(TIP_FIELDS["how_known"]),
+        field_label(TIP_FIELDS["how_known"]),
         description=_l("For example: you handled the documents, you were told, you saw the goods."),
         validators=_limit(MEDIUM),
     )
     conflicts = _conflicts()
-    attachments = _attachments()
+    attachments = attachments_field()
 
     BODY_FIELDS = tuple(TIP_FIELDS)
 
     def to_body(self) -> dict[str, Any]:
-        return _body(self, "tip", self.BODY_FIELDS)
+        return body_of(self, "tip", self.BODY_FIELDS)
 
 
 class DisclosureForm(VigilForm):
@@ -279,19 +257,21 @@ class DisclosureForm(VigilForm):
     SCRIPT_LIMITS: ClassVar[Mapping[str, int]] = REPORT_SCRIPT_LIMITS
 
     company = StringField(
-        _label(DISCLOSURE_FIELDS["company"]),
+        field_label(DISCLOSURE_FIELDS["company"]),
         validators=[DataRequired(_l("Name the company.")), Length(max=SHORT)],
     )
     company_address = TextAreaField(
-        _label(DISCLOSURE_FIELDS["company_address"]), validators=_limit(MEDIUM)
+        field_label(DISCLOSURE_FIELDS["company_address"]), validators=_limit(MEDIUM)
     )
     contact_name = StringField(
-        _label(DISCLOSURE_FIELDS["contact_name"]),
+        field_label(DISCLOSURE_FIELDS["contact_name"]),
         validators=[DataRequired(_l("Name a contact person.")), Length(max=SHORT)],
     )
-    contact_role = StringField(_label(DISCLOSURE_FIELDS["contact_role"]), validators=_limit(SHORT))
+    contact_role = StringField(
+        field_label(DISCLOSURE_FIELDS["contact_role"]), validators=_limit(SHORT)
+    )
     contact_email = StringField(
-        _label(DISCLOSURE_FIELDS["contact_email"]),
+        field_label(DISCLOSURE_FIELDS["contact_email"]),
         validators=[
             DataRequired(_l("Give an e-mail address.")),
             Length(max=254),
@@ -299,117 +279,48 @@ class DisclosureForm(VigilForm):
         ],
     )
     contact_phone = StringField(
-        _label(DISCLOSURE_FIELDS["contact_phone"]), validators=_limit(SHORT)
+        field_label(DISCLOSURE_FIELDS["contact_phone"]), validators=_limit(SHORT)
     )
     violation = TextAreaField(
-        _label(DISCLOSURE_FIELDS["violation"]),
+        field_label(DISCLOSURE_FIELDS["violation"]),
         description=_l("What happened, which rules it broke, and how it was found."),
         validators=[DataRequired(_l("Describe the violation.")), Length(max=LONG)],
     )
     items = FieldList(
         FormField(ItemEntry),
-        _label(DISCLOSURE_FIELDS["items"]),
+        field_label(DISCLOSURE_FIELDS["items"]),
         min_entries=BLANK_ROWS,
         max_entries=MAX_GOODS,
     )
     licences = TextAreaField(
-        _label(DISCLOSURE_FIELDS["licences"]),
+        field_label(DISCLOSURE_FIELDS["licences"]),
         description=_l("Export licences concerned, one per line."),
         validators=[Optional(), Length(max=MEDIUM), MaxLines(MAX_LIST_LINES)],
     )
     parties = FieldList(
         FormField(DisclosedPartyEntry),
-        _label(DISCLOSURE_FIELDS["parties"]),
+        field_label(DISCLOSURE_FIELDS["parties"]),
         min_entries=BLANK_ROWS,
         max_entries=MAX_PARTIES,
     )
     dates = TextAreaField(
-        _label(DISCLOSURE_FIELDS["dates"]),
+        field_label(DISCLOSURE_FIELDS["dates"]),
         description=_l("When the transactions took place."),
         validators=_limit(MEDIUM),
     )
     corrective_actions = TextAreaField(
-        _label(DISCLOSURE_FIELDS["corrective_actions"]),
+        field_label(DISCLOSURE_FIELDS["corrective_actions"]),
         description=_l("What the company has done or will do so that it does not happen again."),
         validators=_limit(LONG),
     )
     conflicts = _conflicts()
     certified = BooleanField(
-        _label(DISCLOSURE_FIELDS["certified"]),
+        field_label(DISCLOSURE_FIELDS["certified"]),
         validators=[DataRequired(_l("The notification must be certified."))],
     )
-    attachments = _attachments()
+    attachments = attachments_field()
 
     BODY_FIELDS = tuple(DISCLOSURE_FIELDS)
 
     def to_body(self) -> dict[str, Any]:
-        return {**_body(self, "disclosure", self.BODY_FIELDS), "stage": "initial_notification"}
-
-
-# ------------------------------------------------------------------ follow-up forms
-
-
-def _check_receipt(form: Form, field: Field) -> None:
-    try:
-        Receipt.parse(field.data or "")
-    except CryptoError:
-        raise ValidationError(
-            _l(
-                "This is not a receipt: a receipt has 24 letters and digits, such as "
-                "7KQ2-M9XD-T4RA-0WZB-E1HN-Q5PC."
-            )
-        ) from None
-
-
-RECEIPT_VALIDATORS: Final = (
-    DataRequired(_l("Enter your receipt.")),
-    Length(max=64),
-    _check_receipt,
-)
-
-
-class ReceiptForm(VigilForm):
-    """Enter the receipt to open a case; the case page's forms carry it hidden."""
-
-    SCRIPT_LIMITS: ClassVar[Mapping[str, int]] = CASE_SCRIPT_LIMITS
-
-    receipt = StringField(_l("Your receipt"), validators=list(RECEIPT_VALIDATORS))
-
-    def parsed_receipt(self) -> Receipt:
-        return Receipt.parse(self.receipt.data)
-
-
-class MessageForm(ReceiptForm):
-    """A reporter's answer or further information, with files."""
-
-    receipt = HiddenField(validators=list(RECEIPT_VALIDATORS))
-    text = TextAreaField(
-        _l("Your message"),
-        validators=[DataRequired(_l("Write a message.")), Length(max=LONG)],
-    )
-    attachments = _attachments()
-
-    def to_record(self) -> dict[str, Any]:
-        return {"format": BODY_FORMAT, "author": "reporter", "text": _text(self.text)}
-
-
-class PartForm(ReceiptForm):
-    """A later stage of a voluntary self-disclosure."""
-
-    receipt = HiddenField(validators=list(RECEIPT_VALIDATORS))
-    stage = SelectField(_l("Stage"), choices=STAGES, default=STAGE_NAMES[PartKind.SUPPLEMENT])
-    narrative = TextAreaField(
-        _label(LATER_STAGE_FIELDS["narrative"]),
-        validators=[DataRequired(_l("Write the narrative.")), Length(max=NARRATIVE)],
-    )
-    certified = BooleanField(
-        _label(LATER_STAGE_FIELDS["certified"]),
-        validators=[DataRequired(_l("This stage must be certified."))],
-    )
-    attachments = _attachments()
-
-    def to_body(self) -> dict[str, Any]:
-        return {
-            **_body(self, "disclosure", ("narrative", "certified")),
-            "stage": self.stage.data,
-        }
+        return {**body_of(self, "disclosure", self.BODY_FIELDS), "stage": "initial_notification"}

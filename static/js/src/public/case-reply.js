@@ -182,7 +182,7 @@ export function messageForm(ctx, sent) {
         submitText: t("case.send"),
         url: "/api/case/messages",
         sentText: t("followup.sent"),
-        // forms.py MessageForm.to_record: the same members in the same order.
+        // followup_forms.py MessageForm.to_record: the same members in the same order.
         payload: () => ({
           record: V.b64encode(
             V.sealRecord(rk, V.RecordKind.MESSAGE, {
@@ -237,7 +237,7 @@ export function partForm(ctx, sent, hasNarrative) {
         submitText: t("case.file_stage"),
         url: "/api/case/parts",
         sentText: t("followup.part_sent"),
-        // forms.py PartForm.to_body: the same members in the same order.
+        // followup_forms.py PartForm.to_body: the same members in the same order.
         payload: () => ({
           kind: stage.value,
           record: V.b64encode(
