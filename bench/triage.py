@@ -4,10 +4,13 @@
 
 Prints, in order:
 
-- **Quality**: precision and recall per risk category, and recall of WMD
-  domains and parties, over tests/triage/cases/ (reports written from real
-  public enforcement cases, each labelled). Extraction + indicators +
-  scoring, without screening: the labels are about what the text says.
+- **Quality**: precision, recall and F1 per risk category, macro- and
+  micro-F1, domains' micro-F1, side by side on the first 35 cases
+  (tests/triage/cases/), the corpus's dev set and its frozen holdout
+  (tests/triage/corpus/); then, on dev and holdout, macro-F1 per language
+  and per kind of report, and how many controls went to general intake
+  untagged. Extraction + indicators + scoring, without screening: the labels
+  are about what the text says. The holdout is printed in aggregate only.
 - **Throughput** on one core (this process, no threads, CPU time): reports/s for
   realistic 2-4 KiB reports with 3-6 parties, built from the cases (each
   case padded with another case's narrative and given parties from its
@@ -33,37 +36,98 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.triage.casebook import load_cases, precision_recall, run_case  # noqa: E402
+from tests.triage.casebook import (  # noqa: E402
+    CASES,
+    CORPUS_DEV,
+    CORPUS_HOLDOUT,
+    LABELLED,
+    Outcome,
+    category_scores,
+    load_cases,
+    macro_f1,
+    micro_f1,
+    route_case,
+    run_case,
+)
 from triage.extract import extract, report_fields  # noqa: E402
 from triage.indicators import INDICATORS_VERSION, fire_indicators  # noqa: E402
+from triage.routing import DEFAULT_QUEUE  # noqa: E402
 from triage.scoring import assess  # noqa: E402
 
 DEFAULT_LISTS = REPO / "tests" / "data" / "lists"
 MIN_BYTES, MAX_BYTES = 2048, 4096
 
 
+def _sets() -> dict[str, list[Outcome]]:
+    """The outcomes of each labelled set, by name, in the order they are printed."""
+    return {
+        name: [run_case(case) for case in load_cases(folder)]
+        for name, folder in (("cases", CASES), ("dev", CORPUS_DEV), ("holdout", CORPUS_HOLDOUT))
+    }
+
+
+def _party_recall(outcomes: list[Outcome]) -> float:
+    expected = sum(len(o.case.parties) for o in outcomes)
+    missing = sum(len(o.missing_parties()) for o in outcomes)
+    return (expected - missing) / expected if expected else float("nan")
+
+
+def _figure(value: float) -> str:
+    return "   -" if value != value else f"{value:4.2f}"  # nan: no case to measure
+
+
 def quality() -> None:
-    cases = load_cases()
-    outcomes = [run_case(case) for case in cases]
-    print(f"Quality on {len(cases)} labelled enforcement cases (indicators {INDICATORS_VERSION})")
-    print(f"  {'category':<22} {'precision':>9} {'recall':>7} {'cases':>6}")
-    for category, (precision, recall, support) in precision_recall(outcomes).items():
-        print(f"  {category:<22} {precision:>9.2f} {recall:>7.2f} {support:>6}")
-    domains_expected = sum(len(o.case.domains) for o in outcomes)
-    domains_found = sum(len(o.case.domains & o.domains) for o in outcomes)
-    domains_extra = sum(len(o.domains - o.case.domains) for o in outcomes)
-    parties_expected = sum(len(o.case.parties) for o in outcomes)
-    parties_missing = sum(len(o.missing_parties()) for o in outcomes)
-    print(
-        f"  WMD domains: recall {domains_found}/{domains_expected}, "
-        f"{domains_extra} tagged beyond the labels"
-    )
-    print(f"  key parties: recall {parties_expected - parties_missing}/{parties_expected}")
-    priorities: dict[str, int] = {}
-    for outcome in outcomes:
-        key = str(outcome.assessment.priority)
-        priorities[key] = priorities.get(key, 0) + 1
-    print("  priorities: " + ", ".join(f"{k} {v}" for k, v in sorted(priorities.items())))
+    sets = _sets()
+    sizes = ", ".join(f"{name} {len(outcomes)}" for name, outcomes in sets.items())
+    print(f"Quality (indicators {INDICATORS_VERSION}): {sizes} cases")
+    print("  cases: the first 35, which triage was built on; dev: the corpus anyone may tune on;")
+    print("  holdout: frozen before any tuning, never tuned on (tests/triage/corpus/README.md)")
+    header = "".join(f" {name + ' P/R/F1 (n)':>24}" for name in sets)
+    print(f"  {'category':<20}{header}")
+    tables = {name: category_scores(outcomes) for name, outcomes in sets.items()}
+    for label in LABELLED:
+        cells = []
+        for table in tables.values():
+            s = table.get(label)
+            cells.append(
+                f"{s.precision:.2f}/{s.recall:.2f}/{s.f1:.2f} ({s.support:>3})" if s else "-"
+            )
+        print(f"  {label:<20}" + "".join(f" {cell:>24}" for cell in cells))
+    rows: list[tuple[str, Callable[[list[Outcome]], float]]] = [
+        ("categories macro-F1", macro_f1),
+        ("categories micro-F1", micro_f1),
+        ("domains micro-F1", lambda outcomes: micro_f1(outcomes, "domains")),
+    ]
+    rows.append(("key parties recall", _party_recall))
+    for title, measure in rows:
+        figures = "".join(f" {_figure(measure(outcomes)):>24}" for outcomes in sets.values())
+        print(f"  {title:<20}{figures}")
+    corpus = {name: outcomes for name, outcomes in sets.items() if name != "cases"}
+    print("  by language, categories macro-F1 (cases):")
+    languages = sorted({o.case.language for outcomes in corpus.values() for o in outcomes})
+    for language in languages:
+        cells = []
+        for outcomes in corpus.values():
+            chosen = [o for o in outcomes if o.case.language == language and o.case.categories]
+            cells.append(f"{_figure(macro_f1(chosen))} ({len(chosen):>3})")
+        print(f"    {language:<18}" + "".join(f" {cell:>24}" for cell in cells))
+    cells = []
+    for outcomes in corpus.values():
+        chosen = [o for o in outcomes if o.case.language != "en" and o.case.categories]
+        cells.append(f"{_figure(macro_f1(chosen))} ({len(chosen):>3})")
+    print(f"    {'not English':<18}" + "".join(f" {cell:>24}" for cell in cells))
+    print("  controls routed to general-intake, with no category:")
+    for name, outcomes in corpus.items():
+        controls = [o for o in outcomes if o.case.kind == "control"]
+        quiet = sum(1 for o in controls if route_case(o) == DEFAULT_QUEUE and not o.categories)
+        print(f"    {name:<18} {quiet}/{len(controls)}")
+    print("  by kind, categories macro-F1 (cases):")
+    for kind in ("tip", "narrative_tip", "disclosure"):
+        cells = []
+        for outcomes in corpus.values():
+            chosen = [o for o in outcomes if o.case.kind == kind]
+            cells.append(f"{_figure(macro_f1(chosen))} ({len(chosen):>3})")
+        print(f"    {kind:<18}" + "".join(f" {cell:>24}" for cell in cells))
 
 
 def realistic_reports() -> list[dict[str, Any]]:
