@@ -2,7 +2,9 @@
 
 - `parse_list(path)` / `detect_format(path)`: the UN consolidated XML
   (`un`), the OFAC SDN CSV set (`ofac_sdn`, a folder or its sdn.csv) and the
-  BIS Denied Persons List (`bis_dpl`), each to a `ParsedList` of `ListEntry`.
+  BIS Denied Persons List (`bis_dpl`), OpenSanctions' FollowTheMoney entities
+  (`opensanctions`, JSON lines) and an agency's own CSV watchlist
+  (`watchlist`), each to a `ParsedList` of `ListEntry`.
 - `Screener(lists).screen(name, country=None, identifiers=())`: hits, best first.
 """
 
