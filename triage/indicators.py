@@ -9,6 +9,8 @@ fires when every one of its `all` matchers and (if it has any) one of its
 Matcher kinds (see the file's `_about`):
 
 - `phrases`: word phrases over the text fields, optionally only `fields`;
+  `phrases_i18n` maps a language (ISO 639-1) to the phrases its reporters
+  write for the same flag (any script: `triage.text.PhraseMatcher`);
 - `regex`: a regular expression over the same-length fold of the fields;
 - `codes`: extracted codes by `scheme`, `prefixes`, `exclude`,
   `chpl_tier_max` / `chpl_tier_min`;
@@ -21,7 +23,7 @@ Matcher kinds (see the file's `_about`):
   that names a large sum in any currency deserves the look);
 - `parties_min`, `countries_min`: at least this many parties or countries.
 
-All phrase matchers of all indicators share one `PhraseIndex`, so the text
+All phrase matchers of all indicators share one `PhraseMatcher`, so the text
 is scanned once whatever the number of flags.
 """
 
@@ -35,8 +37,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from triage.extract import PhraseIndex, TextField, report_fields
+from triage.extract import TextField, report_fields
 from triage.model import Category, Evidence, Extraction, FiredIndicator
+from triage.text import PhraseMatcher, entry_phrases
 
 __all__ = [
     "INDICATORS_VERSION",
@@ -52,8 +55,9 @@ MAX_EVIDENCE = 10
 
 _KINDS = frozenset(
     {
-        "phrases", "fields", "regex", "codes", "goods", "countries", "free_trade_zone",
-        "webmail", "vessels", "roles", "amount_min", "parties_min", "countries_min",
+        "phrases", "phrases_i18n", "fields", "regex", "codes", "goods", "countries",
+        "free_trade_zone", "webmail", "vessels", "roles", "amount_min", "parties_min",
+        "countries_min",
     }
 )  # fmt: skip
 
@@ -81,7 +85,7 @@ class Indicator:
 class IndicatorSet:
     version: str
     indicators: tuple[Indicator, ...]
-    phrases: PhraseIndex
+    phrases: PhraseMatcher
 
 
 def _field_allowed(spec: Mapping[str, Any], field: TextField) -> bool:
@@ -102,7 +106,7 @@ def _load(path: str) -> IndicatorSet:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     sets: dict[str, list[str]] = data.get("sets", {})
     indicators: list[Indicator] = []
-    phrases: list[tuple[str, int]] = []
+    phrases: list[tuple[str, int, str]] = []
     seen: set[str] = set()
     number = 0
 
@@ -115,8 +119,8 @@ def _load(path: str) -> IndicatorSet:
         for entry in spec.get("countries", {}).get("in", []):
             countries.update(sets[entry[1:]] if entry.startswith("$") else [entry])
         regex = re.compile(spec["regex"]) if "regex" in spec else None
-        for phrase in spec.get("phrases", []):
-            phrases.append((phrase, number))
+        for phrase, language in entry_phrases(spec):
+            phrases.append((phrase, number, language))
         number += 1
         return Matcher(number - 1, spec, regex, frozenset(countries))
 
@@ -139,7 +143,7 @@ def _load(path: str) -> IndicatorSet:
                 all_of=all_of,
             )
         )
-    return IndicatorSet(str(data["version"]), tuple(indicators), PhraseIndex(phrases))
+    return IndicatorSet(str(data["version"]), tuple(indicators), PhraseMatcher(phrases))
 
 
 INDICATORS_VERSION: str = load_indicators().version
@@ -229,7 +233,7 @@ def fire_indicators(
     def evidence_for(matcher: Matcher) -> list[Evidence]:
         spec = matcher.spec
         found: list[Evidence] = []
-        if "phrases" in spec:
+        if "phrases" in spec or "phrases_i18n" in spec:
             allowed = [e for e in by_matcher.get(matcher.number, ()) if not spec.get("fields")]
             if spec.get("fields"):
                 paths = {f.path for f in fields if _field_allowed(spec, f)}

@@ -87,9 +87,20 @@ class Good:
 
 @dataclass(frozen=True)
 class Place:
+    """A country, city or free-trade zone the report names, with its country.
+
+    `kind` says which, so that a rule can tell a country of concern from a
+    transit hub's city named in passing: "country" (a country's name,
+    demonym or code, or a country field), "city" (a city or port from the
+    gazetteer, `name` its GeoNames name) or "free_trade_zone" (`free_trade_zone`
+    its name).
+    """
+
     country: str  # ISO 3166-1 alpha-2
     free_trade_zone: str | None  # e.g. "Jebel Ali Free Zone"
     evidence: Evidence
+    kind: str = "country"  # "country", "city", "free_trade_zone"
+    name: str = ""  # the place's own name: "Tehran" for "Тегеране", a country's English name
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,9 @@ class Extraction:
     vessels: tuple[tuple[str, Evidence], ...] = ()  # IMO numbers, "IMO 9123456" -> "9123456"
     amounts: tuple[Amount, ...] = ()
     email_domains: tuple[EmailDomain, ...] = ()
+    # ISO 639-1 code of the language the report is written in (triage.language),
+    # None when its text is too short to tell or in a language triage has no phrases for.
+    language: str | None = None
 
 
 @dataclass(frozen=True)

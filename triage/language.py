@@ -1,0 +1,269 @@
+"""The language a report is written in, from its text alone, offline.
+
+`detect_language(texts) -> str | None` answers with one of `LANGUAGES`
+(ISO 639-1), the languages triage's indicator phrases and goods vocabulary
+are written in, or `None` when the text is too short to tell or is in none
+of them. It is a script-and-function-word detector, deterministic and
+instant (docs/triage.md, "Language", says why no statistical model):
+
+- the script of most letters decides between Chinese (Han characters; a
+  text with Japanese kana is not Chinese), Russian (Cyrillic), Arabic script
+  and Latin script;
+- Arabic script is Persian when the letters Arabic lacks (peh, tcheh, zheh,
+  gaf) or Persian's own yeh and keheh, and Persian function words, outweigh
+  the letters Persian lacks (ta marbuta, Arabic yeh and kaf) and Arabic's
+  function words; else Arabic;
+- Latin script is the language of English, German, French or Spanish whose
+  function words (articles, prepositions, pronouns, auxiliaries) are the most
+  frequent among the words; English when none is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+__all__ = ["LANGUAGES", "detect_language"]
+
+LANGUAGES: tuple[str, ...] = ("ar", "de", "en", "es", "fa", "fr", "ru", "zh")
+
+# Fewer letters than this say too little to name a language.
+MIN_LETTERS = 12
+
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "the",
+            "and",
+            "of",
+            "to",
+            "in",
+            "is",
+            "was",
+            "that",
+            "for",
+            "with",
+            "as",
+            "on",
+            "by",
+            "from",
+            "this",
+            "are",
+            "were",
+            "have",
+            "has",
+            "had",
+            "which",
+            "not",
+            "but",
+            "they",
+            "their",
+            "he",
+            "she",
+            "it",
+            "we",
+            "our",
+            "you",
+            "be",
+            "been",
+            "at",
+            "an",
+            "or",
+            "who",
+        ]
+    ),
+    "de": frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "und",
+            "ist",
+            "nicht",
+            "ein",
+            "eine",
+            "einen",
+            "einem",
+            "einer",
+            "mit",
+            "von",
+            "den",
+            "dem",
+            "des",
+            "auf",
+            "für",
+            "fur",
+            "sich",
+            "auch",
+            "wir",
+            "ich",
+            "sie",
+            "es",
+            "zu",
+            "im",
+            "bei",
+            "aus",
+            "nach",
+            "wurde",
+            "wurden",
+            "hat",
+            "haben",
+            "oder",
+            "über",
+            "uber",
+            "dass",
+            "daß",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "et",
+            "est",
+            "des",
+            "une",
+            "un",
+            "du",
+            "dans",
+            "pour",
+            "que",
+            "qui",
+            "pas",
+            "ne",
+            "sur",
+            "au",
+            "aux",
+            "par",
+            "avec",
+            "nous",
+            "je",
+            "il",
+            "elle",
+            "sont",
+            "ont",
+            "été",
+            "ete",
+            "cette",
+            "ce",
+            "ces",
+            "leur",
+            "son",
+            "sa",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "y",
+            "es",
+            "del",
+            "una",
+            "un",
+            "en",
+            "por",
+            "para",
+            "que",
+            "con",
+            "no",
+            "se",
+            "su",
+            "sus",
+            "al",
+            "como",
+            "pero",
+            "nosotros",
+            "yo",
+            "fue",
+            "fueron",
+            "está",
+            "esta",
+            "son",
+            "han",
+            "ha",
+            "este",
+            "esta",
+            "estos",
+        ]
+    ),
+}
+_LATIN_WORD = re.compile(r"[^\W\d_]+")
+_ARABIC_WORD = re.compile("[\u0600-\u06ff\u200c]+")
+# Letters of one language of the Arabic script and not the other.
+_PERSIAN_LETTERS = frozenset("\u067e\u0686\u0698\u06af\u06cc\u06a9")  # peh tcheh zheh gaf yeh keheh
+_ARABIC_LETTERS = frozenset("\u0629\u064a\u0643\u0649")  # ta marbuta, yeh, kaf, alef maksura
+_PERSIAN_WORDS = frozenset(
+    {"\u0627\u0633\u062a", "\u0631\u0627", "\u0627\u06cc\u0646", "\u06a9\u0647", "\u0628\u0627"}
+)  # ast, ra, in, ke, ba
+_ARABIC_WORDS = frozenset(
+    {"\u0641\u064a", "\u0627\u0644\u062a\u064a", "\u0627\u0644\u0630\u064a", "\u0647\u0630\u0627"}
+)  # fi, allati, alladhi, hadha
+
+
+def _script(char: str) -> str | None:
+    code = ord(char)
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF:
+        return "han"
+    if 0x3040 <= code <= 0x30FF:
+        return "kana"
+    if 0x0400 <= code <= 0x04FF:
+        return "cyrillic"
+    if 0x0600 <= code <= 0x06FF or 0xFB50 <= code <= 0xFEFF:
+        return "arabic"
+    if char.isalpha() and unicodedata.name(char, "").startswith("LATIN"):
+        return "latin"
+    return None
+
+
+def _arabic_or_persian(text: str) -> str:
+    persian = sum(1 for char in text if char in _PERSIAN_LETTERS)
+    arabic = sum(1 for char in text if char in _ARABIC_LETTERS)
+    for word in _ARABIC_WORD.findall(text):
+        if word in _PERSIAN_WORDS:
+            persian += 2
+        elif word in _ARABIC_WORDS:
+            arabic += 2
+    return "fa" if persian > arabic else "ar"
+
+
+def _latin(text: str) -> str:
+    words = Counter(word.lower() for word in _LATIN_WORD.findall(text))
+    scores = {
+        language: sum(count for word, count in words.items() if word in function_words)
+        for language, function_words in _FUNCTION_WORDS.items()
+    }
+    best = max(scores.values())
+    if best == 0:
+        return "en"
+    # Ties go to the first in LANGUAGES order, so the answer is deterministic.
+    return min(language for language, score in scores.items() if score == best)
+
+
+def detect_language(texts: str | Iterable[str]) -> str | None:
+    """The ISO 639-1 code of the language `texts` are written in, or None (see above)."""
+    text = texts if isinstance(texts, str) else "\n".join(texts)
+    scripts: Counter[str] = Counter()
+    for char in text:
+        script = _script(char)
+        if script is not None:
+            scripts[script] += 1
+    # One Han character carries about a word: weigh it as three letters.
+    weighted = {
+        script: count * (3 if script in {"han", "kana"} else 1) for script, count in scripts.items()
+    }
+    if sum(scripts.values()) < MIN_LETTERS and scripts["han"] < MIN_LETTERS // 3:
+        return None
+    script = max(sorted(weighted), key=lambda name: weighted[name])
+    if script in {"han", "kana"}:
+        return "zh" if scripts["kana"] * 10 < scripts["han"] else None
+    if script == "cyrillic":
+        return "ru"
+    if script == "arabic":
+        return _arabic_or_persian(text)
+    return _latin(text)
