@@ -4,7 +4,9 @@ A report records the list versions its triage screened against
 (`reports.list_versions`, e.g. `un:2026-03-01.cae42fd8f894`). When `vigil
 lists import` brings a new version, every triaged report whose
 `list_versions` differs from the current versions is *due for re-screening*:
-a party it names may have been listed since.
+a party it names may have been listed since. A closed case is not due: its
+findings stay those it was closed with, and it becomes due again if it is
+reopened.
 
 The triage worker cannot do this. It deletes the intake wrap when it
 finishes a report (docs/architecture.md: a stolen intake key then reveals only
@@ -56,7 +58,7 @@ from crypto import RecordKind, ReportKey, open_record
 from reporting.audit.log import append_audit
 from reporting.cases.access import AccessPlan, NoEligibleHolder, plan_access
 from reporting.cases.opened_report import open_report
-from reporting.core.models import Report, TriageState
+from reporting.core.models import Report, ReportStatus, TriageState
 from reporting.pipeline.apply import apply_triage
 from reporting.pipeline.routing_rules import RoutingRulesError, ruleset_at
 from reporting.pipeline.screening_lists import current_list_versions
@@ -90,11 +92,16 @@ def current_versions_label(session: Session) -> str:
 
 
 def due_reports_statement(current_label: str) -> Select[tuple[int]]:
-    """Ids of the triaged reports whose list versions are not `current_label`, oldest first."""
+    """Ids of the triaged, open reports whose list versions are not `current_label`, oldest first.
+
+    Closed cases are left out: they are not worked any more, and re-screening
+    one would change its priority, queue and wraps after the decision.
+    """
     return (
         select(Report.id)
         .where(
             Report.triage_state == TriageState.DONE,
+            Report.status != ReportStatus.CLOSED,
             func.coalesce(Report.list_versions, "") != current_label,
         )
         .order_by(Report.id)
@@ -108,9 +115,11 @@ def reports_due(session: Session) -> list[int]:
 
 def is_due(session: Session, report: Report) -> bool:
     """Whether this report is due for re-screening (for the console's case page)."""
-    return report.triage_state is TriageState.DONE and (
-        report.list_versions or ""
-    ) != current_versions_label(session)
+    return (
+        report.triage_state is TriageState.DONE
+        and report.status is not ReportStatus.CLOSED
+        and (report.list_versions or "") != current_versions_label(session)
+    )
 
 
 # ---------------------------------------------------------------- one case
@@ -202,7 +211,7 @@ def rescreen_case(
     - `actor_user_id`: who re-screens, for the audit entry.
 
     Returns what changed; a report already screened against the current
-    lists changes nothing (`outcome.changed` is False). Writes in the caller's
+    lists, or a closed one, changes nothing (`outcome.changed` is False). Writes in the caller's
     transaction and does not commit: the caller commits (or rolls back on an
     error). Raises `RescreenError` for a report that cannot be re-screened,
     `crypto.CryptoError` if `key` is not the report's key.
@@ -214,7 +223,7 @@ def rescreen_case(
     if versions_label(screener.versions) != current_label:
         raise StaleScreener("the screener is not built from the current list versions")
     old_versions = report.list_versions or ""
-    if old_versions == current_label:
+    if old_versions == current_label or report.status is ReportStatus.CLOSED:
         return _unchanged(report, old_queue)
 
     opened = open_report(session, report, key)
@@ -247,10 +256,11 @@ def rescreen_case(
         key,
         result,
         plan=plan,
-        # Only from the versions this run started from: a concurrent
-        # re-screen of the same report makes this one a no-op.
+        # Only from the versions this run started from, on a case still open:
+        # a concurrent re-screen or closing of the same report makes this one a no-op.
         only_if=and_(
             Report.triage_state == TriageState.DONE,
+            Report.status != ReportStatus.CLOSED,
             func.coalesce(Report.list_versions, "") == old_versions,
         ),
         keep_assessment=overridden,
