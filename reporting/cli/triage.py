@@ -35,6 +35,7 @@ from reporting.pipeline.screening_lists import (
     load_screener,
 )
 from reporting.pipeline.worker import InstanceTriage, run_worker
+from triage.model import TriageResult
 from triage.pipeline import NotAReportBody, intake_type_of, run_triage
 from triage.screening import ListFormatError, Screener, parse_list
 
@@ -140,9 +141,36 @@ def _instance_configured() -> bool:
     return "VIGIL_DATABASE_URL" in os.environ or "VIGIL_INSTANCE" in os.environ
 
 
+def _read_report(name: str, stdin_used: list[bool]) -> dict[str, object]:
+    """A report body from a file (or `-`, stdin), or a ClickException naming it."""
+    try:
+        if name == "-":
+            if stdin_used:
+                raise click.UsageError("- (stdin) can be given once")
+            stdin_used.append(True)
+            data = sys.stdin.buffer.read()
+        else:
+            data = Path(name).read_bytes()
+    except IsADirectoryError:
+        raise click.ClickException(f"{name} is a folder, not a report body") from None
+    except OSError as error:
+        raise click.ClickException(f"cannot read {name}: {error.strerror}") from None
+    label = "stdin" if name == "-" else name
+    try:
+        body = json.loads(data.decode("utf-8"))
+        intake_type_of(body)
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            f"{label} is not a report body: not UTF-8 (byte {error.start})"
+        ) from None
+    except (json.JSONDecodeError, NotAReportBody) as error:
+        raise click.ClickException(f"{label} is not a report body: {error}") from None
+    return body  # type: ignore[no-any-return]
+
+
 @triage_group.command("file")
-@click.argument("report_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@click.argument("report_files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print each result as one line of JSON.")
 @click.option(
     "--lists",
     "list_paths",
@@ -150,20 +178,19 @@ def _instance_configured() -> bool:
     type=click.Path(exists=True, path_type=Path),
     help="Screen against this list file (repeatable) instead of the instance's lists.",
 )
-def triage_file(report_file: Path, as_json: bool, list_paths: tuple[Path, ...]) -> None:
-    """Triage a plaintext report body (the form's JSON shape) and print the result.
+def triage_file(report_files: tuple[str, ...], as_json: bool, list_paths: tuple[Path, ...]) -> None:
+    """Triage plaintext report bodies (the form's JSON shape; - for stdin) and print the results.
 
-    Stores nothing. With an instance configured (VIGIL_INSTANCE or
-    VIGIL_DATABASE_URL) it uses the instance's routing rules and, unless
-    --lists is given, its current screening lists; without one, the default
-    rules and only the lists given with --lists (none: no screening, said on
-    stderr).
+    Stores nothing. Every file is read and checked before any is triaged, and
+    the rules and lists are loaded once for all. With an instance configured
+    (VIGIL_INSTANCE or VIGIL_DATABASE_URL) it uses the instance's routing
+    rules and, unless --lists is given, its current screening lists; without
+    one, the default rules and only the lists given with --lists (none: no
+    screening, said on stderr). --json prints one line per file, in order:
+    {"file": ..., and the result's members}.
     """
-    try:
-        body = json.loads(report_file.read_text(encoding="utf-8"))
-        intake_type = intake_type_of(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, NotAReportBody) as error:
-        raise click.ClickException(f"{report_file} is not a report body: {error}") from None
+    stdin_used: list[bool] = []
+    bodies = [(name, _read_report(name, stdin_used)) for name in report_files]
     screener: Screener | None = None
     if list_paths:
         try:
@@ -183,10 +210,20 @@ def triage_file(report_file: Path, as_json: bool, list_paths: tuple[Path, ...]) 
     if screener is None:
         click.echo("no screening lists: parties were not screened", err=True)
         screener = Screener([])
-    result = run_triage(body, intake_type=intake_type, screener=screener, ruleset=ruleset)
-    if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
-        return
+    for index, (name, body) in enumerate(bodies):
+        result = run_triage(
+            body, intake_type=intake_type_of(body), screener=screener, ruleset=ruleset
+        )
+        if as_json:
+            line = json.dumps({"file": name, **result.to_json()}, ensure_ascii=False)
+            click.echo(line)
+            continue
+        if len(bodies) > 1:
+            click.echo(("" if index == 0 else "\n") + f"== {name}")
+        _print_result(result)
+
+
+def _print_result(result: TriageResult) -> None:
     assessment, routing = result.assessment, result.routing
     click.echo(f"priority {assessment.priority} (score {assessment.score})")
     click.echo(f"categories: {', '.join(assessment.categories)}")
