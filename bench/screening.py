@@ -12,14 +12,30 @@ a third ordinary names that are not listed (which still cost a candidate
 search); and the process's resident memory (now and peak).
 
 `screening_figures()` returns the same figures as a dict, for bench/triage.py.
+
+`--batch` (default 10,000 lines; 0 skips it) then measures screening a
+customer file, names per second, each against a baseline from the same run:
+
+- in process: the per-name call loop (`screener.screen(name, country)` for
+  each line) against the batch path of `vigil screen --batch --json`
+  (`read_batch` checking the file, `screen_batch`, one JSON line per name);
+- as commands, on a SQLite instance made with `vigil init` and the three
+  lists imported: `vigil screen --batch FILE --json` for the whole file, list
+  loading included, against `vigil screen NAME --json` run once per name
+  (timed over a few names: each run loads the lists).
+
+The batch is the same seeded mix as above, a country on every other line.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,9 +46,11 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy.orm import Session  # noqa: E402
 
+from reporting.cli.lists import _batch_line  # noqa: E402
 from reporting.core.db import create_db_engine, upgrade_database  # noqa: E402
 from reporting.pipeline.screening_lists import load_screener, store_list  # noqa: E402
-from triage.screening import parse_list  # noqa: E402
+from triage.screening import Screener, parse_list  # noqa: E402
+from triage.screening.batch import read_batch, screen_batch  # noqa: E402
 
 LIST_FILES = {"un": "un_sc_consolidated.xml", "ofac_sdn": "ofac_sdn", "bis_dpl": "bis_dpl.txt"}
 DEFAULT_LISTS = REPO / "tests" / "data" / "lists"
@@ -129,7 +147,103 @@ def screening_figures(
         "max": times[-1] * 1000,
     }
     figures["rss_mib"], figures["peak_rss_mib"] = rss_mib()
+    figures["screener"] = screener
     return figures
+
+
+COUNTRIES = ["KP", "IR", "CN", "AE", "RU", "DE", "HK", "TR", "SG", "US"]
+
+
+def batch_text(names: list[str], count: int, seed: int = 11) -> str:
+    rng = random.Random(seed)
+    lines = []
+    for i, query in enumerate(queries(names, count, seed)):
+        lines.append(f"{query}\t{rng.choice(COUNTRIES)}" if i % 2 else query)
+    return "".join(line + "\n" for line in lines)
+
+
+def vigil(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    result = subprocess.run(
+        [sys.executable, "-m", "reporting.cli", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"vigil {args[0]} failed: {result.stderr.decode()[-500:]}")
+    return result
+
+
+def batch_figures(
+    screener: Screener, lists_dir: Path = DEFAULT_LISTS, count: int = 10_000
+) -> dict[str, object]:
+    names = [entry.primary_name for entry in screener.entries]
+    names += [alias.name for entry in screener.entries for alias in entry.aliases]
+    text = batch_text(names, count)
+    data = text.encode()
+    parsed = [line.partition("\t") for line in text.splitlines()]
+    figures: dict[str, object] = {"lines": len(parsed)}
+
+    started = time.perf_counter()
+    for name, _, country in parsed:
+        screener.screen(name, country=country or None)
+    figures["loop_s"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    batch = read_batch(data)
+    out = [_batch_line(query, hits) for query, hits in screen_batch(screener, batch)]
+    figures["batch_s"] = time.perf_counter() - started
+    figures["distinct"] = len({(q.name, q.country) for q in batch})
+    assert len(out) == len(parsed)
+
+    with tempfile.TemporaryDirectory() as folder:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+        env.update(
+            VIGIL_INSTANCE=f"{folder}/instance",
+            VIGIL_DATABASE_URL=f"sqlite:///{folder}/vigil.sqlite3",
+            VIGIL_PASSWORD_COST="minimal",
+            VIGIL_INTAKE_PASSPHRASE="bench passphrase for batch screening",
+        )
+        vigil("init", env=env)
+        for name in LIST_FILES.values():
+            vigil("lists", "import", str(lists_dir / name), env=env)
+        batch_file = Path(folder) / "customers.txt"
+        batch_file.write_bytes(data)
+        started = time.perf_counter()
+        result = vigil("screen", "--batch", str(batch_file), "--json", env=env)
+        figures["command_batch_s"] = time.perf_counter() - started
+        assert len(result.stdout.splitlines()) == len(parsed)
+        assert json.loads(result.stdout.splitlines()[0])["line"] == 1
+        singles = []
+        for name, _, _ in parsed[:3]:
+            started = time.perf_counter()
+            vigil("screen", name, "--json", env=env)
+            singles.append(time.perf_counter() - started)
+        figures["command_single_s"] = statistics.median(singles)
+    return figures
+
+
+def print_batch_figures(figures: dict[str, object]) -> None:
+    lines = figures["lines"]
+    assert isinstance(lines, int)
+
+    def rate(seconds: object) -> str:
+        assert isinstance(seconds, float)
+        return f"{lines / seconds:>8,.0f} names/s ({seconds:.2f} s)"
+
+    single = figures["command_single_s"]
+    assert isinstance(single, float)
+    print(f"Batch screening, {lines:,} lines ({figures['distinct']:,} distinct name and country)")
+    print(f"  in process, per-name call loop (baseline): {rate(figures['loop_s'])}")
+    print(f"  in process, read_batch + screen_batch + JSON lines: {rate(figures['batch_s'])}")
+    print(
+        f"  vigil screen NAME per name (baseline): {1 / single:>8,.2f} names/s"
+        f" ({single:.2f} s a run)"
+    )
+    print(
+        f"  vigil screen --batch FILE --json, lists loaded once: {rate(figures['command_batch_s'])}"
+    )
 
 
 def print_figures(figures: dict[str, object]) -> None:
@@ -163,8 +277,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lists", type=Path, default=DEFAULT_LISTS)
     parser.add_argument("--queries", type=int, default=3000)
+    parser.add_argument("--batch", type=int, default=10_000, help="lines in the batch (0: none)")
     args = parser.parse_args()
-    print_figures(screening_figures(args.lists, args.queries))
+    figures = screening_figures(args.lists, args.queries)
+    print_figures(figures)
+    if args.batch:
+        screener = figures["screener"]
+        assert isinstance(screener, Screener)
+        print_batch_figures(batch_figures(screener, args.lists, args.batch))
 
 
 if __name__ == "__main__":
