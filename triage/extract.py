@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -40,6 +39,8 @@ from triage.model import (
     Party,
     Place,
 )
+from triage.places import country_of, find_places
+from triage.places import fold as fold_places
 from triage.text import LEGAL_FORMS, fold, name_tokens
 
 __all__ = [
@@ -90,20 +91,11 @@ class TextField:
 _INDEX = re.compile(r"\[\d+\]")
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", char)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    # Keep one character per character so spans stay valid; "ß" stays "ß",
-    # "İ" becomes "i", a character with no Latin base stays as it is.
-    return base[0] if base else char.lower()[:1] or char
-
-
 def fold_same_length(text: str) -> str:
     """Lower case with diacritics stripped, one character for each character of `text`."""
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(char) for char in text)
+    # "ß" stays "ß", "İ" becomes "i", a Hangul syllable or a character with no
+    # Latin base stays as it is.
+    return fold_places(text)
 
 
 def report_fields(report: Mapping[str, Any]) -> tuple[TextField, ...]:
@@ -323,6 +315,9 @@ def country_code(value: str) -> str | None:
             abbreviated = list(vocabulary.abbreviation_regex.finditer(value))
             if abbreviated:
                 found = vocabulary.abbreviations[abbreviated[-1].group(1)]
+    if found is None:
+        # "Тегеран", "الإمارات", "中国香港", "Shenzhen, Guangdong": the gazetteer.
+        found = country_of(value)
     return found
 
 
@@ -607,13 +602,17 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
 
     codes: list[Code] = []
     goods: dict[tuple[str, str], Good] = {}  # first mention of each term per field
-    places: dict[tuple[str, str], Place] = {}
+    places: dict[tuple[str, str, str, str], Place] = {}
     vessels: dict[str, Evidence] = {}
     amounts: list[Amount] = []
     emails: dict[str, EmailDomain] = {}
 
-    def add_place(country: str, zone: str | None, evidence: Evidence) -> None:
-        places.setdefault((country, zone or ""), Place(country, zone, evidence))
+    def add_place(
+        country: str, zone: str | None, evidence: Evidence, kind: str = "country", name: str = ""
+    ) -> None:
+        places.setdefault(
+            (country, zone or "", kind, name), Place(country, zone, evidence, kind, name)
+        )
 
     for field in fields:
         key = field.key
@@ -627,6 +626,7 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
             codes.extend(_codes(field, vocabulary.chpl))
         if key.endswith(".country") or key.endswith(".role"):
             continue
+        taken: list[tuple[int, int]] = []  # spans already read as countries or zones
         for start, end, values in vocabulary.index.find(field):
             for value in values:
                 if value < _COUNTRY_BASE:
@@ -636,13 +636,22 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
                 elif value < _ZONE_BASE:
                     country = vocabulary.country_codes[value - _COUNTRY_BASE]
                     add_place(country, None, _evidence(field, start, end))
+                    taken.append((start, end))
                 else:
                     zone, country = vocabulary.ftz[value - _ZONE_BASE]
-                    add_place(country, zone, _evidence(field, start, end))
+                    add_place(country, zone, _evidence(field, start, end), "free_trade_zone", zone)
+                    taken.append((start, end))
         for match in vocabulary.abbreviation_regex.finditer(field.text):
             add_place(
                 vocabulary.abbreviations[match.group(1)], None, _evidence(field, *match.span())
             )
+            taken.append(match.span())
+        # Cities and country names in any script (triage/places.py), where the
+        # vocabulary has not already read the same words.
+        for found in find_places(field.text, field.folded):
+            if not any(found.start < end and start < found.end for start, end in taken):
+                evidence = _evidence(field, found.start, found.end)
+                add_place(found.country, None, evidence, found.kind, found.name)
         if has_digit:
             if "imo" in field.folded:
                 for match in _IMO.finditer(field.folded):
