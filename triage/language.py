@@ -15,13 +15,13 @@ instant (docs/triage.md, "Language", says why no statistical model):
   function words; else Arabic;
 - Latin script is the language of English, German, French or Spanish whose
   function words (articles, prepositions, pronouns, auxiliaries) are the most
-  frequent among the words; English when none is.
+  frequent among the words; none of them when under one word in twenty is
+  such a word (Dutch, Turkish, Indonesian ...).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
@@ -34,165 +34,27 @@ MIN_LETTERS = 12
 
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
-        [
-            "the",
-            "and",
-            "of",
-            "to",
-            "in",
-            "is",
-            "was",
-            "that",
-            "for",
-            "with",
-            "as",
-            "on",
-            "by",
-            "from",
-            "this",
-            "are",
-            "were",
-            "have",
-            "has",
-            "had",
-            "which",
-            "not",
-            "but",
-            "they",
-            "their",
-            "he",
-            "she",
-            "it",
-            "we",
-            "our",
-            "you",
-            "be",
-            "been",
-            "at",
-            "an",
-            "or",
-            "who",
-        ]
+        ["the", "and", "of", "to", "in", "is", "was", "that", "for", "with", "as", "on", "by",
+         "from", "this", "are", "were", "have", "has", "had", "which", "not", "but", "they",
+         "their", "he", "she", "it", "we", "our", "you", "be", "been", "at", "an", "or", "who"]
     ),
     "de": frozenset(
-        [
-            "der",
-            "die",
-            "das",
-            "und",
-            "ist",
-            "nicht",
-            "ein",
-            "eine",
-            "einen",
-            "einem",
-            "einer",
-            "mit",
-            "von",
-            "den",
-            "dem",
-            "des",
-            "auf",
-            "für",
-            "fur",
-            "sich",
-            "auch",
-            "wir",
-            "ich",
-            "sie",
-            "es",
-            "zu",
-            "im",
-            "bei",
-            "aus",
-            "nach",
-            "wurde",
-            "wurden",
-            "hat",
-            "haben",
-            "oder",
-            "über",
-            "uber",
-            "dass",
-            "daß",
-        ]
+        ["der", "die", "das", "und", "ist", "nicht", "ein", "eine", "einen", "einem", "einer",
+         "mit", "von", "den", "dem", "des", "auf", "für", "fur", "sich", "auch", "wir", "ich",
+         "sie", "es", "zu", "im", "bei", "aus", "nach", "wurde", "wurden", "hat", "haben",
+         "oder", "über", "uber", "dass", "daß"]
     ),
     "fr": frozenset(
-        [
-            "le",
-            "la",
-            "les",
-            "et",
-            "est",
-            "des",
-            "une",
-            "un",
-            "du",
-            "dans",
-            "pour",
-            "que",
-            "qui",
-            "pas",
-            "ne",
-            "sur",
-            "au",
-            "aux",
-            "par",
-            "avec",
-            "nous",
-            "je",
-            "il",
-            "elle",
-            "sont",
-            "ont",
-            "été",
-            "ete",
-            "cette",
-            "ce",
-            "ces",
-            "leur",
-            "son",
-            "sa",
-        ]
+        ["le", "la", "les", "et", "est", "des", "une", "un", "du", "dans", "pour", "que", "qui",
+         "pas", "ne", "sur", "au", "aux", "par", "avec", "nous", "je", "il", "elle", "sont",
+         "ont", "été", "ete", "cette", "ce", "ces", "leur", "son", "sa"]
     ),
     "es": frozenset(
-        [
-            "el",
-            "la",
-            "los",
-            "las",
-            "y",
-            "es",
-            "del",
-            "una",
-            "un",
-            "en",
-            "por",
-            "para",
-            "que",
-            "con",
-            "no",
-            "se",
-            "su",
-            "sus",
-            "al",
-            "como",
-            "pero",
-            "nosotros",
-            "yo",
-            "fue",
-            "fueron",
-            "está",
-            "esta",
-            "son",
-            "han",
-            "ha",
-            "este",
-            "esta",
-            "estos",
-        ]
+        ["el", "la", "los", "las", "y", "es", "del", "una", "un", "en", "por", "para", "que",
+         "con", "no", "se", "su", "sus", "al", "como", "pero", "nosotros", "yo", "fue",
+         "fueron", "está", "esta", "son", "han", "ha", "este", "estos"]
     ),
-}
+}  # fmt: skip
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
 _ARABIC_WORD = re.compile("[\u0600-\u06ff\u200c]+")
 # Letters of one language of the Arabic script and not the other.
@@ -216,7 +78,7 @@ def _script(char: str) -> str | None:
         return "cyrillic"
     if 0x0600 <= code <= 0x06FF or 0xFB50 <= code <= 0xFEFF:
         return "arabic"
-    if char.isalpha() and unicodedata.name(char, "").startswith("LATIN"):
+    if (code < 0x0250 or 0x1E00 <= code <= 0x1EFF) and char.isalpha():
         return "latin"
     return None
 
@@ -232,15 +94,15 @@ def _arabic_or_persian(text: str) -> str:
     return "fa" if persian > arabic else "ar"
 
 
-def _latin(text: str) -> str:
+def _latin(text: str) -> str | None:
     words = Counter(word.lower() for word in _LATIN_WORD.findall(text))
     scores = {
         language: sum(count for word, count in words.items() if word in function_words)
         for language, function_words in _FUNCTION_WORDS.items()
     }
     best = max(scores.values())
-    if best == 0:
-        return "en"
+    if best * 20 < sum(words.values()):
+        return None  # under one word in twenty is a function word of these: another language
     # Ties go to the first in LANGUAGES order, so the answer is deterministic.
     return min(language for language, score in scores.items() if score == best)
 

@@ -97,9 +97,9 @@ def name_tokens(name: str) -> tuple[str, ...]:
 #   (Arabic and Persian yeh and alef maksura, Arabic and Persian kaf, the
 #   hamza and madda forms of alef, ta marbuta and heh, waw and yeh with
 #   hamza), Arabic-Indic and Persian digits are digits, and diacritics
-#   (harakat), tatweel and joiners are ignored inside a word; a zero-width
-#   non-joiner ends a word, as Persian writers put one between a stem and
-#   its suffix;
+#   (harakat), tatweel and joiners are ignored inside a word, the
+#   zero-width non-joiner Persian writers put between a stem and its prefix
+#   or suffix included (so the clitic rules below see one word);
 # - Chinese (and Japanese kana): every character is a word, since the script
 #   has no spaces: a phrase is matched as a sequence of characters.
 #
@@ -122,7 +122,7 @@ _FOLD_MAP = {
     "\u0624": "\u0648",  # waw with hamza
     **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
     **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits
-    "\u200c": " ",  # zero-width non-joiner: a word boundary
+    "\u200c": _IGNORED,  # zero-width non-joiner: Persian's stem-suffix joint
     "\u200d": _IGNORED,
     "\u00ad": _IGNORED,
 }
@@ -142,7 +142,8 @@ _RU_ENDINGS = tuple(
             "ая", "яя", "ое", "ее", "ую", "юю", "ых", "их", "ов", "ев", "ам", "ям",  # noqa: RUF001
             "ом", "ем", "ья", "ье", "ью", "ьи", "ешь", "ете", "ать", "ять", "ить",
             "ыть", "ал", "ала", "али", "ало", "ил", "ила", "или", "ило", "ут", "ют",
-            "ат", "ят", "ет", "ит", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь",  # noqa: RUF001
+            "ат", "ят", "ет", "ит", "ым", "им", "ою", "ею", "а", "я", "о", "е", "ы", "и",  # noqa: RUF001
+            "у", "ю", "ь",  # noqa: RUF001
         ),
         key=len,
         reverse=True,
