@@ -28,6 +28,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from triage.language import detect_language
 from triage.model import (
     Amount,
     Code,
@@ -41,7 +42,7 @@ from triage.model import (
 )
 from triage.places import country_of, find_places
 from triage.places import fold as fold_places
-from triage.text import LEGAL_FORMS, fold, name_tokens
+from triage.text import LEGAL_FORMS, PhraseMatcher, entry_phrases, fold, name_tokens
 
 __all__ = [
     "VOCABULARY_VERSION",
@@ -208,7 +209,7 @@ class _Vocabulary:
     version: str
     # One index for goods, country names and free-trade zones, one pass per
     # field: values below _COUNTRY_BASE are goods, then countries, then zones.
-    index: PhraseIndex
+    index: PhraseMatcher  # every script (triage.text), goods in every language
     goods: tuple[tuple[str, Domain], ...]
     countries: Mapping[str, str]  # folded name / code -> alpha-2
     country_index: PhraseIndex  # country names alone, for country fields
@@ -251,8 +252,12 @@ def _vocabulary() -> _Vocabulary:
             chpl[row["hs6"]] = int(row["tier"][:1])  # tiers 3A/3B count as 3
     return _Vocabulary(
         version=data["version"],
-        index=PhraseIndex(
-            [(phrase, i) for i, good in enumerate(data["goods"]) for phrase in good["phrases"]]
+        index=PhraseMatcher(
+            [
+                (phrase, i, language)
+                for i, good in enumerate(data["goods"])
+                for phrase, language in entry_phrases(good)
+            ]
             + [(phrase, _COUNTRY_BASE + code) for phrase, code in country_phrases]
             + [
                 (phrase, _ZONE_BASE + i)
@@ -694,6 +699,7 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
         vessels=tuple(sorted(vessels.items(), key=lambda item: position(item[1]))),
         amounts=tuple(sorted(amounts, key=lambda a: position(a.evidence))),
         email_domains=tuple(sorted(emails.values(), key=lambda e: position(e.evidence))),
+        language=detect_language(field.text for field in fields),
     )
 
 
