@@ -284,10 +284,23 @@ def _vocabulary() -> _Vocabulary:
 VOCABULARY_VERSION: str = _vocabulary().version
 
 
+# A control regime's list says the domain; the Australia Group's covers both
+# chemical and biological items, so it says neither without its item.
+_REGIME_DOMAINS: dict[str, tuple[Domain, ...]] = {
+    "MTCR": (Domain.MISSILE,),
+    "NSG": (Domain.NUCLEAR,),
+    "CWC": (Domain.CHEMICAL,),
+    "ML": (Domain.MILITARY,),
+    "CHPL": (Domain.MILITARY,),
+}
+
+
 def code_domains(code: Code) -> tuple[Domain, ...]:
     """The WMD domain tags a control code implies (vocabulary `code_domains`)."""
     if code.scheme == "hs":
         return (Domain.MILITARY,) if code.chpl_tier is not None else ()
+    if code.scheme == "regime":
+        return _REGIME_DOMAINS.get(code.code.split()[0].rstrip("0123456789"), ())
     if code.code == "EAR99":
         return ()
     # The 600 series ("9A610", "0A606") moved from the USML: military by definition.
@@ -344,6 +357,26 @@ _HS_FIRST_WORDS = frozenset(
 _HS_DOTTED = re.compile(
     r"(?<![\d.,$€£¥])(\d{4})\.(\d{2})(?:\.(\d{2})(?:\.?(\d{2}))?)?(?!\d|[.,]\d)"
 )
+# A four-digit heading, after a keyword only: "HS 8542", "HS heading 8471".
+_HS_HEADING = re.compile(r"(?<![\d.,])(\d{4})(?![\d]|[.,\-/]\d)")
+# Customs-code keywords of other languages, on the fold: Russian (TN VED), Chinese
+# (haiguan bianma, HS bianma, shuize hao), Arabic and Persian, German Zolltarifnummer,
+# French code SH / nomenclature, Spanish partida arancelaria / código SA, Turkish GTİP.
+_HS_KEYWORD_FOREIGN = re.compile(
+    r"(?:тн\s?вэд(?:\s?еаэс)?|код(?:ом|у|а)?\s+тн\s?вэд|"  # noqa: RUF001
+    r"(?:hs|海关|海關|商品|税则|稅則)\s?(?:编码|編碼|编号|編號|代码|代碼|号列|號列|号|號)|税号|稅號|"
+    r"(?:رمز|كود|بند|البند)\s+(?:النظام\s+المنسق|الجمركي|التعرفة|hs)|"
+    r"(?:کد|ردیف)\s+(?:تعرفه|hs|گمرکی)|"
+    r"zolltarifnummer|warennummer|zolltarif|"
+    r"code\s+(?:sh|douanier)|nomenclature\s+douaniere|position\s+tarifaire|"
+    r"partida\s+arancelaria|codigo\s+(?:sa|arancelario)|fraccion\s+arancelaria|"
+    r"gtip|gumruk\s+tarife)"
+    r"(?:\s*(?:no\.?|nr\.?|n°|[:\uff1a]|№))?"
+)
+_HS_FOREIGN_FIRST_WORDS = frozenset(
+    {"zolltarifnummer", "warennummer", "zolltarif", "code", "nomenclature", "position",
+     "partida", "codigo", "fraccion", "gtip", "gumruk"}
+)  # fmt: skip
 _CURRENCY_NEAR = re.compile(r"(?:\$|€|£|¥|usd|eur|gbp|aed|cny|rmb|dollars?|euros?)", re.IGNORECASE)
 _ECCN = re.compile(r"(?<![A-Za-z0-9\-])([0-9][A-Ea-e][0-9]{3})(?:\.[a-z0-9.]+)?(?![0-9A-Za-z])")
 _EAR99 = re.compile(r"(?<![A-Za-z0-9])EAR\s?99(?![0-9])", re.IGNORECASE)
@@ -360,24 +393,118 @@ def _hs_codes(field: TextField) -> Iterator[tuple[str, int, int]]:
         for match in _HS.finditer(field.text):
             yield match.group(1) + match.group(2), match.start(), match.end()
         return
-    # The keyword regex is tried only where one of its first words stands.
-    keywords = (
-        _HS_KEYWORD.match(field.folded, field.starts[index])
-        for index, word in enumerate(field.words)
-        if word in _HS_FIRST_WORDS
-    )
-    for keyword in filter(None, keywords):
-        # The codes listed after the keyword: "HS 8542.31, 8542.39 and 8541.10".
+    # The keyword regex is tried only where one of its first words stands; the
+    # other languages' keywords (Russian, Chinese, Arabic ...) by a search.
+    keywords = [
+        found
+        for found in (
+            _HS_KEYWORD.match(field.folded, field.starts[index])
+            for index, word in enumerate(field.words)
+            if word in _HS_FIRST_WORDS
+        )
+        if found is not None
+    ]
+    if not field.folded.isascii() or any(w in _HS_FOREIGN_FIRST_WORDS for w in field.words):
+        keywords += list(_HS_KEYWORD_FOREIGN.finditer(field.folded))
+    for keyword in keywords:
+        # The codes listed after the keyword: "HS 8542.31, 8542.39 and 8541.10", or
+        # a heading alone: "HS 8542".
         window_end = min(len(field.text), keyword.end() + 60)
-        for match in _HS.finditer(field.text, keyword.end(), window_end):
-            between = field.folded[keyword.end() : match.start()]
-            if re.search(r"[a-z]{4,}", between.replace("and", "")):
+        position = keyword.end()
+        while position < window_end:
+            code_match = _HS.search(field.text, position, window_end)
+            heading = _HS_HEADING.search(field.text, position, window_end)
+            if heading is not None and (code_match is None or heading.start() < code_match.start()):
+                code_match = heading
+            if code_match is None:
                 break
-            yield match.group(1) + match.group(2), match.start(), match.end()
+            between = field.folded[position : code_match.start()]
+            if re.search(r"[a-z]{4,}", between.replace("and", "")) or _CURRENCY_NEAR.search(
+                field.text[code_match.end() : code_match.end() + 5]
+            ):
+                break
+            if code_match.re is _HS_HEADING:
+                yield code_match.group(1), code_match.start(), code_match.end()
+            else:
+                yield (
+                    code_match.group(1) + code_match.group(2),
+                    code_match.start(),
+                    code_match.end(),
+                )
+            position = code_match.end()
     for match in _HS_DOTTED.finditer(field.text):
         around = field.text[max(0, match.start() - 5) : match.end() + 9]
-        if not _CURRENCY_NEAR.search(around):
-            yield match.group(1) + match.group(2), match.start(), match.end()
+        if _CURRENCY_NEAR.search(around) or _looks_like_date(match):
+            continue
+        yield match.group(1) + match.group(2), match.start(), match.end()
+
+
+def _looks_like_date(match: re.Match[str]) -> bool:
+    """ "2023.10" or "2023.10.05": a year and a month, not a dotted HS code."""
+    year, month = int(match.group(1)), int(match.group(2))
+    return 1950 <= year <= 2099 and 1 <= month <= 12
+
+
+# Control-regime references, on the fold: the regime and, when given, its item.
+_REGIMES = re.compile(
+    r"(?<![a-z0-9])(?:"
+    r"(?P<mtcr>mtcr|missile technology control regime|ркрт)"
+    r"(?:\s+annex)?(?:,?\s+(?:item|category|cat\.?|категори[яи]|пункт)\s*"
+    r"(?P<mtcr_item>\d{1,2}(?:\.[a-e](?:\.\d{1,2})?)?|iii|ii|i)(?![a-z0-9]))?"
+    r"|(?P<nsg>nsg|nuclear suppliers group|группы? ядерных поставщиков|гяп|核供应国集团)"
+    r"(?:\s+(?:part|часть|partie|teil)\s*(?P<nsg_part>[12]|ii|i)(?![a-z0-9]))?"
+    r"(?:,?\s+(?:item\s+)?(?P<nsg_item>\d\.[a-e]\.\d{1,2}))?"
+    r"|(?P<ag>australia group|groupe (?:de l')?australie|australische gruppe|grupo australia|"
+    r"австралийск\w* групп\w*|澳大利亚集团)"
+    r"|(?P<wa>wassenaar(?: arrangement)?|вассенаар\w*|瓦森纳(?:安排)?)"
+    r"(?:\s+(?:ml\s?(?P<wa_ml>\d{1,2})|category\s+(?P<wa_cat>\d)))?"
+    r"|(?P<chpl>chpl|common high priority list)"
+    r"|(?P<cwc>cwc|chemical weapons convention)(?:'s)?\s+schedule\s+(?P<cwc_schedule>[123])"
+    r")(?![a-z])"
+)
+# The Common Military List's categories, ML1 to ML22, written as such: "ML10", "ML 8.a".
+_MILITARY_LIST = re.compile(r"(?<![A-Za-z0-9])ML\s?(\d{1,2})(?:\.[a-z](?:\.\d+)?)?(?![0-9A-Za-z])")
+# Words before a code that make a lower-case "5e001" an ECCN (not a number in e notation).
+_ECCN_CONTEXT = re.compile(r"(?:eccn|ccl|ear|classif|annex i|dual[\s\-]use|control list)")
+
+
+# Any of these in a field's fold, and the regime regex is run on it.
+_REGIME_HINTS = (
+    "mtcr", "missile technology", "nsg", "nuclear suppliers", "australi", "wassenaar", "chpl",
+    "high priority", "cwc", "chemical weapons conv", "ркрт", "гяп", "ядерных поставщ",
+    "австралийск", "вассенаар", "核供应国", "澳大利亚集团", "瓦森纳", "ml",
+)  # fmt: skip
+
+
+def _regime_codes(field: TextField) -> Iterator[Code]:
+    for match in _REGIMES.finditer(field.folded):
+        groups = match.groupdict()
+        if groups["mtcr"]:
+            item = groups["mtcr_item"]
+            code = f"MTCR {item.upper()}" if item else "MTCR"
+        elif groups["nsg"]:
+            part = {"i": "1", "ii": "2"}.get(groups["nsg_part"] or "", groups["nsg_part"])
+            item = groups["nsg_item"]
+            if item and not part:
+                part = "2"  # the items "2.B.1" are the dual-use list's, Part 2
+            code = " ".join(
+                filter(None, ["NSG", f"Part {part}" if part else "", (item or "").upper()])
+            )
+        elif groups["ag"]:
+            code = "AG"
+        elif groups["wa"]:
+            if groups["wa_ml"]:
+                code = f"ML{int(groups['wa_ml'])}"
+            else:
+                code = f"WA Cat {groups['wa_cat']}" if groups["wa_cat"] else "WA"
+        elif groups["chpl"]:
+            code = "CHPL"
+        else:
+            code = f"CWC Schedule {groups['cwc_schedule']}"
+        yield Code("regime", code, _evidence(field, *match.span()))
+    for found in _MILITARY_LIST.finditer(field.text):
+        if 1 <= int(found.group(1)) <= 22:
+            yield Code("regime", f"ML{int(found.group(1))}", _evidence(field, *found.span()))
 
 
 def _codes(field: TextField, chpl: Mapping[str, int]) -> Iterator[Code]:
@@ -387,6 +514,10 @@ def _codes(field: TextField, chpl: Mapping[str, int]) -> Iterator[Code]:
     for match in _ECCN.finditer(field.text):
         scheme = "eccn"
         if field.key not in _ECCN_FIELDS:
+            if match.group(1)[1] == "e" and not _ECCN_CONTEXT.search(
+                field.folded[max(0, match.start() - 40) : match.start()]
+            ):
+                continue  # "5e201", "1e100": a number, unless a word says it is a code
             # The nearer of an EU reference and a US one ("ECCN", "CCL", "EAR") decides.
             before = field.folded[max(0, match.start() - 60) : match.start()]
             eu = [m.end() for m in _EU_CONTEXT.finditer(before)]
@@ -629,9 +760,13 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
         has_digit = _DIGIT.search(field.text) is not None
         if has_digit and not key.endswith(".role"):
             codes.extend(_codes(field, vocabulary.chpl))
+        if not key.endswith(".role") and any(hint in field.folded for hint in _REGIME_HINTS):
+            codes.extend(_regime_codes(field))
         if key.endswith(".country") or key.endswith(".role"):
             continue
         taken: list[tuple[int, int]] = []  # spans already read as countries or zones
+        gazetteer = find_places(field.text, field.folded)
+        cities = {(g.start, g.end, g.country): g for g in gazetteer if g.kind == "city"}
         for start, end, values in vocabulary.index.find(field):
             for value in values:
                 if value < _COUNTRY_BASE:
@@ -640,7 +775,11 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
                     goods.setdefault((term, field.path), good)
                 elif value < _ZONE_BASE:
                     country = vocabulary.country_codes[value - _COUNTRY_BASE]
-                    add_place(country, None, _evidence(field, start, end))
+                    # The vocabulary names a few cities as their country ("Dubai"): the
+                    # gazetteer says it is a city.
+                    city = cities.get((start, end, country))
+                    kind, name = ("city", city.name) if city else ("country", "")
+                    add_place(country, None, _evidence(field, start, end), kind, name)
                     taken.append((start, end))
                 else:
                     zone, country = vocabulary.ftz[value - _ZONE_BASE]
@@ -653,7 +792,7 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
             taken.append(match.span())
         # Cities and country names in any script (triage/places.py), where the
         # vocabulary has not already read the same words.
-        for found in find_places(field.text, field.folded):
+        for found in gazetteer:
             if not any(found.start < end and start < found.end for start, end in taken):
                 evidence = _evidence(field, found.start, found.end)
                 add_place(found.country, None, evidence, found.kind, found.name)

@@ -229,6 +229,10 @@ _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 _WORDS = re.compile(rf"[^\W{_CJK_CHARS}]+|[{_CJK_CHARS}]+")
 
 
+# A word that starts with a capital (or a Latin letter with diacritics, checked after).
+_CAPITALISED = re.compile(r"(?<!\w)[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f]\w*")
+
+
 def _words(folded: str) -> tuple[str, ...]:
     return tuple(_WORDS.findall(folded))
 
@@ -373,6 +377,8 @@ class Gazetteer:
                     if len(stem) < (3 if not prefix else 4):
                         continue
                     found = stems.get(stem)
+                    if found is None and suffix and stem.startswith("\u0627\u0644"):
+                        found = stems.get(stem[2:])  # the article before a nisba: الإيرانية
                     if found is not None and (not suffix or found.kind == "country"):
                         return found
             return None
@@ -403,17 +409,23 @@ class Gazetteer:
         """The places `text` names, longest name first, without overlaps, in text order."""
         folded = fold(text) if folded is None else folded
         out: list[PlaceMatch] = []
+        longest = self._longest
+        if folded.isascii():
+            return self._find_latin(text, folded)
         tokens = [(m.group(), m.start()) for m in _WORDS.finditer(folded)]
         index, count = 0, len(tokens)
         while index < count:
             word, start = tokens[index]
+            if word.isascii() and word not in longest:
+                index += 1  # most words start no name
+                continue
             script = _script(word[0])
             if script == "cjk":
                 out.extend(self._find_cjk(word, start))
                 index += 1
                 continue
             matched = 0
-            for length in range(min(self._longest.get(word, 0), count - index), 0, -1):
+            for length in range(min(longest.get(word, 0), count - index), 0, -1):
                 key = tuple(token for token, _ in tokens[index : index + length])
                 entry = self._words.get(key)
                 if entry is None:
@@ -431,6 +443,40 @@ class Gazetteer:
                                           found.name))  # fmt: skip
                     matched = 1
             index += matched or 1
+        return out
+
+    def _find_latin(self, text: str, folded: str) -> list[PlaceMatch]:
+        """`find` for a text in ASCII: only its capitalised words can start a name."""
+        out: list[PlaceMatch] = []
+        longest, table = self._longest, self._words
+        done = 0
+        for capital in _CAPITALISED.finditer(text):
+            start = capital.start()
+            if start < done:
+                continue
+            first = folded[start : capital.end()]
+            most = longest.get(first, 0)
+            if not most:
+                continue
+            tokens = [first]
+            ends = [capital.end()]
+            if most > 1:
+                for more in _WORDS.finditer(folded, capital.end()):
+                    if len(tokens) == most or more.start() - ends[-1] > 3:
+                        break
+                    tokens.append(more.group())
+                    ends.append(more.end())
+            for length in range(len(tokens), 0, -1):
+                entry = table.get(tuple(tokens[:length]))
+                if entry is not None:
+                    if self._accept(text, start, length, entry, "latin"):
+                        out.append(
+                            PlaceMatch(
+                                start, ends[length - 1], entry.country, entry.kind, entry.name
+                            )
+                        )
+                        done = ends[length - 1]
+                    break
         return out
 
     def _accept(self, text: str, start: int, length: int, entry: _Entry, script: str) -> bool:
