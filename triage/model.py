@@ -70,8 +70,8 @@ class Party:
 class Code:
     """A commodity or control-list code: an HS code (six digits), an ECCN or an EU dual-use code."""
 
-    scheme: str  # "hs", "eccn", "eu_dual_use"
-    code: str  # normalised: "854231", "3A001", "1C010"
+    scheme: str  # "hs", "eccn", "eu_dual_use", "regime" (MTCR, NSG, AG, WA, CHPL, CWC, ML)
+    code: str  # normalised: "854231" (a heading: "8542"), "3A001", "1C010", "MTCR 2", "ML10"
     evidence: Evidence
     chpl_tier: int | None = None  # Common High Priority List tier, for HS codes on it
 
