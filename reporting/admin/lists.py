@@ -48,7 +48,9 @@ def import_uploaded_list(
             session.rollback()
             raise AdministrationError(
                 "This is not a list file Vigil reads: upload the UN consolidated XML, the"
-                " OFAC SDN sdn.csv or the BIS Denied Persons List text file."
+                " OFAC SDN sdn.csv, the BIS Denied Persons List text file, OpenSanctions'"
+                " FollowTheMoney entities (JSON lines) or a watchlist CSV with a header"
+                " (docs/triage.md, Importers)."
             ) from None
     finally:
         path.unlink(missing_ok=True)
