@@ -42,7 +42,7 @@ from triage.model import (
 )
 from triage.places import country_of, find_places
 from triage.places import fold as fold_places
-from triage.text import LEGAL_FORMS, PhraseMatcher, entry_phrases, fold, name_tokens
+from triage.text import LEGAL_FORMS, PhraseMatcher, Words, entry_phrases, fold, name_tokens
 
 __all__ = [
     "VOCABULARY_VERSION",
@@ -82,6 +82,11 @@ class TextField:
     def starts(self) -> tuple[int, ...]:
         """Where each word starts (it ends `len(word)` later: words are exact matches)."""
         return tuple(m.start() for m in _WORD.finditer(self.folded))
+
+    @cached_property
+    def match_words(self) -> Words:
+        """The words `PhraseMatcher` reads (goods, places, indicators): tokenised once a field."""
+        return Words(self.text)
 
     @cached_property
     def key(self) -> str:

@@ -83,9 +83,50 @@ def _script(char: str) -> str | None:
     return None
 
 
+def _letters_of(script: str) -> re.Pattern[str]:
+    """Runs of the characters `_script` counts as `script` (counted in C, not char by char)."""
+    ranges = (
+        ((0x0000, 0x024F), (0x1E00, 0x1EFF))
+        if script == "latin"
+        else ((0x0400, 0x04FF), (0x0600, 0x06FF), (0x3040, 0x30FF), (0x3400, 0x4DBF),
+              (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFB50, 0xFEFF))
+    )  # fmt: skip
+    codes = [code for low, high in ranges for code in range(low, high + 1)]
+    runs: list[list[int]] = []  # consecutive code points of the script, as [first, last]
+    for code in codes:
+        if _script(chr(code)) != script:
+            continue
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    members = "".join(
+        re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high > low else "")
+        for low, high in runs
+    )
+    return re.compile(f"[{members}]+")
+
+
+_SCRIPT_LETTERS = {
+    script: _letters_of(script) for script in ("han", "kana", "cyrillic", "arabic", "latin")
+}
+_ASCII_LETTERS = re.compile("[A-Za-z]+")
+
+
+def _script_counts(text: str) -> dict[str, int]:
+    """How many letters of each script `text` has (the scripts it has any of)."""
+    if text.isascii():
+        latin = sum(map(len, _ASCII_LETTERS.findall(text)))
+        return {"latin": latin} if latin else {}
+    counts = {
+        script: sum(map(len, letters.findall(text))) for script, letters in _SCRIPT_LETTERS.items()
+    }
+    return {script: count for script, count in counts.items() if count}
+
+
 def _arabic_or_persian(text: str) -> str:
-    persian = sum(1 for char in text if char in _PERSIAN_LETTERS)
-    arabic = sum(1 for char in text if char in _ARABIC_LETTERS)
+    persian = sum(map(text.count, _PERSIAN_LETTERS))
+    arabic = sum(map(text.count, _ARABIC_LETTERS))
     for word in _ARABIC_WORD.findall(text):
         if word in _PERSIAN_WORDS:
             persian += 2
@@ -95,9 +136,12 @@ def _arabic_or_persian(text: str) -> str:
 
 
 def _latin(text: str) -> str | None:
-    words = Counter(word.lower() for word in _LATIN_WORD.findall(text))
+    if text.isascii():
+        words = Counter(_LATIN_WORD.findall(text.lower()))
+    else:
+        words = Counter(word.lower() for word in _LATIN_WORD.findall(text))
     scores = {
-        language: sum(count for word, count in words.items() if word in function_words)
+        language: sum(words.get(word, 0) for word in function_words)
         for language, function_words in _FUNCTION_WORDS.items()
     }
     best = max(scores.values())
@@ -110,11 +154,7 @@ def _latin(text: str) -> str | None:
 def detect_language(texts: str | Iterable[str]) -> str | None:
     """The ISO 639-1 code of the language `texts` are written in, or None (see above)."""
     text = texts if isinstance(texts, str) else "\n".join(texts)
-    scripts: Counter[str] = Counter()
-    for char in text:
-        script = _script(char)
-        if script is not None:
-            scripts[script] += 1
+    scripts = Counter(_script_counts(text))
     # One Han character carries about a word: weigh it as three letters.
     weighted = {
         script: count * (3 if script in {"han", "kana"} else 1) for script, count in scripts.items()

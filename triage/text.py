@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -29,12 +29,14 @@ __all__ = [
     "LEGAL_FORMS",
     "PhraseMatcher",
     "Token",
+    "Words",
     "entry_phrases",
     "fold",
     "match_fold",
     "name_tokens",
     "tokens",
     "word_key",
+    "words_of",
 ]
 
 # Folded, so "S.A." is "sa", "Co.,Ltd." is "co ltd" and "GmbH & Co. KG" is
@@ -191,17 +193,41 @@ def _match_char(char: str) -> str:
     return folded
 
 
+class _FoldTable(dict[int, str]):
+    """`str.translate`'s table for `match_fold`, filled one character at a time as met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _match_char(chr(code))
+        return folded
+
+
+_MATCH_TABLE = _FoldTable()
+
+
 def match_fold(text: str) -> str:
     """`text` folded for phrase matching, one character for each character of `text`."""
     if text.isascii():
         return text.lower()
-    return "".join(_match_char(char) for char in text)
+    return text.translate(_MATCH_TABLE)
+
+
+def _by_length(affixes: Iterable[str]) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Affixes grouped by length, longest first: one set probe per length, not per affix."""
+    lengths = sorted({len(affix) for affix in affixes}, reverse=True)
+    return tuple((n, frozenset(a for a in affixes if len(a) == n)) for n in lengths)
+
+
+_RU_ENDINGS_BY_LENGTH = _by_length(_RU_ENDINGS)
+_AR_PREFIXES_BY_LENGTH = _by_length(_AR_PREFIXES)
+_AR_SUFFIXES_BY_LENGTH = _by_length(_AR_SUFFIXES)
 
 
 def _stem_ru(word: str) -> str:
-    for ending in _RU_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            return word[: -len(ending)]
+    # The longest ending that leaves three letters (one ending of each length can match).
+    size = len(word)
+    for length, endings in _RU_ENDINGS_BY_LENGTH:
+        if size - length >= 3 and word[-length:] in endings:
+            return word[:-length]
     return word
 
 
@@ -221,16 +247,17 @@ def word_key(word: str) -> str:
 def _arabic_variants(word: str) -> frozenset[str]:
     """A text word's keys with its clitics off, each at least three letters long."""
     stems = {word}
-    for prefix in _AR_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            rest = word[len(prefix) :]
+    size = len(word)
+    for length, prefixes in _AR_PREFIXES_BY_LENGTH:
+        if size - length >= 3 and word[:length] in prefixes:
+            rest = word[length:]
             stems.add(rest)
-            if prefix.endswith("لل"):
+            if word[:length].endswith("لل"):
                 stems.add("ال" + rest)
     for stem in list(stems):
-        for suffix in _AR_SUFFIXES:
-            if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
-                stems.add(stem[: -len(suffix)])
+        for length, suffixes in _AR_SUFFIXES_BY_LENGTH:
+            if len(stem) - length >= 3 and stem[-length:] in suffixes:
+                stems.add(stem[:-length])
     return frozenset(_bare_ar(stem) for stem in stems)
 
 
@@ -243,21 +270,78 @@ class Token:
     end: int
 
 
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+class Words:
+    """The words of one text, folded and keyed once for every `PhraseMatcher` that reads it.
+
+    `flat` holds every key of every word, in order; `owner` says which word
+    each key is of, or is None when every word has exactly one key (any text
+    without Arabic script, where `flat[i]` is word i's key). `keyset` lets a
+    matcher skip a text none of whose words starts a phrase with one set
+    intersection. Spans are computed only when a phrase matched.
+    """
+
+    __slots__ = ("_folded", "_spans", "flat", "keys", "keyset", "owner")
+
+    def __init__(self, text: str) -> None:
+        self._spans: list[tuple[int, int]] | None = None
+        self.owner: list[int] | None = None
+        self.keys: list[tuple[str, ...]] | None = None
+        if text.isascii():
+            # ASCII: the fold is lower case, a word is [a-z0-9]+ and its own key.
+            self._folded = text.lower()
+            self.flat: list[str] = _ASCII_WORD.findall(self._folded)
+        else:
+            self._folded = ""
+            self._tokenise(match_fold(text))
+        self.keyset = frozenset(self.flat)
+
+    def _tokenise(self, folded: str) -> None:
+        keys: list[tuple[str, ...]] = []
+        spans: list[tuple[int, int]] = []
+        known: dict[str, tuple[str, ...]] = {}  # this text's repeated words
+        for match in _TOKEN.finditer(folded):
+            word = match.group(0)
+            found = known.get(word)
+            if found is None:
+                bare = word.replace(_IGNORED, "") if _IGNORED in word else word
+                if not bare:
+                    found = ()
+                elif _ARABIC_LETTER.match(bare):
+                    found = tuple(sorted(_arabic_variants(bare)))
+                else:
+                    found = (word_key(bare),)
+                known[word] = found
+            if found:
+                keys.append(found)
+                spans.append(match.span())
+        self._spans = spans
+        if all(len(found) == 1 for found in keys):
+            self.flat = [found[0] for found in keys]
+        else:
+            self.keys = keys
+            self.flat = [key for found in keys for key in found]
+            self.owner = [index for index, found in enumerate(keys) for _ in found]
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Each word's (start, end) in the original text."""
+        if self._spans is None:
+            self._spans = [match.span() for match in _ASCII_WORD.finditer(self._folded)]
+        return self._spans
+
+    def tokens(self) -> tuple[Token, ...]:
+        keys = self.keys or [(key,) for key in self.flat]
+        return tuple(
+            Token(found, start, end) for found, (start, end) in zip(keys, self.spans, strict=True)
+        )
+
+
 def tokens(text: str) -> tuple[Token, ...]:
     """The words of `text` with their keys; spans are offsets in `text` itself."""
-    out: list[Token] = []
-    for match in _TOKEN.finditer(match_fold(text)):
-        word = match.group(0)
-        if _IGNORED in word:
-            word = word.replace(_IGNORED, "")
-            if not word:
-                continue
-        start, end = match.span()
-        if _ARABIC_LETTER.match(word):
-            out.append(Token(tuple(sorted(_arabic_variants(word))), start, end))
-        else:
-            out.append(Token((word_key(word),), start, end))
-    return tuple(out)
+    return Words(text).tokens()
 
 
 def _phrase_keys(phrase: str, language: str) -> list[tuple[str, ...]]:
@@ -287,12 +371,26 @@ class HasText(Protocol):
     def text(self) -> str: ...
 
 
+def words_of(field: HasText | str) -> Words:
+    """A field's `Words`: its own `match_words` when it keeps them (one tokenisation a field)."""
+    if isinstance(field, str):
+        return Words(field)
+    kept = getattr(field, "match_words", None)
+    return kept if isinstance(kept, Words) else Words(field.text)
+
+
 class PhraseMatcher:
     """Many phrases of any script looked up at once, word by word, over a trie.
 
     `phrases` are `(phrase, value)` or `(phrase, value, language)` pairs; the
     language (ISO 639-1, "" when unknown) only chooses the endings a phrase's
     last word may take. Matches are `(start, end, values)` spans of the text.
+
+    A text is read as `Words` (folded and keyed once, shared by every matcher
+    that reads the same field); the trie is walked only from the words whose
+    key starts a phrase, found by intersecting the text's keys with the
+    first words of the phrases, so a script the phrases of which a text does
+    not contain costs nothing.
     """
 
     def __init__(self, phrases: Iterable[tuple[str, int] | tuple[str, int, str]]) -> None:
@@ -304,54 +402,84 @@ class PhraseMatcher:
                 for key in keys:
                     node = node.children.setdefault(key, _Node())
                 node.values = node.values | {entry[1]}
+        self._first = frozenset(self._root.children)
 
-    def _matches_at(self, words: Sequence[Token], index: int) -> dict[int, set[int]]:
+    def _candidates(self, words: Words) -> list[int]:
+        """The words a phrase may start at, in order."""
+        hits = self._first.intersection(words.keyset)
+        if not hits:
+            return []
+        flat = words.flat
+        if words.owner is None:
+            return [index for index, key in enumerate(flat) if key in hits]
+        owner = words.owner
+        return sorted({owner[index] for index, key in enumerate(flat) if key in hits})
+
+    def _matches_at(self, words: Words, index: int) -> dict[int, frozenset[int] | set[int]]:
         """The phrases starting at word `index`: last word's index -> values."""
-        found: dict[int, set[int]] = {}
+        found: dict[int, frozenset[int] | set[int]] = {}
+        keys = words.keys
+        if keys is None:  # one key a word: a single path down the trie
+            flat = words.flat
+            count = len(flat)
+            node: _Node | None = self._root
+            at = index
+            while at < count and node is not None:
+                node = node.children.get(flat[at])
+                if node is None:
+                    break
+                if node.values:
+                    found[at] = node.values
+                if not node.children:
+                    break
+                at += 1
+            return found
+        many: dict[int, set[int]] = {}
         stack = [(self._root, index)]
         while stack:
-            node, at = stack.pop()
-            if at >= len(words):
+            parent, at = stack.pop()
+            if at >= len(keys):
                 continue
-            for key in words[at].keys:
-                child = node.children.get(key)
+            for key in keys[at]:
+                child = parent.children.get(key)
                 if child is None:
                     continue
                 if child.values:
-                    found.setdefault(at, set()).update(child.values)
+                    many.setdefault(at, set()).update(child.values)
                 if child.children:
                     stack.append((child, at + 1))
+        found.update(many)
         return found
 
     def find(self, field: HasText | str) -> list[tuple[int, int, tuple[int, ...]]]:
         """Non-overlapping longest matches: (start, end, values)."""
-        words = tokens(field if isinstance(field, str) else field.text)
+        words = words_of(field)
         out: list[tuple[int, int, tuple[int, ...]]] = []
-        index = 0
-        while index < len(words):
-            found = self._matches_at(words, index) if self._starts(words[index]) else {}
+        following = 0  # the first word after the last match
+        for index in self._candidates(words):
+            if index < following:
+                continue
+            found = self._matches_at(words, index)
             if not found:
-                index += 1
                 continue
             last = max(found)
-            out.append((words[index].start, words[last].end, tuple(sorted(found[last]))))
-            index = last + 1
+            spans = words.spans
+            out.append((spans[index][0], spans[last][1], tuple(sorted(found[last]))))
+            following = last + 1
         return out
 
     def find_all(self, field: HasText | str) -> list[tuple[int, int, tuple[int, ...]]]:
         """Every match, overlapping ones included."""
-        words = tokens(field if isinstance(field, str) else field.text)
+        words = words_of(field)
         out: list[tuple[int, int, tuple[int, ...]]] = []
-        for index, word in enumerate(words):
-            if not self._starts(word):
+        for index in self._candidates(words):
+            found = self._matches_at(words, index)
+            if not found:
                 continue
-            for last, values in sorted(self._matches_at(words, index).items()):
-                out.append((word.start, words[last].end, tuple(sorted(values))))
+            spans = words.spans
+            for last, values in sorted(found.items()):
+                out.append((spans[index][0], spans[last][1], tuple(sorted(values))))
         return out
-
-    def _starts(self, word: Token) -> bool:
-        children = self._root.children
-        return any(key in children for key in word.keys)
 
 
 def entry_phrases(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
