@@ -25,6 +25,10 @@ customer file, names per second, each against a baseline from the same run:
   (timed over a few names: each run loads the lists).
 
 The batch is the same seeded mix as above, a country on every other line.
+
+Then (`--no-variants` skips it) bench/screening_variants.py: recall on
+variants of every UN and OFAC NPWMD name by kind, false hits on ordinary names
+of many origins, and speed, each for a frozen dev and holdout split.
 """
 
 from __future__ import annotations
@@ -278,6 +282,7 @@ def main() -> None:
     parser.add_argument("--lists", type=Path, default=DEFAULT_LISTS)
     parser.add_argument("--queries", type=int, default=3000)
     parser.add_argument("--batch", type=int, default=10_000, help="lines in the batch (0: none)")
+    parser.add_argument("--no-variants", action="store_true", help="skip the variants benchmark")
     args = parser.parse_args()
     figures = screening_figures(args.lists, args.queries)
     print_figures(figures)
@@ -285,6 +290,10 @@ def main() -> None:
         screener = figures["screener"]
         assert isinstance(screener, Screener)
         print_batch_figures(batch_figures(screener, args.lists, args.batch))
+    if not args.no_variants:
+        from bench.screening_variants import print_report, run
+
+        print_report(run(args.lists))
 
 
 if __name__ == "__main__":
