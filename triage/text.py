@@ -271,6 +271,9 @@ class Token:
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+# Lower-case ASCII text: every character but [a-z0-9] becomes a space, so `split` gives
+# the words `_ASCII_WORD` finds.
+_ASCII_NOT_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
 class Words:
@@ -292,7 +295,7 @@ class Words:
         if text.isascii():
             # ASCII: the fold is lower case, a word is [a-z0-9]+ and its own key.
             self._folded = text.lower()
-            self.flat: list[str] = _ASCII_WORD.findall(self._folded)
+            self.flat: list[str] = self._folded.translate(_ASCII_NOT_WORD).split()
         else:
             self._folded = ""
             self._tokenise(match_fold(text))
