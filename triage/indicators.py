@@ -25,21 +25,62 @@ Matcher kinds (see the file's `_about`):
 
 All phrase matchers of all indicators share one `PhraseMatcher`, so the text
 is scanned once whatever the number of flags.
+
+Polarity. A phrase found in the text is read with the words around it, in
+the same clause (a sentence's end or a contrast word such as "but", "aber",
+"но", "لكن", "但是" closes a clause). The file's `cues` list, per language,
+the words that negate (`negation`: "no", "without", "kein", "sin", "без",
+"بدون", "没有", only just before the phrase; `negation_verb`: "not",
+"never", "nicht", "не", "لم", "نگرفت", "未", before or after it), that
+affirm a permission (`affirmation`: "granted", "erteilt", "выдана", "获批"),
+that say a thing was not needed (`exemption`: "required", "erforderlich",
+"нужна", "لازم", "需要"), that look negative and are not (`pseudo`: "not
+only", "no doubt") and that close a clause (`boundary`). A phrase matcher's
+`polarity` chooses how they count:
+
+- `asserted` (the default): the phrase is a red flag as written ("military
+  end use", "sanctioned", "without a licence"), and does not count when a
+  negation stands before it ("no military end use", "never shipped without a
+  licence") or a negating verb right after it ("sanctions were not
+  breached");
+- `negated`: the phrase names a topic that is a red flag only when denied
+  ("export licence", "Genehmigung", "лицензия", "许可证"): it counts when a
+  negation is near ("no licence was obtained", "never applied for a
+  licence", "лицензию не получали") and no exemption is ("no licence was
+  required", "did not need a licence") and no affirmation is nearer than the
+  negation ("the licence was granted and not revoked");
+- `any`: the words around do not matter.
+
+Hub routes. `hub_route` (`hubs`, `to`: codes or `$sets`) fires when a
+transit hub and a destination of concern are tied together: named in the
+same sentence (or anywhere in the `route` field), or a structured consignee,
+buyer or intermediary in a hub with an end user or buyer in a country of
+concern, or a route that ends in another country than every consignee's.
+A hub named in an ordinary sale ("our distributor in Dubai") is not enough.
+
+Dated regimes. An indicator with `after` (an ISO date) does not fire when
+every date the report gives (`triage.dates.find_dates` over its fields) ends
+before that date: the Russia and Belarus restrictions of 24 February 2022 say
+nothing about a 2015 shipment. A report that gives no date is not excused.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from triage.dates import find_dates
 from triage.extract import TextField, report_fields
 from triage.model import Category, Evidence, Extraction, FiredIndicator
-from triage.text import PhraseMatcher, entry_phrases
+from triage.places import find_places
+from triage.text import PhraseMatcher, Token, entry_phrases, tokens
 
 __all__ = [
     "INDICATORS_VERSION",
@@ -57,9 +98,34 @@ _KINDS = frozenset(
     {
         "phrases", "phrases_i18n", "fields", "regex", "codes", "goods", "countries",
         "free_trade_zone", "webmail", "vessels", "roles", "amount_min", "parties_min",
-        "countries_min",
+        "countries_min", "polarity", "hub_route", "route_transit",
     }
 )  # fmt: skip
+_POLARITIES = frozenset({"asserted", "negated", "any"})
+
+# Cue kinds (the file's `cues`), as the values of the cue matcher.
+NEGATION, NEGATION_VERB, AFFIRMATION, EXEMPTION, PSEUDO, BOUNDARY = range(6)
+_CUE_KINDS = {
+    "negation": NEGATION,
+    "negation_verb": NEGATION_VERB,
+    "affirmation": AFFIRMATION,
+    "exemption": EXEMPTION,
+    "pseudo": PSEUDO,
+    "boundary": BOUNDARY,
+}
+# Words between a cue and the phrase it bears on: a determiner or preposition
+# ("no", "without") governs the next few words, a verb's negation a clause.
+NEGATION_REACH = 2
+VERB_REACH_BEFORE = 5
+VERB_REACH_AFTER = 3
+CUE_REACH_AFTER = 4
+# Sentence ends between two words: .!?;: followed by a space, CJK and Arabic marks, new lines.
+_CLAUSE_END = re.compile(
+    r"[.!?;:\u061f\u061b][\s\"'\u201d\u00bb)]|[\n\u3002\uff01\uff1f\uff1b\u061f\u061b]"
+)
+_ROUTE_FIELDS = ("route",)
+# Structured parties' fields: their countries are read from the parties themselves.
+_PARTY_FIELDS = ("parties", "company", "company_address", "contact_name", "contact_role")
 
 
 @dataclass(frozen=True)
@@ -68,6 +134,8 @@ class Matcher:
     spec: Mapping[str, Any]
     regex: re.Pattern[str] | None
     countries: frozenset[str]
+    hubs: frozenset[str] = frozenset()
+    concern: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -79,6 +147,7 @@ class Indicator:
     weight: int
     any_of: tuple[Matcher, ...]
     all_of: tuple[Matcher, ...]
+    after: date | None = None  # fires only if some date of the report is on or after it
 
 
 @dataclass(frozen=True)
@@ -86,6 +155,7 @@ class IndicatorSet:
     version: str
     indicators: tuple[Indicator, ...]
     phrases: PhraseMatcher
+    cues: PhraseMatcher  # negation, affirmation, exemption ... words (the file's `cues`)
 
 
 def _field_allowed(spec: Mapping[str, Any], field: TextField) -> bool:
@@ -115,14 +185,29 @@ def _load(path: str) -> IndicatorSet:
         unknown = set(spec) - _KINDS
         if unknown:
             raise ValueError(f"unknown matcher kind(s) {sorted(unknown)}")
-        countries: set[str] = set()
-        for entry in spec.get("countries", {}).get("in", []):
-            countries.update(sets[entry[1:]] if entry.startswith("$") else [entry])
+        if spec.get("polarity", "asserted") not in _POLARITIES:
+            raise ValueError(f"unknown polarity {spec['polarity']!r}")
+
+        def codes(entries: Sequence[str]) -> frozenset[str]:
+            out: set[str] = set()
+            for entry in entries:
+                out.update(sets[entry[1:]] if entry.startswith("$") else [entry])
+            return frozenset(out)
+
+        countries = codes(spec.get("countries", {}).get("in", []))
+        hub_route = spec.get("hub_route", {})
         regex = re.compile(spec["regex"]) if "regex" in spec else None
         for phrase, language in entry_phrases(spec):
             phrases.append((phrase, number, language))
         number += 1
-        return Matcher(number - 1, spec, regex, frozenset(countries))
+        return Matcher(
+            number - 1,
+            spec,
+            regex,
+            countries,
+            codes(hub_route.get("hubs", [])),
+            codes(hub_route.get("to", [])),
+        )
 
     for raw in data["indicators"]:
         if raw["id"] in seen:
@@ -141,15 +226,203 @@ def _load(path: str) -> IndicatorSet:
                 weight=int(raw["weight"]),
                 any_of=any_of,
                 all_of=all_of,
+                after=date.fromisoformat(raw["after"]) if "after" in raw else None,
             )
         )
-    return IndicatorSet(str(data["version"]), tuple(indicators), PhraseMatcher(phrases))
+    cues = [
+        (phrase, _CUE_KINDS[kind], language)
+        for kind, by_language in data.get("cues", {}).items()
+        for language, words in sorted(by_language.items())
+        for phrase in words
+    ]
+    return IndicatorSet(
+        str(data["version"]), tuple(indicators), PhraseMatcher(phrases), PhraseMatcher(cues)
+    )
 
 
 INDICATORS_VERSION: str = load_indicators().version
 
 
-def _structured(matcher: Matcher, extraction: Extraction) -> list[Evidence]:
+class _Context:
+    """The words of one field around each phrase found in it: clauses and cues."""
+
+    def __init__(self, field: TextField, cues: PhraseMatcher) -> None:
+        self.words: tuple[Token, ...] = tokens(field.text)
+        self.starts = [word.start for word in self.words]
+        self.ends = [word.end for word in self.words]
+        text = field.text
+        found = [(self._index(a, b), kind) for a, b, kinds in cues.find_all(text) for kind in kinds]
+        pseudo = [span for span, kind in found if kind == PSEUDO]
+        # (first word, last word, kind), pseudo-negations' own words taken out
+        self.cues = [
+            (first, last, kind)
+            for (first, last), kind in found
+            if kind != PSEUDO and not any(p[0] <= first and last <= p[1] for p in pseudo)
+        ]
+        clause, self.clauses = 0, []
+        boundaries = {first for first, _, kind in self.cues if kind == BOUNDARY}
+        for index, word in enumerate(self.words):
+            if index:
+                gap = text[self.words[index - 1].end : word.start] + " "
+                short = self.words[index - 1].end - self.words[index - 1].start == 1
+                if (_CLAUSE_END.search(gap) and not (short and gap.startswith("."))) or (
+                    index in boundaries
+                ):
+                    clause += 1
+            self.clauses.append(clause)
+
+    def _index(self, start: int, end: int) -> tuple[int, int]:
+        return bisect_left(self.ends, start + 1), bisect_right(self.starts, end - 1) - 1
+
+    def polarity(self, start: int, end: int) -> str:
+        """`negated`, `affirmed` or `plain`: how the words around a span read it."""
+        first, last = self._index(start, end)
+        if not self.words or first > last:
+            return "plain"
+        clause = self.clauses[first]
+        neg_before = neg_after = aff = None  # distance in words to the nearest cue
+        exempt = False
+        negation_ends = [
+            c_last for c_first, c_last, kind in self.cues if kind in (NEGATION, NEGATION_VERB)
+        ]
+        for c_first, c_last, kind in self.cues:
+            if kind == BOUNDARY:
+                continue
+            if c_last < first:
+                distance = first - c_last
+                if self.clauses[c_last] != clause:
+                    continue
+            elif c_first > last:
+                distance = c_first - last
+                if self.clauses[c_first] != clause:
+                    continue
+            else:
+                continue  # the phrase's own words
+            before = c_last < first
+            reach = NEGATION_REACH + 1 if kind == NEGATION else VERB_REACH_BEFORE
+            if kind in (NEGATION, NEGATION_VERB) and before and distance <= reach:
+                neg_before = min(distance, neg_before or distance)
+            elif kind == NEGATION_VERB and not before and distance <= VERB_REACH_AFTER:
+                neg_after = min(distance, neg_after or distance)
+            elif kind == EXEMPTION:
+                if not before and distance <= CUE_REACH_AFTER:
+                    exempt = True
+                elif before and distance <= VERB_REACH_BEFORE:
+                    # "did not need a licence", not "without the required licence"
+                    exempt = exempt or any(
+                        c2_last < c_first and c_first - c2_last <= 2 and k2 == NEGATION_VERB
+                        for _, c2_last, k2 in self.cues
+                    )
+            elif kind == AFFIRMATION and distance <= CUE_REACH_AFTER + 1:
+                # "not granted", "не получили", "未获得": a negated affirmation is a negation
+                if any(0 < c_first - end_ <= 2 for end_ in negation_ends):
+                    continue
+                aff = min(distance, aff or distance)
+        negation = min((d for d in (neg_before, neg_after) if d is not None), default=None)
+        if negation is not None and not exempt and (aff is None or negation <= aff):
+            return "negated"
+        if aff is not None or exempt:
+            return "affirmed"
+        return "plain"
+
+
+def _counts(polarity: str, reading: str) -> bool:
+    """Whether a phrase found in a context of `reading` counts for a matcher of `polarity`."""
+    if polarity == "any":
+        return True
+    if polarity == "negated":
+        return reading == "negated"
+    return reading != "negated"
+
+
+# Farthest apart a hub and a destination named in one sentence may be (characters).
+HUB_REACH = 300
+
+
+def _hub_route(
+    matcher: Matcher, extraction: Extraction, texts: Mapping[str, str]
+) -> list[Evidence]:
+    """A hub tied to a destination of concern (see the module's docstring)."""
+    hubs, concern = matcher.hubs, matcher.concern
+    found: list[Evidence] = []
+    # Every mention, not extraction's first one per country.
+    by_field = _places_by_field(extraction, texts)
+    for path, spans in by_field.items():
+        text = texts.get(path, "")
+        hub_spans = sorted(s for s in spans if s[2] in hubs)
+        concern_spans = sorted(s for s in spans if s[2] in concern)
+        if not hub_spans or not concern_spans:
+            continue
+        route = path.split("[")[0] in _ROUTE_FIELDS
+        for hub in hub_spans:
+            for other in concern_spans:
+                a, b = sorted((hub, other))
+                gap = text[a[1] : b[0]]
+                if route or (b[0] - a[1] <= HUB_REACH and not _CLAUSE_END.search(gap)):
+                    for start, end, _ in (hub, other):
+                        found.append(Evidence(path, start, end, text[start:end]))
+    forwarding = {"consignee", "intermediary", "freight_forwarder", "buyer"}
+    destinations = {"end_user", "buyer"}
+    hub_parties = [p for p in extraction.parties if p.role in forwarding and p.country in hubs]
+    concern_parties = [
+        p for p in extraction.parties if p.role in destinations and p.country in concern
+    ]
+    if hub_parties and concern_parties:
+        found += [p.evidence for p in hub_parties + concern_parties]
+    # A route through a third country to a destination of concern ("US -> China -> Iran").
+    for path, countries in _route_countries(by_field):
+        if len(countries) >= 3 and countries[-1][2] in concern:
+            text = texts[path]
+            found += [Evidence(path, a, b, text[a:b]) for a, b, _ in countries]
+    # A route that ends in another country than every consignee's (the invoice's).
+    consignees = {p.country for p in extraction.parties if p.role == "consignee" and p.country}
+    for path, spans in by_field.items():
+        if path.split("[")[0] not in _ROUTE_FIELDS or not consignees:
+            continue
+        ordered = sorted(spans)
+        last = ordered[-1]
+        hub_consignee = any(s[2] in consignees and s[2] in hubs for s in ordered[:-1])
+        if last[2] not in consignees and hub_consignee:
+            text = texts[path]
+            found += [Evidence(path, a, b, text[a:b]) for a, b, _ in ordered]
+    return found
+
+
+def _route_countries(
+    by_field: Mapping[str, set[tuple[int, int, str]]],
+) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """Each route field's places in order, one per stretch in the same country."""
+    out = []
+    for path, spans in sorted(by_field.items()):
+        if path.split("[")[0] not in _ROUTE_FIELDS:
+            continue
+        stops: list[tuple[int, int, str]] = []
+        for span in sorted(spans):
+            if not stops or stops[-1][2] != span[2]:
+                stops.append(span)
+        out.append((path, stops))
+    return out
+
+
+def _places_by_field(
+    extraction: Extraction, texts: Mapping[str, str]
+) -> dict[str, set[tuple[int, int, str]]]:
+    """Every place mention per field: the gazetteer's and extraction's own (zones, ports)."""
+    by_field: dict[str, set[tuple[int, int, str]]] = {}
+    for place in extraction.places:
+        e = place.evidence
+        by_field.setdefault(e.field, set()).add((e.start, e.end, place.country))
+    for path, text in texts.items():
+        if path.split("[")[0] in _PARTY_FIELDS:
+            continue
+        for match in find_places(text):
+            by_field.setdefault(path, set()).add((match.start, match.end, match.country))
+    return by_field
+
+
+def _structured(
+    matcher: Matcher, extraction: Extraction, texts: Mapping[str, str]
+) -> list[Evidence]:
     """Evidence for the matcher kinds that look at the extraction, not the text."""
     spec = matcher.spec
     found: list[Evidence] = []
@@ -185,6 +458,14 @@ def _structured(matcher: Matcher, extraction: Extraction) -> list[Evidence]:
             ]
         else:
             found += [p.evidence for p in extraction.places if p.country in matcher.countries]
+    if "hub_route" in spec:
+        found += _hub_route(matcher, extraction, texts)
+    if spec.get("route_transit"):
+        # A route through a country that is neither where it starts nor where it ends.
+        for path, stops in _route_countries(_places_by_field(extraction, texts)):
+            if len({country for _, _, country in stops}) >= 3:
+                text = texts[path]
+                found += [Evidence(path, a, b, text[a:b]) for a, b, _ in stops]
     if spec.get("free_trade_zone"):
         found += [p.evidence for p in extraction.places if p.free_trade_zone]
     if spec.get("webmail"):
@@ -221,23 +502,30 @@ def fire_indicators(
     fields = report_fields(report) if fields is None else fields
     order = {field.path: index for index, field in enumerate(fields)}
 
-    # One scan of every field for every phrase of every indicator.
-    by_matcher: dict[int, list[Evidence]] = {}
+    texts = {field.path: field.text for field in fields}
+
+    # One scan of every field for every phrase of every indicator, each match
+    # with how the words around it read it (negated, affirmed or plain).
+    by_matcher: dict[int, list[tuple[Evidence, str]]] = {}
     for field in fields:
-        for start, end, numbers in indicator_set.phrases.find_all(field):
+        matches = indicator_set.phrases.find_all(field)
+        context = _Context(field, indicator_set.cues) if matches else None
+        for start, end, numbers in matches:
+            reading = context.polarity(start, end) if context else "plain"
             for number in numbers:
                 by_matcher.setdefault(number, []).append(
-                    Evidence(field.path, start, end, field.text[start:end])
+                    (Evidence(field.path, start, end, field.text[start:end]), reading)
                 )
 
     def evidence_for(matcher: Matcher) -> list[Evidence]:
         spec = matcher.spec
         found: list[Evidence] = []
         if "phrases" in spec or "phrases_i18n" in spec:
-            allowed = [e for e in by_matcher.get(matcher.number, ()) if not spec.get("fields")]
+            polarity = spec.get("polarity", "asserted")
+            allowed = [e for e, r in by_matcher.get(matcher.number, ()) if _counts(polarity, r)]
             if spec.get("fields"):
                 paths = {f.path for f in fields if _field_allowed(spec, f)}
-                allowed = [e for e in by_matcher.get(matcher.number, ()) if e.field in paths]
+                allowed = [e for e in allowed if e.field in paths]
             found += allowed
         if matcher.regex is not None:
             for field in fields:
@@ -246,11 +534,21 @@ def fire_indicators(
                         Evidence(field.path, m.start(), m.end(), field.text[m.start() : m.end()])
                         for m in matcher.regex.finditer(field.folded)
                     ]
-        found += _structured(matcher, extraction)
+        found += _structured(matcher, extraction, texts)
         return found
+
+    dates_known: bool | None = None
+    all_dates: list[date] = []
 
     fired: list[FiredIndicator] = []
     for indicator in indicator_set.indicators:
+        if indicator.after is not None:
+            if dates_known is None:
+                spans = find_dates((f.text for f in fields), extraction.language)
+                dates_known = bool(spans)
+                all_dates = [span.last for span in spans]
+            if dates_known and all(last < indicator.after for last in all_dates):
+                continue
         evidence: list[Evidence] = []
         for matcher in indicator.all_of:
             found = evidence_for(matcher)
