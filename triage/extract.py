@@ -40,7 +40,7 @@ from triage.model import (
     Party,
     Place,
 )
-from triage.places import country_of, find_places
+from triage.places import PlaceMatch, country_of, find_places
 from triage.places import fold as fold_places
 from triage.text import LEGAL_FORMS, PhraseMatcher, Words, entry_phrases, fold, name_tokens
 
@@ -87,6 +87,11 @@ class TextField:
     def match_words(self) -> Words:
         """The words `PhraseMatcher` reads (goods, places, indicators): tokenised once a field."""
         return Words(self.text)
+
+    @cached_property
+    def places(self) -> tuple[PlaceMatch, ...]:
+        """The gazetteer's places in the field (`triage.places.find_places`), found once."""
+        return tuple(find_places(self.text, self.folded))
 
     @cached_property
     def key(self) -> str:
@@ -770,7 +775,7 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
         if key.endswith(".country") or key.endswith(".role"):
             continue
         taken: list[tuple[int, int]] = []  # spans already read as countries or zones
-        gazetteer = find_places(field.text, field.folded)
+        gazetteer = field.places
         cities = {(g.start, g.end, g.country): g for g in gazetteer if g.kind == "city"}
         for start, end, values in vocabulary.index.find(field):
             for value in values:

@@ -100,3 +100,16 @@ def test_script_counts_count_as_the_character_test_does() -> None:
     assert _script_counts(text) == expected
     assert _script_counts("plain ASCII, 42") == {"latin": 10}
     assert detect_language("The company shipped the parts to the end user in Dubai.") == "en"
+
+
+def test_a_fields_places_are_found_once() -> None:
+    from triage.places import find_places
+
+    field = _field("The lathes went from Tianjin to Bandar Abbas via Dubai.")
+    assert field.places is field.places
+    assert list(field.places) == find_places(field.text)
+    assert [field.text[p.start : p.end] for p in field.places] == [
+        "Tianjin",
+        "Bandar Abbas",
+        "Dubai",
+    ]
