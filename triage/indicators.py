@@ -148,6 +148,7 @@ class Indicator:
     any_of: tuple[Matcher, ...]
     all_of: tuple[Matcher, ...]
     after: date | None = None  # fires only if some date of the report is on or after it
+    within: str | None = None  # "sentence": every matcher's evidence in one sentence
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,8 @@ def _load(path: str) -> IndicatorSet:
         )
 
     for raw in data["indicators"]:
+        if raw.get("within", "sentence") != "sentence":
+            raise ValueError(f"indicator {raw['id']}: unknown 'within' {raw['within']!r}")
         if raw["id"] in seen:
             raise ValueError(f"duplicate indicator id {raw['id']}")
         seen.add(raw["id"])
@@ -227,6 +230,7 @@ def _load(path: str) -> IndicatorSet:
                 any_of=any_of,
                 all_of=all_of,
                 after=date.fromisoformat(raw["after"]) if "after" in raw else None,
+                within=raw.get("within"),
             )
         )
     cues = [
@@ -281,6 +285,7 @@ class _Context:
             return "plain"
         clause = self.clauses[first]
         neg_before = neg_after = aff = None  # distance in words to the nearest cue
+        negations_before: set[int] = set()  # where each negation before the phrase starts
         exempt = False
         negation_ends = [
             c_last for c_first, c_last, kind in self.cues if kind in (NEGATION, NEGATION_VERB)
@@ -301,6 +306,7 @@ class _Context:
             before = c_last < first
             reach = NEGATION_REACH + 1 if kind == NEGATION else VERB_REACH_BEFORE
             if kind in (NEGATION, NEGATION_VERB) and before and distance <= reach:
+                negations_before.add(c_first)
                 neg_before = min(distance, neg_before or distance)
             elif kind == NEGATION_VERB and not before and distance <= VERB_REACH_AFTER:
                 neg_after = min(distance, neg_after or distance)
@@ -318,12 +324,42 @@ class _Context:
                 if any(0 < c_first - end_ <= 2 for end_ in negation_ends):
                     continue
                 aff = min(distance, aff or distance)
+        if len(negations_before) >= 2:
+            # "never shipped without a licence": two negations cancel out
+            neg_before = None
         negation = min((d for d in (neg_before, neg_after) if d is not None), default=None)
         if negation is not None and not exempt and (aff is None or negation <= aff):
             return "negated"
         if aff is not None or exempt:
             return "affirmed"
         return "plain"
+
+
+def _sentence_of(text: str, at: int) -> tuple[int, int]:
+    """The bounds of the sentence of `text` around offset `at`."""
+    start = 0
+    for match in _CLAUSE_END.finditer(text, 0, at):
+        start = match.end()
+    following = _CLAUSE_END.search(text, at)
+    return start, following.start() + 1 if following else len(text)
+
+
+def _in_one_sentence(
+    groups: list[list[Evidence]], texts: Mapping[str, str]
+) -> list[list[Evidence]]:
+    """The evidence of the sentences where every group has some, or [] when none does."""
+    sentences: set[tuple[str, int, int]] = set()
+    for evidence in groups[0]:
+        text = texts.get(evidence.field, "")
+        sentences.add((evidence.field, *_sentence_of(text, evidence.start)))
+
+    def inside(e: Evidence, sentence: tuple[str, int, int]) -> bool:
+        return e.field == sentence[0] and sentence[1] <= e.start and e.end <= sentence[2]
+
+    kept = [s for s in sentences if all(any(inside(e, s) for e in g) for g in groups)]
+    if not kept:
+        return []
+    return [[e for e in group if any(inside(e, s) for s in kept)] for group in groups]
 
 
 def _counts(polarity: str, reading: str) -> bool:
@@ -549,18 +585,23 @@ def fire_indicators(
                 all_dates = [span.last for span in spans]
             if dates_known and all(last < indicator.after for last in all_dates):
                 continue
-        evidence: list[Evidence] = []
+        groups: list[list[Evidence]] = []
         for matcher in indicator.all_of:
             found = evidence_for(matcher)
             if not found:
                 break
-            evidence += found
+            groups.append(found)
         else:
             if indicator.any_of:
                 found_any = [e for m in indicator.any_of for e in evidence_for(m)]
                 if not found_any:
                     continue
-                evidence += found_any
+                groups.append(found_any)
+            if indicator.within == "sentence":
+                groups = _in_one_sentence(groups, texts)
+                if not groups:
+                    continue
+            evidence = [e for group in groups for e in group]
             unique = sorted(
                 set(evidence), key=lambda e: (order.get(e.field, -1), e.start, e.end, e.text)
             )
