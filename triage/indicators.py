@@ -58,6 +58,10 @@ buyer or intermediary in a hub with an end user or buyer in a country of
 concern, or a route that ends in another country than every consignee's.
 A hub named in an ordinary sale ("our distributor in Dubai") is not enough.
 
+`route_transit`: a route field through a country that is neither where it
+starts nor where it ends. An indicator with `within: "sentence"` fires only
+when every matcher's evidence lies in one sentence.
+
 Dated regimes. An indicator with `after` (an ISO date) does not fire when
 every date the report gives (`triage.dates.find_dates` over its fields) ends
 before that date: the Russia and Belarus restrictions of 24 February 2022 say
@@ -79,7 +83,6 @@ from typing import Any
 from triage.dates import find_dates
 from triage.extract import TextField, report_fields
 from triage.model import Category, Evidence, Extraction, FiredIndicator
-from triage.places import find_places
 from triage.text import PhraseMatcher, Token, entry_phrases, tokens
 
 __all__ = [
@@ -376,13 +379,14 @@ HUB_REACH = 300
 
 
 def _hub_route(
-    matcher: Matcher, extraction: Extraction, texts: Mapping[str, str]
+    matcher: Matcher, extraction: Extraction, fields: Mapping[str, TextField]
 ) -> list[Evidence]:
     """A hub tied to a destination of concern (see the module's docstring)."""
     hubs, concern = matcher.hubs, matcher.concern
+    texts = {path: field.text for path, field in fields.items()}
     found: list[Evidence] = []
     # Every mention, not extraction's first one per country.
-    by_field = _places_by_field(extraction, texts)
+    by_field = _places_by_field(extraction, fields)
     for path, spans in by_field.items():
         text = texts.get(path, "")
         hub_spans = sorted(s for s in spans if s[2] in hubs)
@@ -441,23 +445,23 @@ def _route_countries(
 
 
 def _places_by_field(
-    extraction: Extraction, texts: Mapping[str, str]
+    extraction: Extraction, fields: Mapping[str, TextField]
 ) -> dict[str, set[tuple[int, int, str]]]:
     """Every place mention per field: the gazetteer's and extraction's own (zones, ports)."""
     by_field: dict[str, set[tuple[int, int, str]]] = {}
     for place in extraction.places:
         e = place.evidence
         by_field.setdefault(e.field, set()).add((e.start, e.end, place.country))
-    for path, text in texts.items():
+    for path, field in fields.items():
         if path.split("[")[0] in _PARTY_FIELDS:
             continue
-        for match in find_places(text):
+        for match in field.places:
             by_field.setdefault(path, set()).add((match.start, match.end, match.country))
     return by_field
 
 
 def _structured(
-    matcher: Matcher, extraction: Extraction, texts: Mapping[str, str]
+    matcher: Matcher, extraction: Extraction, fields: Mapping[str, TextField]
 ) -> list[Evidence]:
     """Evidence for the matcher kinds that look at the extraction, not the text."""
     spec = matcher.spec
@@ -495,12 +499,12 @@ def _structured(
         else:
             found += [p.evidence for p in extraction.places if p.country in matcher.countries]
     if "hub_route" in spec:
-        found += _hub_route(matcher, extraction, texts)
+        found += _hub_route(matcher, extraction, fields)
     if spec.get("route_transit"):
         # A route through a country that is neither where it starts nor where it ends.
-        for path, stops in _route_countries(_places_by_field(extraction, texts)):
+        for path, stops in _route_countries(_places_by_field(extraction, fields)):
             if len({country for _, _, country in stops}) >= 3:
-                text = texts[path]
+                text = fields[path].text
                 found += [Evidence(path, a, b, text[a:b]) for a, b, _ in stops]
     if spec.get("free_trade_zone"):
         found += [p.evidence for p in extraction.places if p.free_trade_zone]
@@ -539,6 +543,7 @@ def fire_indicators(
     order = {field.path: index for index, field in enumerate(fields)}
 
     texts = {field.path: field.text for field in fields}
+    by_path = {field.path: field for field in fields}
 
     # One scan of every field for every phrase of every indicator, each match
     # with how the words around it read it (negated, affirmed or plain).
@@ -570,7 +575,7 @@ def fire_indicators(
                         Evidence(field.path, m.start(), m.end(), field.text[m.start() : m.end()])
                         for m in matcher.regex.finditer(field.folded)
                     ]
-        found += _structured(matcher, extraction, texts)
+        found += _structured(matcher, extraction, by_path)
         return found
 
     dates_known: bool | None = None
