@@ -233,11 +233,13 @@ def test_ownership_signals() -> None:
 
 
 def test_end_use_signals() -> None:
+    # the negation is part of this flag's meaning: any polarity
     assert "KYC-14" in fired(
         tip("The order confirmations name Turkey. They aren't the real customers.")
     )
+    assert "KYC-14" in fired(tip("The real customers are in Iran."))
     assert "KYC-14" in fired(tip("Die Adresse in Asien ist nur vorgeschoben."))
-    assert "KYC-14" in fired(tip("跟美方说最终用户是国内企业。"))
+    assert "KYC-14" in fired(tip("真正的最终用户在伊朗。"))
     assert "EXP-10" in fired(tip("The parts are for the Revolutionary Guards' drone program."))
 
 
@@ -251,6 +253,4 @@ def test_finance_signals() -> None:
         tip("The payments were split into several payments just under the threshold.")
     )
     assert "KYC-04" in fired(tip("He paid in cash."))
-    assert "FIN-01" in fired(
-        tip("Деньги на оплату приходят от российских клиентов через посредников.")
-    )
+    assert "FIN-01" in fired(tip("Оплата шла через счета в Армении."))
