@@ -90,6 +90,9 @@ _MONTH_DAY_YEAR = re.compile(rf"({_WORD}) (\d{{1,2}})(?:st|nd|rd|th)?, {_YEAR}")
 _ZH = re.compile(_YEAR_ZH)
 _BARE = re.compile(_YEAR)
 _FA_BARE = re.compile(_FA_YEAR)
+# Every form above names a year, four digits in a row (any script's digits): a
+# text without four digits in a row names no date, and most fields have none.
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 def _month(words: str) -> int | None:
@@ -117,6 +120,8 @@ def _span(year: int, month: int | None = None, day: int | None = None) -> tuple[
 
 
 def _find(text: str, language: str | None) -> list[DateSpan]:
+    if not _FOUR_DIGITS.search(text):
+        return []
     plain = text.translate(_DIGITS)
     found: list[DateSpan] = []
     taken: list[tuple[int, int]] = []

@@ -583,13 +583,6 @@ def fire_indicators(
 
     fired: list[FiredIndicator] = []
     for indicator in indicator_set.indicators:
-        if indicator.after is not None:
-            if dates_known is None:
-                spans = find_dates((f.text for f in fields), extraction.language)
-                dates_known = bool(spans)
-                all_dates = [span.last for span in spans]
-            if dates_known and all(last < indicator.after for last in all_dates):
-                continue
         groups: list[list[Evidence]] = []
         for matcher in indicator.all_of:
             found = evidence_for(matcher)
@@ -605,6 +598,14 @@ def fire_indicators(
             if indicator.within == "sentence":
                 groups = _in_one_sentence(groups, texts)
                 if not groups:
+                    continue
+            if indicator.after is not None:
+                # Read the report's dates only when a dated indicator is about to fire.
+                if dates_known is None:
+                    spans = find_dates((f.text for f in fields), extraction.language)
+                    dates_known = bool(spans)
+                    all_dates = [span.last for span in spans]
+                if dates_known and all(last < indicator.after for last in all_dates):
                     continue
             evidence = [e for group in groups for e in group]
             unique = sorted(
