@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 
 import pytest
 
-from tests.pinned_cli import vigil_command
+from tests.pinned_cli import run_vigil
 from triage.screening import Screener, parse_list
 from triage.screening.batch import BatchInputError, read_batch, screen_batch
 
@@ -67,17 +66,6 @@ def test_screen_batch_gives_what_screen_gives_in_order(lists_dir):
 # ------------------------------------------------------------ the command
 
 
-def run(*args, env, stdin=b""):
-    return subprocess.run(
-        [*vigil_command(), *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.fixture
 def env_with_lists(tmp_path, database_url, lists_dir):
     env = {key: value for key, value in os.environ.items() if not key.startswith("VIGIL_")}
@@ -87,9 +75,9 @@ def env_with_lists(tmp_path, database_url, lists_dir):
         VIGIL_PASSWORD_COST="minimal",
         VIGIL_INTAKE_PASSPHRASE="correct horse battery staple",
     )
-    assert run("init", env=env).returncode == 0
+    assert run_vigil("init", env=env).returncode == 0
     for name in ("opensanctions_sample.ftm.json", "agency_watchlist.csv"):
-        imported = run("lists", "import", str(lists_dir / name), env=env)
+        imported = run_vigil("lists", "import", str(lists_dir / name), env=env)
         assert imported.returncode == 0, imported.stderr
     return env
 
@@ -97,7 +85,7 @@ def env_with_lists(tmp_path, database_url, lists_dir):
 def test_batch_json_one_line_per_name(env_with_lists, tmp_path):
     path = tmp_path / "customers.txt"
     path.write_text(NAMES, encoding="utf-8")
-    result = run("screen", "--batch", str(path), "--json", env=env_with_lists)
+    result = run_vigil("screen", "--batch", str(path), "--json", env=env_with_lists)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert [(d["line"], d["name"], d["country"]) for d in lines] == [
@@ -118,7 +106,7 @@ def test_batch_json_one_line_per_name(env_with_lists, tmp_path):
 
 
 def test_batch_from_stdin_as_a_table(env_with_lists):
-    result = run("screen", "--batch", "-", env=env_with_lists, stdin=NAMES.encode())
+    result = run_vigil("screen", "--batch", "-", env=env_with_lists, stdin=NAMES.encode())
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode()
     assert "     1  Korea Mining Development Trading Corp  [KP]" in text
@@ -136,7 +124,7 @@ def test_batch_from_stdin_as_a_table(env_with_lists):
 def test_batch_bad_input_prints_nothing_and_fails(env_with_lists, tmp_path, content, message):
     path = tmp_path / "customers.txt"
     path.write_bytes(content)
-    result = run("screen", "--batch", str(path), "--json", env=env_with_lists)
+    result = run_vigil("screen", "--batch", str(path), "--json", env=env_with_lists)
     assert result.returncode == 1
     assert result.stdout == b""
     stderr = result.stderr.decode()
@@ -145,13 +133,13 @@ def test_batch_bad_input_prints_nothing_and_fails(env_with_lists, tmp_path, cont
 
 
 def test_batch_usage_mistakes(env_with_lists, tmp_path):
-    missing = run("screen", "--batch", str(tmp_path / "none.txt"), env=env_with_lists)
+    missing = run_vigil("screen", "--batch", str(tmp_path / "none.txt"), env=env_with_lists)
     assert missing.returncode == 2
     assert b"does not exist" in missing.stderr
-    both = run("screen", "KOMID", "--batch", "-", env=env_with_lists)
+    both = run_vigil("screen", "KOMID", "--batch", "-", env=env_with_lists)
     assert both.returncode == 2
     assert b"--batch takes no NAME" in both.stderr
-    neither = run("screen", env=env_with_lists)
+    neither = run_vigil("screen", env=env_with_lists)
     assert neither.returncode == 2
     assert b"give a NAME or --batch FILE" in neither.stderr
     for result in (missing, both, neither):

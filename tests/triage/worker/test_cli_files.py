@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import pytest
 
-from tests.pinned_cli import vigil_command
+from tests.pinned_cli import run_vigil
 from tests.triage.worker.support import tip_body
 
 STEEL = tip_body(
@@ -16,18 +14,6 @@ STEEL = tip_body(
     parties=[{"name": "Korea Mining Development Trading Corporation", "country": "KP"}],
 )
 BAKERY = tip_body(what_happened="The bakery next door overcharges for bread.")
-
-
-def run(*args, stdin=b""):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("VIGIL_")}
-    return subprocess.run(
-        [*vigil_command(), *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -42,7 +28,7 @@ def reports(tmp_path):
 
 def test_several_files_and_stdin_give_one_json_line_each(reports, lists_dir):
     lists = str(lists_dir / "opensanctions_sample.ftm.json")
-    result = run(
+    result = run_vigil(
         "triage", "file", *reports, "-", "--json", "--lists", lists,
         stdin=json.dumps(STEEL).encode(),
     )  # fmt: skip
@@ -57,7 +43,7 @@ def test_several_files_and_stdin_give_one_json_line_each(reports, lists_dir):
 
 
 def test_text_output_names_each_file(reports):
-    result = run("triage", "file", *reports)
+    result = run_vigil("triage", "file", *reports)
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode()
     assert text.startswith(f"== {reports[0]}\npriority ")
@@ -75,7 +61,7 @@ def test_text_output_names_each_file(reports):
 def test_one_bad_file_stops_all_before_any_output(reports, tmp_path, content, message):
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
-    result = run("triage", "file", reports[0], str(bad), reports[1], "--json")
+    result = run_vigil("triage", "file", reports[0], str(bad), reports[1], "--json")
     assert result.returncode == 1
     assert result.stdout == b""
     stderr = result.stderr.decode()
@@ -85,11 +71,11 @@ def test_one_bad_file_stops_all_before_any_output(reports, tmp_path, content, me
 
 
 def test_missing_file_and_stdin_twice(reports, tmp_path):
-    missing = run("triage", "file", reports[0], str(tmp_path / "none.json"), "--json")
+    missing = run_vigil("triage", "file", reports[0], str(tmp_path / "none.json"), "--json")
     assert missing.returncode == 1
     assert missing.stdout == b""
     assert b"cannot read" in missing.stderr
-    twice = run("triage", "file", "-", "-", stdin=json.dumps(STEEL).encode())
+    twice = run_vigil("triage", "file", "-", "-", stdin=json.dumps(STEEL).encode())
     assert twice.returncode == 2
     assert b"can be given once" in twice.stderr
     for result in (missing, twice):
