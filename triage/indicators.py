@@ -83,7 +83,7 @@ from typing import Any
 from triage.dates import find_dates
 from triage.extract import TextField, report_fields
 from triage.model import Category, Evidence, Extraction, FiredIndicator
-from triage.text import PhraseMatcher, Token, entry_phrases, tokens
+from triage.text import PhraseMatcher, entry_phrases, words_of
 
 __all__ = [
     "INDICATORS_VERSION",
@@ -126,6 +126,8 @@ CUE_REACH_AFTER = 4
 _CLAUSE_END = re.compile(
     r"[.!?;:\u061f\u061b][\s\"'\u201d\u00bb)]|[\n\u3002\uff01\uff1f\uff1b\u061f\u061b]"
 )
+# The marks `_CLAUSE_END` takes when a space follows them.
+_STOP_MARKS = frozenset(".!?;:\u061f\u061b")
 _ROUTE_FIELDS = ("route",)
 # Structured parties' fields: their countries are read from the parties themselves.
 _PARTY_FIELDS = ("parties", "company", "company_address", "contact_name", "contact_role")
@@ -251,14 +253,21 @@ INDICATORS_VERSION: str = load_indicators().version
 
 
 class _Context:
-    """The words of one field around each phrase found in it: clauses and cues."""
+    """The words of one field around each phrase found in it: clauses and cues.
+
+    Built only for a field where a phrase matched, from the words extraction
+    already tokenised (`TextField.match_words`): no second pass over the text.
+    """
 
     def __init__(self, field: TextField, cues: PhraseMatcher) -> None:
-        self.words: tuple[Token, ...] = tokens(field.text)
-        self.starts = [word.start for word in self.words]
-        self.ends = [word.end for word in self.words]
-        text = field.text
-        found = [(self._index(a, b), kind) for a, b, kinds in cues.find_all(text) for kind in kinds]
+        words = words_of(field)
+        spans = words.spans
+        self.count = len(spans)
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
+        found = [
+            (self._index(a, b), kind) for a, b, kinds in cues.find_all(field) for kind in kinds
+        ]
         pseudo = [span for span, kind in found if kind == PSEUDO]
         # (first word, last word, kind), pseudo-negations' own words taken out
         self.cues = [
@@ -266,17 +275,34 @@ class _Context:
             for (first, last), kind in found
             if kind != PSEUDO and not any(p[0] <= first and last <= p[1] for p in pseudo)
         ]
-        clause, self.clauses = 0, []
-        boundaries = {first for first, _, kind in self.cues if kind == BOUNDARY}
-        for index, word in enumerate(self.words):
-            if index:
-                gap = text[self.words[index - 1].end : word.start] + " "
-                short = self.words[index - 1].end - self.words[index - 1].start == 1
-                if (_CLAUSE_END.search(gap) and not (short and gap.startswith("."))) or (
-                    index in boundaries
-                ):
+        self.clauses = self._clauses(field.text, {f for f, _, k in self.cues if k == BOUNDARY})
+
+    def _clauses(self, text: str, boundaries: set[int]) -> list[int]:
+        """Each word's clause number: a new clause after a clause end or at a boundary cue.
+
+        A clause ends in the gap between two words when `_CLAUSE_END` matches
+        in it, or when it ends in a stop mark (the gap read as if a space
+        followed), except a "." right after a one-letter word ("U.S.", "J. Smith").
+        """
+        starts, ends = self.starts, self.ends
+        breaks = set(boundaries)
+        for match in _CLAUSE_END.finditer(text):
+            # the word after the gap the match lies in (matches never touch a word)
+            breaks.add(bisect_left(starts, match.end()))
+        for index in range(1, self.count):
+            gap_end = starts[index] - 1
+            if gap_end >= ends[index - 1] and text[gap_end] in _STOP_MARKS:
+                breaks.add(index)
+        clauses: list[int] = []
+        clause = 0
+        for index in range(self.count):
+            if index and index in breaks:
+                previous = ends[index - 1]
+                short = previous - starts[index - 1] == 1
+                if index in boundaries or not (short and text[previous] == "."):
                     clause += 1
-            self.clauses.append(clause)
+            clauses.append(clause)
+        return clauses
 
     def _index(self, start: int, end: int) -> tuple[int, int]:
         return bisect_left(self.ends, start + 1), bisect_right(self.starts, end - 1) - 1
@@ -284,7 +310,7 @@ class _Context:
     def polarity(self, start: int, end: int) -> str:
         """`negated`, `affirmed` or `plain`: how the words around a span read it."""
         first, last = self._index(start, end)
-        if not self.words or first > last:
+        if not self.count or first > last:
             return "plain"
         clause = self.clauses[first]
         neg_before = neg_after = aff = None  # distance in words to the nearest cue
