@@ -105,6 +105,8 @@ _KINDS = frozenset(
     }
 )  # fmt: skip
 _POLARITIES = frozenset({"asserted", "negated", "any"})
+# The kinds `_structured` reads from the extraction (not the text).
+_STRUCTURED = _KINDS - {"phrases", "phrases_i18n", "fields", "regex", "polarity"}
 
 # Cue kinds (the file's `cues`), as the values of the cue matcher.
 NEGATION, NEGATION_VERB, AFFIRMATION, EXEMPTION, PSEUDO, BOUNDARY = range(6)
@@ -141,6 +143,7 @@ class Matcher:
     countries: frozenset[str]
     hubs: frozenset[str] = frozenset()
     concern: frozenset[str] = frozenset()
+    structured: bool = False  # has a kind `_structured` reads
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,7 @@ def _load(path: str) -> IndicatorSet:
             countries,
             codes(hub_route.get("hubs", [])),
             codes(hub_route.get("to", [])),
+            structured=not _STRUCTURED.isdisjoint(spec),
         )
 
     for raw in data["indicators"]:
@@ -405,14 +409,16 @@ HUB_REACH = 300
 
 
 def _hub_route(
-    matcher: Matcher, extraction: Extraction, fields: Mapping[str, TextField]
+    matcher: Matcher,
+    extraction: Extraction,
+    fields: Mapping[str, TextField],
+    by_field: Mapping[str, set[tuple[int, int, str]]],
 ) -> list[Evidence]:
     """A hub tied to a destination of concern (see the module's docstring)."""
     hubs, concern = matcher.hubs, matcher.concern
     texts = {path: field.text for path, field in fields.items()}
     found: list[Evidence] = []
-    # Every mention, not extraction's first one per country.
-    by_field = _places_by_field(extraction, fields)
+    # Every mention, not extraction's first one per country (`_places_by_field`).
     for path, spans in by_field.items():
         text = texts.get(path, "")
         hub_spans = sorted(s for s in spans if s[2] in hubs)
@@ -487,9 +493,22 @@ def _places_by_field(
 
 
 def _structured(
-    matcher: Matcher, extraction: Extraction, fields: Mapping[str, TextField]
+    matcher: Matcher,
+    extraction: Extraction,
+    fields: Mapping[str, TextField],
+    places: dict[str, dict[str, set[tuple[int, int, str]]]],
 ) -> list[Evidence]:
-    """Evidence for the matcher kinds that look at the extraction, not the text."""
+    """Evidence for the matcher kinds that look at the extraction, not the text.
+
+    `places` keeps the report's `_places_by_field` (under "") once a matcher
+    needed it, for the next one.
+    """
+
+    def by_field() -> dict[str, set[tuple[int, int, str]]]:
+        if "" not in places:
+            places[""] = _places_by_field(extraction, fields)
+        return places[""]
+
     spec = matcher.spec
     found: list[Evidence] = []
     if "codes" in spec:
@@ -525,10 +544,10 @@ def _structured(
         else:
             found += [p.evidence for p in extraction.places if p.country in matcher.countries]
     if "hub_route" in spec:
-        found += _hub_route(matcher, extraction, fields)
+        found += _hub_route(matcher, extraction, fields, by_field())
     if spec.get("route_transit"):
         # A route through a country that is neither where it starts nor where it ends.
-        for path, stops in _route_countries(_places_by_field(extraction, fields)):
+        for path, stops in _route_countries(by_field()):
             if len({country for _, _, country in stops}) >= 3:
                 text = fields[path].text
                 found += [Evidence(path, a, b, text[a:b]) for a, b, _ in stops]
@@ -584,6 +603,8 @@ def fire_indicators(
                     (Evidence(field.path, start, end, field.text[start:end]), reading)
                 )
 
+    places: dict[str, dict[str, set[tuple[int, int, str]]]] = {}
+
     def evidence_for(matcher: Matcher) -> list[Evidence]:
         spec = matcher.spec
         found: list[Evidence] = []
@@ -601,7 +622,8 @@ def fire_indicators(
                         Evidence(field.path, m.start(), m.end(), field.text[m.start() : m.end()])
                         for m in matcher.regex.finditer(field.folded)
                     ]
-        found += _structured(matcher, extraction, by_path)
+        if matcher.structured:
+            found += _structured(matcher, extraction, by_path, places)
         return found
 
     dates_known: bool | None = None
