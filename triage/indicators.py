@@ -129,7 +129,7 @@ _CLAUSE_END = re.compile(
     r"[.!?;:\u061f\u061b][\s\"'\u201d\u00bb)]|[\n\u3002\uff01\uff1f\uff1b\u061f\u061b]"
 )
 # The marks `_CLAUSE_END` takes when a space follows them.
-_STOP_MARKS = frozenset(".!?;:\u061f\u061b")
+_STOP_MARK = re.compile("[.!?;:\u061f\u061b]")
 _ROUTE_FIELDS = ("route",)
 # Structured parties' fields: their countries are read from the parties themselves.
 _PARTY_FIELDS = ("parties", "company", "company_address", "contact_name", "contact_role")
@@ -279,34 +279,35 @@ class _Context:
             for (first, last), kind in found
             if kind != PSEUDO and not any(p[0] <= first and last <= p[1] for p in pseudo)
         ]
-        self.clauses = self._clauses(field.text, {f for f, _, k in self.cues if k == BOUNDARY})
+        self.breaks = self._breaks(field.text, {f for f, _, k in self.cues if k == BOUNDARY})
 
-    def _clauses(self, text: str, boundaries: set[int]) -> list[int]:
-        """Each word's clause number: a new clause after a clause end or at a boundary cue.
+    def _breaks(self, text: str, boundaries: set[int]) -> list[int]:
+        """The words that open a new clause, in order: after a clause end or at a boundary cue.
 
         A clause ends in the gap between two words when `_CLAUSE_END` matches
         in it, or when it ends in a stop mark (the gap read as if a space
         followed), except a "." right after a one-letter word ("U.S.", "J. Smith").
+        Found from the marks in the text, not word by word.
         """
         starts, ends = self.starts, self.ends
+        after_mark = {bisect_left(starts, m.end()) for m in _CLAUSE_END.finditer(text)}
+        for mark in _STOP_MARK.finditer(text):
+            # a stop mark right before a word, after the previous word's end
+            index = bisect_left(starts, mark.end())
+            if index < self.count and starts[index] == mark.end():
+                after_mark.add(index)
         breaks = set(boundaries)
-        for match in _CLAUSE_END.finditer(text):
-            # the word after the gap the match lies in (matches never touch a word)
-            breaks.add(bisect_left(starts, match.end()))
-        for index in range(1, self.count):
-            gap_end = starts[index] - 1
-            if gap_end >= ends[index - 1] and text[gap_end] in _STOP_MARKS:
-                breaks.add(index)
-        clauses: list[int] = []
-        clause = 0
-        for index in range(self.count):
-            if index and index in breaks:
+        for index in after_mark:
+            if 0 < index < self.count:
                 previous = ends[index - 1]
                 short = previous - starts[index - 1] == 1
-                if index in boundaries or not (short and text[previous] == "."):
-                    clause += 1
-            clauses.append(clause)
-        return clauses
+                if not (short and text[previous] == "."):
+                    breaks.add(index)
+        return sorted(b for b in breaks if 0 < b < self.count)
+
+    def _clause(self, index: int) -> int:
+        """The clause number of word `index`."""
+        return bisect_right(self.breaks, index)
 
     def _index(self, start: int, end: int) -> tuple[int, int]:
         return bisect_left(self.ends, start + 1), bisect_right(self.starts, end - 1) - 1
@@ -316,7 +317,7 @@ class _Context:
         first, last = self._index(start, end)
         if not self.count or first > last:
             return "plain"
-        clause = self.clauses[first]
+        clause = self._clause(first)
         neg_before = neg_after = aff = None  # distance in words to the nearest cue
         negations_before: set[int] = set()  # where each negation before the phrase starts
         exempt = False
@@ -328,11 +329,11 @@ class _Context:
                 continue
             if c_last < first:
                 distance = first - c_last
-                if self.clauses[c_last] != clause:
+                if self._clause(c_last) != clause:
                     continue
             elif c_first > last:
                 distance = c_first - last
-                if self.clauses[c_first] != clause:
+                if self._clause(c_first) != clause:
                     continue
             else:
                 continue  # the phrase's own words
