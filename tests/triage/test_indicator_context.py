@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from triage.dates import find_dates
 from triage.extract import report_fields
 from triage.indicators import _Context, load_indicators
@@ -28,4 +30,5 @@ def test_context_reuses_the_fields_words() -> None:
 
 def test_dates_skip_text_without_a_year() -> None:
     assert find_dates(["in March, on the 3rd", "code 8542.31"]) == []
-    assert [d.text for d in find_dates(["in March 2023"])] == ["March 2023"]
+    (span,) = find_dates(["in March 2023"])
+    assert (span.first, span.last) == (date(2023, 3, 1), date(2023, 3, 31))
