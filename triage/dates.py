@@ -82,7 +82,9 @@ _YEAR_ZH = r"(?<![\d.])(19[5-9]\d|20[0-4]\d)年(?:(\d{1,2})月(?:(\d{1,2})日)?)
 _FA_YEAR = r"(?<![\w.,/-])(1[34]\d\d)(?![\w%]|[.,]\d)"
 _ISO = re.compile(r"(?<![\w.])(19[5-9]\d|20[0-4]\d)[-/.](\d{1,2})[-/.](\d{1,2})(?![\w.]\d)")
 _DMY = re.compile(r"(?<![\w.])(\d{1,2})[./-](\d{1,2})[./-](19[5-9]\d|20[0-4]\d)(?!\w)")
-_WORD = r"[^\W\d_]+(?: [^\W\d_]+)?"
+# A word starts where no letter precedes it: without the lookbehind a long run of
+# letters is retried from each of its positions (quadratic backtracking).
+_WORD = r"(?<![^\W\d_])[^\W\d_]+(?: [^\W\d_]+)?"
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<!\d)(?:(\d{{1,2}})\.?(?:er|st|nd|rd|th)? )?(?:de )?({_WORD}),? (?:de )?{_YEAR}"
 )
@@ -99,6 +101,9 @@ def _month(words: str) -> int | None:
     """The month a word (or two, for Levantine names) names; Russian by stem."""
     words = _plain(words)
     parts = words.split()
+    if not parts:
+        # A mark that folds to nothing (U+FE70, U+037A) names no month.
+        return None
     for candidate in (words, parts[-1], parts[0]):
         if candidate in _MONTHS:
             return _MONTHS[candidate]
