@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -555,7 +556,9 @@ _CURRENCIES = {
     "inr": "INR", "rupees": "INR", "krw": "KRW", "won": "KRW", "irr": "IRR", "rial": "IRR",
     "rials": "IRR", "kpw": "KPW", "usdt": "USDT", "tether": "USDT",
 }  # fmt: skip
-_NUMBER = r"(\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)"
+# The thousands groups are bounded (up to 10^21): unbounded, a long run of
+# space-separated groups ("1 000 000 ...") was rescanned from every group.
+_NUMBER = r"(\d{1,3}(?:[,.\s]\d{3}){1,6}(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)"
 _MULT = r"(?:\s?(k|mn|mio|m|bn|b|thousand|millions?|billions?)(?![a-z]))?"
 _PREFIX_CURRENCY = (
     r"(us\$|hk\$|s\$|\$|€|£|¥|usd|eur|gbp|cny|rmb|jpy|chf|aed|rub|hkd|sgd|inr|krw|irr|kpw|usdt|try)"
@@ -604,6 +607,7 @@ def _amounts(field: TextField) -> Iterator[Amount]:
                 value = _number(match.group(2))
                 if value is not None:
                     value *= _MULTIPLIERS.get(match.group(3) or "", 1.0)
+                if value is not None and math.isfinite(value):
                     found = Amount(
                         value, _CURRENCIES[match.group(1)], _evidence(field, *match.span())
                     )
@@ -614,6 +618,7 @@ def _amounts(field: TextField) -> Iterator[Amount]:
                 value = _number(match.group(1))
                 if value is not None:
                     value *= _MULTIPLIERS.get(match.group(2) or "", 1.0)
+                if value is not None and math.isfinite(value):
                     found = Amount(
                         value, _CURRENCIES[match.group(3)], _evidence(field, *match.span())
                     )
@@ -629,7 +634,11 @@ _NUMBER_START = re.compile(r"(?<![\d.,])\d")
 
 _DIGIT = re.compile(r"\d")
 _IMO = re.compile(r"(?<![a-z])imo(?:\s*(?:no\.?|number|#|:))*\s*(\d{7})(?!\d)")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
+# The lookbehind starts an address only at the start of its run of
+# characters: without it a long run with no domain was rescanned from each.
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
+)
 
 
 def _imo_valid(number: str) -> bool:
