@@ -165,6 +165,11 @@ def _read_report(name: str, stdin_used: list[bool]) -> dict[str, object]:
         ) from None
     except (json.JSONDecodeError, NotAReportBody) as error:
         raise click.ClickException(f"{label} is not a report body: {error}") from None
+    except RecursionError:
+        raise click.ClickException(f"{label} is not a report body: nested too deeply") from None
+    except ValueError as error:
+        # json.loads refuses an integer longer than Python converts (4,300 digits).
+        raise click.ClickException(f"{label} is not a report body: {error}") from None
     return body  # type: ignore[no-any-return]
 
 

@@ -56,6 +56,8 @@ def test_text_output_names_each_file(reports):
         (b'{"form": "tip", "format": 1, "what_happened": "Caf\xe9"}', "not UTF-8"),
         (b'{"form": "letter", "format": 1}', "is not a report body"),
         (b"{not json", "is not a report body"),
+        (b'{"form": "tip", "format": ' + b"9" * 5000 + b"}", "is not a report body"),
+        (b"[" * 100_000 + b"]" * 100_000, "is not a report body: nested too deeply"),
     ],
 )
 def test_one_bad_file_stops_all_before_any_output(reports, tmp_path, content, message):
