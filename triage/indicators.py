@@ -124,6 +124,8 @@ NEGATION_REACH = 2
 VERB_REACH_BEFORE = 5
 VERB_REACH_AFTER = 3
 CUE_REACH_AFTER = 4
+# Farther than any reach above: the words around a phrase where its cues lie.
+_CUE_WINDOW = max(NEGATION_REACH + 1, VERB_REACH_BEFORE, VERB_REACH_AFTER, CUE_REACH_AFTER + 1) + 1
 # Sentence ends between two words: .!?;: followed by a space, CJK and Arabic marks, new lines.
 _CLAUSE_END = re.compile(
     r"[.!?;:\u061f\u061b][\s\"'\u201d\u00bb)]|[\n\u3002\uff01\uff1f\uff1b\u061f\u061b]"
@@ -272,13 +274,33 @@ class _Context:
         found = [
             (self._index(a, b), kind) for a, b, kinds in cues.find_all(field) for kind in kinds
         ]
-        pseudo = [span for span, kind in found if kind == PSEUDO]
-        # (first word, last word, kind), pseudo-negations' own words taken out
-        self.cues = [
+        # Pseudo-negations by first word, with the farthest last word so far: a cue
+        # lies inside one when some pseudo-negation starting at or before it ends
+        # at or after it (bisection, not a pass over them per cue).
+        pseudo = sorted(span for span, kind in found if kind == PSEUDO)
+        pseudo_firsts = [first for first, _ in pseudo]
+        pseudo_reach: list[int] = []
+        for _, last in pseudo:
+            pseudo_reach.append(max(last, pseudo_reach[-1]) if pseudo_reach else last)
+
+        def in_pseudo(first: int, last: int) -> bool:
+            index = bisect_right(pseudo_firsts, first)
+            return index > 0 and pseudo_reach[index - 1] >= last
+
+        # (first word, last word, kind), pseudo-negations' own words taken out,
+        # in order of first word
+        self.cues = sorted(
             (first, last, kind)
             for (first, last), kind in found
-            if kind != PSEUDO and not any(p[0] <= first and last <= p[1] for p in pseudo)
-        ]
+            if kind != PSEUDO and not in_pseudo(first, last)
+        )
+        self.cue_firsts = [first for first, _, _ in self.cues]
+        # the longest cue, in words: bounds the cues to look at around a phrase
+        self.cue_length = max((last - first for first, last, _ in self.cues), default=0)
+        self.negation_ends = sorted(
+            last for _, last, kind in self.cues if kind in (NEGATION, NEGATION_VERB)
+        )
+        self.verb_ends = sorted(last for _, last, kind in self.cues if kind == NEGATION_VERB)
         self.breaks = self._breaks(field.text, {f for f, _, k in self.cues if k == BOUNDARY})
 
     def _breaks(self, text: str, boundaries: set[int]) -> list[int]:
@@ -321,10 +343,10 @@ class _Context:
         neg_before = neg_after = aff = None  # distance in words to the nearest cue
         negations_before: set[int] = set()  # where each negation before the phrase starts
         exempt = False
-        negation_ends = [
-            c_last for c_first, c_last, kind in self.cues if kind in (NEGATION, NEGATION_VERB)
-        ]
-        for c_first, c_last, kind in self.cues:
+        # Every cue that counts lies within _CUE_WINDOW words of the phrase.
+        low = bisect_left(self.cue_firsts, first - _CUE_WINDOW - self.cue_length)
+        high = bisect_right(self.cue_firsts, last + _CUE_WINDOW)
+        for c_first, c_last, kind in self.cues[low:high]:
             if kind == BOUNDARY:
                 continue
             if c_last < first:
@@ -349,13 +371,10 @@ class _Context:
                     exempt = True
                 elif before and distance <= VERB_REACH_BEFORE:
                     # "did not need a licence", not "without the required licence"
-                    exempt = exempt or any(
-                        c2_last < c_first and c_first - c2_last <= 2 and k2 == NEGATION_VERB
-                        for _, c2_last, k2 in self.cues
-                    )
+                    exempt = exempt or _ends_just_before(self.verb_ends, c_first)
             elif kind == AFFIRMATION and distance <= CUE_REACH_AFTER + 1:
                 # "not granted", "не получили", "未获得": a negated affirmation is a negation
-                if any(0 < c_first - end_ <= 2 for end_ in negation_ends):
+                if _ends_just_before(self.negation_ends, c_first):
                     continue
                 aff = min(distance, aff or distance)
         if len(negations_before) >= 2:
@@ -367,6 +386,12 @@ class _Context:
         if aff is not None or exempt:
             return "affirmed"
         return "plain"
+
+
+def _ends_just_before(ends: list[int], first: int) -> bool:
+    """Whether a cue ending at one of `ends` (sorted) ends one or two words before `first`."""
+    index = bisect_left(ends, first - 2)
+    return index < len(ends) and ends[index] < first
 
 
 def _sentence_of(text: str, at: int) -> tuple[int, int]:

@@ -8,6 +8,15 @@ import time
 import pytest
 
 from triage.dates import find_dates
+from triage.extract import extract
+from triage.indicators import fire_indicators
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _loaded() -> None:
+    """Load the gazetteer and phrase tables once, outside the timed calls."""
+    body = {"form": "tip", "format": 1, "what_happened": "Chips shipped to Iran via Dubai."}
+    fire_indicators(body, extract(body))
 
 
 @pytest.mark.parametrize("mark", ["\ufe70", "\u037a", "\uff9e"])
@@ -29,3 +38,25 @@ def test_a_long_run_of_letters_before_a_year_is_read_quickly() -> None:
         ("2023-03-01", "2023-03-31"),
         ("2021-03-05", "2021-03-05"),
     ]
+
+
+def _fired(what: str, **fields: object) -> dict[str, list[str]]:
+    body: dict[str, object] = {"form": "tip", "format": 1, "what_happened": what}
+    body.update(fields)
+    return {f.id: [e.text for e in f.evidence] for f in fire_indicators(body, extract(body))}
+
+
+@pytest.mark.parametrize("unit", ["没有制裁", "no sanctions "])
+def test_many_negated_phrases_are_read_quickly(unit: str) -> None:
+    started = time.perf_counter()
+    fired = _fired(unit * (50_000 // len(unit)))
+    assert time.perf_counter() - started < 2
+    assert isinstance(fired, dict)
+
+
+def test_polarity_reads_the_same_among_many_cues() -> None:
+    # a negated phrase and an affirmed one, far apart in a long text of cues
+    filler = "no doubt. " * 3000
+    plain = _fired("We ship chips to Russia. The licence was not granted.")
+    long = _fired(filler + "We ship chips to Russia. The licence was not granted. " + filler)
+    assert set(plain) == set(long)
