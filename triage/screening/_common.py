@@ -9,6 +9,7 @@ from pathlib import Path
 
 from triage.screening.countries import country_code
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _IMO = re.compile(r"\bIMO\)?\s*(?:number|no\.?|#)?\s*:?\s*(\d{7})\b", re.IGNORECASE)
 
 
@@ -37,3 +38,18 @@ def clean(value: str | None) -> str:
 
 def version_label(date: str | None, sha256: str) -> str:
     return f"{date}.{sha256[:12]}" if date else sha256[:12]
+
+
+def bad_character(text: str) -> str | None:
+    """What makes a list's text unstorable: a NUL (PostgreSQL refuses it) or a
+    lone surrogate (not a Unicode character: sealing findings would fail)."""
+    if "\x00" in text:
+        return "a NUL character"
+    if _SURROGATE.search(text):
+        return "a lone surrogate (not a Unicode character)"
+    return None
+
+
+def is_name(text: str) -> bool:
+    """Whether a name has a letter or digit (a name of punctuation alone matches nothing)."""
+    return any(character.isalnum() for character in text)

@@ -48,7 +48,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from triage.screening._common import clean, file_sha256, version_label
+from triage.screening._common import bad_character, clean, file_sha256, is_name, version_label
 from triage.screening.countries import country_code
 from triage.screening.entries import (
     Alias,
@@ -133,16 +133,53 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 raise ListFormatError(
                     f"{path.name}: line {number} is not JSON ({error.msg})"
                 ) from None
-            if (
-                not isinstance(data, dict)
-                or not isinstance(data.get("schema"), str)
-                or not isinstance(data.get("properties"), dict)
-            ):
+            except RecursionError:
                 raise ListFormatError(
-                    f"{path.name}: line {number} is not a FollowTheMoney entity"
-                    " (an object with schema and properties)"
+                    f"{path.name}: line {number} is not JSON (nested too deeply)"
+                ) from None
+            except ValueError as error:
+                # An integer longer than Python converts (4,300 digits).
+                raise ListFormatError(f"{path.name}: line {number} is not JSON ({error})") from None
+            if problem := _malformed(data):
+                raise ListFormatError(
+                    f"{path.name}: line {number} is not a FollowTheMoney entity ({problem})"
                 )
+            # Only a \u escape can write a NUL or a lone surrogate in valid JSON.
+            if b"\\u" in raw and (problem := _bad_string(data)):
+                raise ListFormatError(f"{path.name}: line {number} has {problem}")
             yield number, data
+
+
+def _malformed(data: object) -> str | None:
+    """Why a line is not an entity whose nested entities are entities too, or None."""
+    if not isinstance(data, dict):
+        return "not an object"
+    properties = data.get("properties")
+    for entity in [data, *_nested(properties if isinstance(properties, dict) else {})]:
+        if not isinstance(entity.get("schema"), str):
+            return "an entity without a schema name"
+        if not isinstance(entity.get("properties"), dict):
+            return "an entity without properties"
+        if not isinstance(entity.get("id"), str | None):
+            return "an id that is not a string"
+    return None
+
+
+def _bad_string(data: object) -> str | None:
+    """The first unstorable character of any string in a line's data (not recursive:
+    the data can be nested as deep as the JSON decoder goes)."""
+    stack: list[object] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if problem := bad_character(item):
+                return problem
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _strings(properties: dict[str, Any], name: str) -> list[str]:
@@ -225,6 +262,10 @@ def _entry(entity: dict[str, Any], related: _Related) -> ListEntry | None:
     primary, aliases = _names(entity)
     if not isinstance(entity_id, str) or not entity_id or not primary:
         return None
+    if not is_name(primary):
+        raise ValueError(f"the name {primary!r} has no letter or digit")
+    # An alias of punctuation alone would match nothing: it is left out.
+    aliases = [alias for alias in aliases if is_name(alias.name)]
     properties = entity["properties"]
     sanctions = related.sanctions.get(entity_id, [])
     documents = related.documents.get(entity_id, [])
@@ -277,12 +318,12 @@ def _entry(entity: dict[str, Any], related: _Related) -> ListEntry | None:
 
 def parse_ftm(path: Path) -> ParsedList:
     related = _Related()
-    listed: list[dict[str, Any]] = []
+    listed: list[tuple[int, dict[str, Any]]] = []
     latest = ""
-    for _, entity in _lines(path):
+    for number, entity in _lines(path):
         if entity["schema"] in KINDS:
             if entity.get("target") is not False:
-                listed.append(entity)
+                listed.append((number, entity))
             for nested in _nested(entity["properties"]):
                 related.add(nested, owner=entity.get("id"))
         else:
@@ -291,7 +332,14 @@ def parse_ftm(path: Path) -> ParsedList:
             if isinstance(stamp, str) and _DATE.match(stamp):
                 latest = max(latest, stamp[:10])
                 break
-    entries = [entry for entity in listed if (entry := _entry(entity, related)) is not None]
+    entries = []
+    for number, entity in listed:
+        try:
+            entry = _entry(entity, related)
+        except ValueError as error:
+            raise ListFormatError(f"{path.name}: line {number}: {error}") from None
+        if entry is not None:
+            entries.append(entry)
     seen: set[str] = set()
     for entry in entries:
         if entry.entry_id in seen:

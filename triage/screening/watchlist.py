@@ -16,7 +16,7 @@ otherwise lose its column without a word).
 The file is the agency's own, so it is read strictly: a row with an unknown
 kind or country, an empty name, or the same name and kind as an earlier row
 is refused with its line number, and the file must be UTF-8 (a BOM is
-allowed). The entry id is ``WL-`` and the start of a hash of the kind and
+allowed). The entry id is ``WL-`` and 16 hex characters of a hash of the kind and
 the name, so it stays the same across versions. The source is ``watchlist``.
 """
 
@@ -28,7 +28,7 @@ import io
 import re
 from pathlib import Path
 
-from triage.screening._common import clean, file_sha256, version_label
+from triage.screening._common import bad_character, clean, file_sha256, is_name, version_label
 from triage.screening.countries import country_code
 from triage.screening.entries import (
     Alias,
@@ -55,6 +55,7 @@ _KINDS = {
     "vessel": EntryKind.VESSEL,
     "aircraft": EntryKind.AIRCRAFT,
 }
+_LONE_CR = re.compile(r"\r(?!\n)")
 _IMO = re.compile(r"^IMO\s*(?:no\.?|number)?\s*:?\s*(\d{7})$", re.IGNORECASE)
 
 
@@ -64,10 +65,10 @@ def _header(line: str) -> list[str]:
 
 def looks_like_watchlist(head: bytes) -> bool:
     """Whether a file's first line is a watchlist header (``name`` and ``kind`` columns)."""
-    first = head.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf")
+    first = head.split(b"\n", 1)[0].split(b"\r", 1)[0].removeprefix(b"\xef\xbb\xbf")
     try:
         columns = _header(first.decode("utf-8"))
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, csv.Error):
         return False
     return all(column in columns for column in _REQUIRED)
 
@@ -97,8 +98,13 @@ def parse_watchlist(path: Path) -> ParsedList:
         raise ListFormatError(
             f"{path.name}: line {line} is not UTF-8 (save the watchlist as UTF-8 CSV)"
         ) from None
+    # A lone CR ends a line (old Mac files): csv reads it as a stray character.
+    text = _LONE_CR.sub("\n", text)
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [cell.strip().lower() for cell in next(reader, [])]
+    try:
+        header = [cell.strip().lower() for cell in next(reader, [])]
+    except csv.Error as error:
+        raise ListFormatError(f"{path.name}: line 1 is not CSV ({error})") from None
     missing = [column for column in _REQUIRED if column not in header]
     unknown = [column for column in header if column not in COLUMNS]
     if missing or unknown or len(set(header)) != len(header):
@@ -109,16 +115,34 @@ def parse_watchlist(path: Path) -> ParsedList:
         )
     entries = []
     seen: dict[tuple[str, str], int] = {}
-    for row in reader:
+    ids: dict[str, int] = {}
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            raise ListFormatError(
+                f"{path.name}: line {reader.line_num} is not CSV ({error})"
+            ) from None
+        if row is None:
+            break
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
+        for cell in row:
+            if problem := bad_character(cell):
+                raise ListFormatError(f"{path.name}: line {line} has {problem}")
         if len(row) > len(header):
             raise ListFormatError(f"{path.name}: line {line} has more cells than the header")
         cells = dict(zip(header, (clean(cell) for cell in row), strict=False))
         name = cells.get("name", "")
         if not name:
             raise ListFormatError(f"{path.name}: line {line} has no name")
+        aliases = [alias for alias in _split(cells.get("aliases", "")) if alias != name]
+        for text in (name, *aliases):
+            if not is_name(text):
+                raise ListFormatError(
+                    f"{path.name}: line {line}: the name {text!r} has no letter or digit"
+                )
         kind = _KINDS.get(cells.get("kind", "").lower())
         if kind is None:
             raise ListFormatError(
@@ -137,15 +161,18 @@ def parse_watchlist(path: Path) -> ParsedList:
                 f"{path.name}: line {line} lists {name!r} ({kind.value}) again (line {seen[key]})"
             )
         seen[key] = line
-        reference = hashlib.sha256(f"{key[0]}\n{key[1]}".encode()).hexdigest()
+        entry_id = "WL-" + hashlib.sha256(f"{key[0]}\n{key[1]}".encode()).hexdigest()[:16]
+        if entry_id in ids:
+            raise ListFormatError(
+                f"{path.name}: line {line} has the id {entry_id} of line {ids[entry_id]}"
+            )
+        ids[entry_id] = line
         entries.append(
             ListEntry(
-                entry_id=f"WL-{reference[:10]}",
+                entry_id=entry_id,
                 kind=kind,
                 primary_name=name,
-                aliases=tuple(
-                    dict.fromkeys(Alias(a) for a in _split(cells.get("aliases", "")) if a != name)
-                ),
+                aliases=tuple(dict.fromkeys(Alias(alias) for alias in aliases)),
                 programs=tuple(dict.fromkeys(_split(cells.get("program", "")))),
                 countries=tuple(sorted(set(countries))),
                 identifiers=tuple(
