@@ -443,7 +443,7 @@ def _hub_route(
     """A hub tied to a destination of concern (see the module's docstring)."""
     hubs, concern = matcher.hubs, matcher.concern
     texts = {path: field.text for path, field in fields.items()}
-    found: list[Evidence] = []
+    found: set[Evidence] = set()
     # Every mention, not extraction's first one per country (`_places_by_field`).
     for path, spans in by_field.items():
         text = texts.get(path, "")
@@ -451,14 +451,27 @@ def _hub_route(
         concern_spans = sorted(s for s in spans if s[2] in concern)
         if not hub_spans or not concern_spans:
             continue
-        route = path.split("[")[0] in _ROUTE_FIELDS
+        if path.split("[")[0] in _ROUTE_FIELDS:
+            # a route names its hubs and destinations: every one counts
+            found.update(Evidence(path, a, b, text[a:b]) for a, b, _ in hub_spans + concern_spans)
+            continue
+        # In free text, a hub and a destination within HUB_REACH characters and
+        # no clause end between: only the destinations near each hub are tried.
+        concern_starts = [start for start, _, _ in concern_spans]
+        longest = max(end - start for start, end, _ in concern_spans)
         for hub in hub_spans:
-            for other in concern_spans:
+            low = bisect_left(concern_starts, hub[0] - HUB_REACH - longest)
+            high = bisect_right(concern_starts, hub[1] + HUB_REACH)
+            for other in concern_spans[low:high]:
                 a, b = sorted((hub, other))
-                gap = text[a[1] : b[0]]
-                if route or (b[0] - a[1] <= HUB_REACH and not _CLAUSE_END.search(gap)):
-                    for start, end, _ in (hub, other):
-                        found.append(Evidence(path, start, end, text[start:end]))
+                if b[0] - a[1] > HUB_REACH:
+                    continue
+                pair = [
+                    Evidence(path, start, end, text[start:end]) for start, end, _ in (hub, other)
+                ]
+                if found.issuperset(pair) or _CLAUSE_END.search(text, a[1], max(a[1], b[0])):
+                    continue
+                found.update(pair)
     forwarding = {"consignee", "intermediary", "freight_forwarder", "buyer"}
     destinations = {"end_user", "buyer"}
     hub_parties = [p for p in extraction.parties if p.role in forwarding and p.country in hubs]
@@ -466,12 +479,12 @@ def _hub_route(
         p for p in extraction.parties if p.role in destinations and p.country in concern
     ]
     if hub_parties and concern_parties:
-        found += [p.evidence for p in hub_parties + concern_parties]
+        found.update(p.evidence for p in hub_parties + concern_parties)
     # A route through a third country to a destination of concern ("US -> China -> Iran").
     for path, countries in _route_countries(by_field):
         if len(countries) >= 3 and countries[-1][2] in concern:
             text = texts[path]
-            found += [Evidence(path, a, b, text[a:b]) for a, b, _ in countries]
+            found.update(Evidence(path, a, b, text[a:b]) for a, b, _ in countries)
     # A route that ends in another country than every consignee's (the invoice's).
     consignees = {p.country for p in extraction.parties if p.role == "consignee" and p.country}
     for path, spans in by_field.items():
@@ -482,8 +495,8 @@ def _hub_route(
         hub_consignee = any(s[2] in consignees and s[2] in hubs for s in ordered[:-1])
         if last[2] not in consignees and hub_consignee:
             text = texts[path]
-            found += [Evidence(path, a, b, text[a:b]) for a, b, _ in ordered]
-    return found
+            found.update(Evidence(path, a, b, text[a:b]) for a, b, _ in ordered)
+    return sorted(found, key=lambda e: (e.field, e.start, e.end, e.text))
 
 
 def _route_countries(

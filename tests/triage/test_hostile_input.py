@@ -60,3 +60,26 @@ def test_polarity_reads_the_same_among_many_cues() -> None:
     plain = _fired("We ship chips to Russia. The licence was not granted.")
     long = _fired(filler + "We ship chips to Russia. The licence was not granted. " + filler)
     assert set(plain) == set(long)
+
+
+def _fired_timed(what: str, **fields: object) -> tuple[dict[str, list[str]], float]:
+    """The indicators fired and the seconds `fire_indicators` took (extraction not counted)."""
+    body: dict[str, object] = {"form": "tip", "format": 1, "what_happened": what}
+    body.update(fields)
+    extraction = extract(body)
+    started = time.perf_counter()
+    fired = fire_indicators(body, extraction)
+    seconds = time.perf_counter() - started
+    return {f.id: [e.text for e in f.evidence] for f in fired}, seconds
+
+
+def test_a_route_of_many_hubs_and_destinations_is_read_quickly() -> None:
+    fired, seconds = _fired_timed("Electronics for the army.", route="Dubai, Iran, " * 2000)
+    assert seconds < 2
+    assert any("Dubai" in texts and "Iran" in texts for texts in fired.values())
+
+
+def test_free_text_of_many_hubs_and_destinations_is_read_quickly() -> None:
+    fired, seconds = _fired_timed("Shipped via Dubai to Iran, " * 2000)
+    assert seconds < 2
+    assert any("Dubai" in texts and "Iran" in texts for texts in fired.values())
