@@ -394,23 +394,32 @@ def _ends_just_before(ends: list[int], first: int) -> bool:
     return index < len(ends) and ends[index] < first
 
 
-def _sentence_of(text: str, at: int) -> tuple[int, int]:
-    """The bounds of the sentence of `text` around offset `at`."""
-    start = 0
-    for match in _CLAUSE_END.finditer(text, 0, at):
-        start = match.end()
-    following = _CLAUSE_END.search(text, at)
-    return start, following.start() + 1 if following else len(text)
+def _sentence_of(marks: list[tuple[int, int]], length: int, at: int) -> tuple[int, int]:
+    """The bounds of the sentence around offset `at` of a text of `length` characters
+    whose clause ends (`_CLAUSE_END` matches, in order) are `marks`."""
+    index = bisect_right(marks, (at, at))
+    # the last clause end that ends by `at`, the first that starts at or after it
+    before = index
+    while before > 0 and marks[before - 1][1] > at:
+        before -= 1
+    start = marks[before - 1][1] if before else 0
+    following = bisect_left(marks, (at, -1))
+    return start, marks[following][0] + 1 if following < len(marks) else length
 
 
 def _in_one_sentence(
     groups: list[list[Evidence]], texts: Mapping[str, str]
 ) -> list[list[Evidence]]:
     """The evidence of the sentences where every group has some, or [] when none does."""
+    marks: dict[str, list[tuple[int, int]]] = {}
     sentences: set[tuple[str, int, int]] = set()
     for evidence in groups[0]:
         text = texts.get(evidence.field, "")
-        sentences.add((evidence.field, *_sentence_of(text, evidence.start)))
+        if evidence.field not in marks:
+            # each field's clause ends found once, each evidence's sentence by bisection
+            marks[evidence.field] = [m.span() for m in _CLAUSE_END.finditer(text)]
+        bounds = _sentence_of(marks[evidence.field], len(text), evidence.start)
+        sentences.add((evidence.field, *bounds))
 
     def inside(e: Evidence, sentence: tuple[str, int, int]) -> bool:
         return e.field == sentence[0] and sentence[1] <= e.start and e.end <= sentence[2]
