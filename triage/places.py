@@ -141,6 +141,7 @@ _KO_PARTICLES = frozenset(
         "에는", "에서는", "인", "과의", "와의", "발", "계",
     }
 )  # fmt: skip
+_KO_PARTICLE_LENGTH = max(len(particle) for particle in _KO_PARTICLES)
 _TITLES = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "sir", "mister", "herr", "frau", "madame", "mme", "m",
      "monsieur", "senor", "sr", "sra", "judge", "lord", "lady", "prof", "professor"}
@@ -394,7 +395,8 @@ class Gazetteer:
                         return found
             return None
         if script == "hangul":
-            for cut in range(len(word) - 1, 1, -1):
+            # a particle is at most _KO_PARTICLE_LENGTH syllables: only those cuts
+            for cut in range(len(word) - 1, max(1, len(word) - _KO_PARTICLE_LENGTH - 1), -1):
                 if word[cut:] in _KO_PARTICLES:
                     found = stems.get(word[:cut])
                     if found is not None:
@@ -411,6 +413,10 @@ class Gazetteer:
         if word in _TITLES:
             return True
         if not match.group(1)[:1].isupper() or word in _LEAD_INS:
+            return False
+        if match.group(1).endswith(".") and len(word) > 1:
+            # the previous word ends its sentence ("via Turkey. Tehran was"), not a
+            # first name; a one-letter initial ("J. Smith") may still be
             return False
         # A capitalised word that opens its sentence is not a first name.
         opening = before[: match.start(1)].rstrip()

@@ -10,6 +10,7 @@ import pytest
 from triage.dates import find_dates
 from triage.extract import extract
 from triage.indicators import fire_indicators
+from triage.places import find_places
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -83,3 +84,15 @@ def test_free_text_of_many_hubs_and_destinations_is_read_quickly() -> None:
     fired, seconds = _fired_timed("Shipped via Dubai to Iran, " * 2000)
     assert seconds < 2
     assert any("Dubai" in texts and "Iran" in texts for texts in fired.values())
+
+
+def test_a_city_opening_a_sentence_after_a_full_stop_is_a_place() -> None:
+    found = find_places("Shipped via Turkey. Tehran was the end user.")
+    assert [(p.name, p.country) for p in found if p.name == "Tehran"] == [("Tehran", "IR")]
+
+
+def test_a_long_hangul_word_is_read_quickly() -> None:
+    started = time.perf_counter()
+    assert find_places("이" * 50_000) == []
+    assert time.perf_counter() - started < 2
+    assert [p.country for p in find_places("이란으로부터 수입")] == ["IR"]
