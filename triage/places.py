@@ -56,6 +56,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from triage.text import FOLD_TABLE_LIMIT
+
 __all__ = [
     "PLACES_VERSION",
     "Gazetteer",
@@ -219,7 +221,11 @@ class _FoldTable(dict[int, str]):
     """`str.translate`'s table for `fold`, filled one character at a time as met."""
 
     def __missing__(self, code: int) -> str:
-        folded = self[code] = _fold_char(chr(code))
+        folded = _fold_char(chr(code))
+        # Bounded: one hostile report naming every code point would otherwise
+        # grow the table by hundreds of MB for the life of the process.
+        if len(self) < FOLD_TABLE_LIMIT:
+            self[code] = folded
         return folded
 
 

@@ -193,11 +193,19 @@ def _match_char(char: str) -> str:
     return folded
 
 
+# The characters a fold table remembers; the rest are folded each time they are met.
+FOLD_TABLE_LIMIT = 65_536
+
+
 class _FoldTable(dict[int, str]):
     """`str.translate`'s table for `match_fold`, filled one character at a time as met."""
 
     def __missing__(self, code: int) -> str:
-        folded = self[code] = _match_char(chr(code))
+        folded = _match_char(chr(code))
+        # Bounded: one hostile report naming every code point would otherwise
+        # grow the table by hundreds of MB for the life of the process.
+        if len(self) < FOLD_TABLE_LIMIT:
+            self[code] = folded
         return folded
 
 

@@ -96,3 +96,17 @@ def test_a_long_hangul_word_is_read_quickly() -> None:
     assert find_places("이" * 50_000) == []
     assert time.perf_counter() - started < 2
     assert [p.country for p in find_places("이란으로부터 수입")] == ["IR"]
+
+
+def test_folding_every_code_point_keeps_the_fold_tables_bounded() -> None:
+    from triage import places, text
+
+    every = "".join(chr(code) for code in range(0x80, 0x30000) if not 0xD800 <= code < 0xE000)
+    folded = text.match_fold(every), places.fold(every)
+    assert [len(f) for f in folded] == [len(every), len(every)]
+    assert len(text._MATCH_TABLE) <= text.FOLD_TABLE_LIMIT
+    assert len(places._FOLD_TABLE) <= text.FOLD_TABLE_LIMIT
+    # A full table folds what it no longer remembers the same way.
+    sample = "Тегеран دبي 深圳 \U0002a700"
+    assert text.match_fold(sample) == "".join(text._match_char(char) for char in sample)
+    assert places.fold(sample) == "".join(places._fold_char(char) for char in sample)
