@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from triage.extract import extract, report_fields
 from triage.indicators import fire_indicators
 from triage.model import Assessment, Category, Extraction, FiredIndicator
 from triage.pipeline import involved_countries
-from triage.routing import route
+from triage.routing import Ruleset, route
 from triage.scoring import assess
 from triage.text import name_tokens
 
@@ -97,9 +98,14 @@ def run_case(case: Case) -> Outcome:
     return Outcome(case, extraction, fired, assessment)
 
 
+@cache
+def _default_ruleset() -> Ruleset:
+    return default_ruleset()
+
+
 def route_case(outcome: Outcome) -> str:
     """The queue the default routing rules give the case (as `vigil triage file` does)."""
-    ruleset = default_ruleset()
+    ruleset = _default_ruleset()
     countries = involved_countries(outcome.extraction)
     decision = route(
         outcome.assessment, str(outcome.case.body["form"]), countries, ruleset.rules, 0
