@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from anyascii import anyascii
 
 __all__ = [
+    "IGNORED_MARK",
     "LEGAL_FORMS",
     "PhraseMatcher",
     "Token",
@@ -114,7 +115,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
 # phrase's last Latin word also matches with a plural ending ("s", "es"), and
 # a German phrase's with the endings of its cases ("-e", "-en", "-er" ...).
 
-_IGNORED = "\u0640"  # inside-word marks (harakat, tatweel, joiners) fold to this
+IGNORED_MARK = "\u0640"  # inside-word marks (harakat, tatweel, joiners) fold to this
 _FOLD_MAP = {
     **dict.fromkeys("\u0649\u06cc\u06d2\u0626\u06d0", "\u064a"),  # the yehs
     **dict.fromkeys("\u06a9\u06aa", "\u0643"),  # the kafs
@@ -124,12 +125,12 @@ _FOLD_MAP = {
     "\u0624": "\u0648",  # waw with hamza
     **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
     **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits
-    "\u200c": _IGNORED,  # zero-width non-joiner: Persian's stem-suffix joint
-    "\u200d": _IGNORED,
-    "\u00ad": _IGNORED,
+    "\u200c": IGNORED_MARK,  # zero-width non-joiner: Persian's stem-suffix joint
+    "\u200d": IGNORED_MARK,
+    "\u00ad": IGNORED_MARK,
 }
 _CJK_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK_CHAR}]|(?:(?![{_CJK_CHAR}])[^\W_]|{_IGNORED})+")
+_TOKEN = re.compile(rf"[{_CJK_CHAR}]|(?:(?![{_CJK_CHAR}])[^\W_]|{IGNORED_MARK})+")
 _ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d5\u06fa-\u06ff]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _LATIN_END = re.compile("[a-z\u00df-\u024f]$")
@@ -189,7 +190,7 @@ def _match_char(char: str) -> str:
     folded = base[0] if base else (char.lower()[:1] or char)
     folded = _FOLD_MAP.get(folded, folded)
     if unicodedata.combining(folded) or folded == "\u0640":
-        return _IGNORED
+        return IGNORED_MARK
     return folded
 
 
@@ -317,7 +318,7 @@ class Words:
             word = match.group(0)
             found = known.get(word)
             if found is None:
-                bare = word.replace(_IGNORED, "") if _IGNORED in word else word
+                bare = word.replace(IGNORED_MARK, "") if IGNORED_MARK in word else word
                 if not bare:
                     found = ()
                 elif _ARABIC_LETTER.match(bare):
@@ -357,7 +358,9 @@ def tokens(text: str) -> tuple[Token, ...]:
 
 def _phrase_keys(phrase: str, language: str) -> list[tuple[str, ...]]:
     """The key sequences a phrase is indexed under (with its inflected last word)."""
-    words = [match.group(0).replace(_IGNORED, "") for match in _TOKEN.finditer(match_fold(phrase))]
+    words = [
+        match.group(0).replace(IGNORED_MARK, "") for match in _TOKEN.finditer(match_fold(phrase))
+    ]
     keys = [word_key(word) for word in words if word]
     if not keys:
         return []

@@ -1,27 +1,26 @@
 """Screening names against the loaded lists: `Screener.screen`.
 
-Names on both sides go through `triage.text.name_tokens` (case, diacritics,
-transliteration to ASCII, punctuation, legal forms). A listed name also gives
-variants: the parts of ``A ; B`` and ``A D/B/A B``, and ``NAME (ACRONYM)``
-both without the bracket and as the acronym alone.
+A listed name gives variants: the parts of ``A ; B`` and ``A D/B/A B``, and
+``NAME (ACRONYM)`` both without the bracket and as the acronym alone. Each
+variant is analysed once, when the lists load (`triage.screening.names`).
 
-**Finding candidates.** An inverted index maps each word, and each name's
-words run together as written and sorted ("Alqaida" against "Al-Qaida"; an
-exact name in any order), to the names that hold it. A query word also finds
-indexed words one edit away (insert, delete, substitute, transpose; words of
-four letters or more) through an index of single-letter deletions. Names
-gather the inverse document frequency of the words they share with the query
-(an edit away: `_FUZZY_WEIGHT` of it), rarest words first, a very common word
-(``al``, ``mohammed``: more than `COMMON_POSTINGS` names) only re-weighting
-names found already; the best `CANDIDATES` by weighted Dice are scored, and a
-name too short or too long to reach the threshold is not.
+**Finding candidates.** An inverted index maps each word (folded by
+`triage.text.name_tokens`: case, diacritics, transliteration to ASCII,
+punctuation, legal forms), and each name's words run together as written
+and sorted ("Alqaida" against "Al-Qaida"; an exact name in any order), to
+the names that hold it; also each name's consonant keys (for a query in the
+other script: Arabic against Latin) and an organisation's acronym. A query
+word also finds indexed words one edit away (insert, delete, substitute,
+transpose; words of four letters or more) through an index of single-letter
+deletions. Names gather the inverse document frequency of the words they
+share with the query (an edit away: `_FUZZY_WEIGHT` of it), rarest words
+first, a very common word (``al``, ``mohammed``: more than
+`COMMON_POSTINGS` names) only re-weighting names found already; the best
+`CANDIDATES` by weighted Dice are compared.
 
-**Score** of a query against one name, in [0, 1]: words are paired greedily
-by similarity (rapidfuzz's normalised Indel similarity), each pair weighing
-its letters; unpaired words on either side count as letters missed. So the
-order of words does not matter, a typo costs a letter or two, and a name
-with words the other lacks loses in proportion. The names run together are
-also compared (``fuzz.ratio``) and the higher of the two is kept. Then:
+**Score** of a query against one name, in [0, 1]: `names.compare`, which
+pairs the names' parts by rigour's symbols, initials and spelling, weighs
+what is left unpaired, and explains each pair. Then:
 
 - a low-quality alias (see `AliasQuality`) is worth ``LOW_ALIAS_FACTOR`` of its score;
 - a query country in the entry's countries adds ``COUNTRY_MATCH_BONUS``; one
@@ -29,11 +28,13 @@ also compared (``fuzz.ratio``) and the higher of the two is kept. Then:
   names no country);
 - a query IMO number among the entry's raises the score to at least
   ``IMO_MATCH_SCORE`` (an IMO number finds its vessel whatever the name);
-  one that differs from the entry's takes ``IMO_MISMATCH_PENALTY``.
+  a listed vessel whose IMO number differs from the query's takes
+  ``IMO_MISMATCH_PENALTY``. Only a vessel: a company listed with its own
+  IMO company number is not another party's vessel.
 
-Each adjustment is written in the hit's reasons. A result at or above
-`HIT_THRESHOLD` is a hit; `screen` returns one hit per entry (its best name),
-best first, ties by list and entry id.
+Each adjustment is written in the hit's reasons, after the name's own
+explanation. A result at or above `HIT_THRESHOLD` is a hit; `screen` returns
+one hit per entry (its best name), best first, ties by list and entry id.
 """
 
 from __future__ import annotations
@@ -45,13 +46,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
-
 from triage.model import ScreeningHit
 from triage.screening.countries import country_code
-from triage.screening.entries import AliasQuality, ListEntry, ParsedList
-from triage.text import LEGAL_FORMS, name_tokens
+from triage.screening.entries import AliasQuality, EntryKind, ListEntry, ParsedList
+from triage.screening.names import (
+    TITLES,
+    Comparison,
+    ListedName,
+    QueryName,
+    analysable,
+    compare,
+    estimates,
+)
+from triage.text import LEGAL_FORMS, fold, name_tokens
 
 __all__ = [
     "COUNTRY_MATCH_BONUS",
@@ -70,13 +77,17 @@ COUNTRY_MISMATCH_PENALTY = 0.10
 IMO_MATCH_SCORE = 0.95
 IMO_MISMATCH_PENALTY = 0.30
 
-CANDIDATES = 40  # names scored per query, after blocking
+CANDIDATES = 40  # names estimated per query, after blocking
+COMPARED = 3  # of those, names compared in full (the best estimates)
+COMPARED_AT_MOST = 10  # ... or more, while their estimates are CLOSE
+CLOSE = 0.85
+QUICK_FLOOR = 0.45  # an estimate below this is not compared
+COMPARE_UPLIFT = 0.2  # nor one this far below the threshold: comparing adds at most about this
 COMMON_POSTINGS = 150  # a word in more names than this does not bring candidates alone
 FUZZY_MIN_LENGTH = 4  # shorter words must match exactly to find candidates
 FUZZY_MAX_LENGTH = 24  # longer ones are found by their other words
 _FUZZY_WEIGHT = 0.8  # a word one edit away counts for this much of an exact one
 _UNSEEN_IDF = 10.0  # the weight of a query word no listed name has
-_PAIR_MIN = 0.75  # word pairs less similar than this are not paired
 
 _SPLIT = re.compile(r"\s;\s|;|\s(?:d/b/a|a\.k\.a\.?|f\.k\.a\.?|n\.k\.a\.?|aka|fka|nka)\s", re.I)
 _BRACKET = re.compile(r"\(([^()]*)\)")
@@ -100,18 +111,41 @@ def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-# Long legal forms and their single-letter deletions: a query word one edit
-# away from one ("copany", "limted", "corporaton") is a misspelt legal form.
-_LONG_LEGAL_FORMS = frozenset(form for form in LEGAL_FORMS if len(form) >= 5)
-_LEGAL_FORM_DELETIONS = frozenset(d for form in _LONG_LEGAL_FORMS for d in _deletions(form))
+class _OneEditAway:
+    """Words one edit away from one of a set of long words (`shortest`
+    letters or more), by their single-letter deletions: "copany", "limted"
+    from legal forms, "ckolonel" from titles."""
+
+    def __init__(self, words: Iterable[str], shortest: int) -> None:
+        self._words = frozenset(word for word in words if len(word) >= shortest)
+        self._deleted = frozenset(d for word in self._words for d in _deletions(word))
+
+    def __call__(self, word: str) -> bool:
+        if len(word) < 4 or word in self._words:
+            return False
+        return word in self._deleted or any(
+            d in self._words or d in self._deleted for d in _deletions(word)
+        )
 
 
-def _misspelt_legal_form(word: str) -> bool:
-    if len(word) < 4 or word in _LONG_LEGAL_FORMS:
-        return False
-    return word in _LEGAL_FORM_DELETIONS or any(
-        d in _LONG_LEGAL_FORMS or d in _LEGAL_FORM_DELETIONS for d in _deletions(word)
-    )
+_misspelt_legal_form = _OneEditAway(LEGAL_FORMS, 5)
+# Titles rigour takes off a person's name ("Colonel", "General"), one word
+# of seven letters or more: shorter ones are a letter away from surnames
+# ("Madam" and Adam, "Laird" and Baird, "Mister" and Lister).
+_misspelt_title = _OneEditAway(TITLES, 7)
+
+
+def _analysable_query(name: str) -> str:
+    """The name without its misspelt legal forms and titles, which rigour
+    would take for words of the name."""
+    kept = [
+        word
+        for word in name.split()
+        if not all(
+            _misspelt_legal_form(token) or _misspelt_title(token) for token in fold(word).split()
+        )
+    ]
+    return " ".join(kept) or name
 
 
 def query_tokens(name: str) -> tuple[str, ...]:
@@ -122,52 +156,46 @@ def query_tokens(name: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Name:
-    entry: int  # index into Screener.entries
-    listed: str  # the listed name or alias, as the list writes it
-    tokens: tuple[str, ...]
-    joined: str
-    length: int  # letters in tokens
-    low: bool
-
-
-@dataclass(frozen=True, slots=True)
 class _Query:
+    name: QueryName
     tokens: tuple[str, ...]
     joined: str
     sorted_joined: str
-    length: int
+    special: tuple[str, ...]  # consonant and acronym keys
 
 
-def _name_score(query: _Query, name: _Name) -> float:
-    pairs = []
-    for i, a in enumerate(query.tokens):
-        la = len(a)
-        for j, b in enumerate(name.tokens):
-            if a == b:
-                pairs.append((1.0, i, j))
-                continue
-            lb = len(b)
-            # Indel similarity is at most 2 * min / (la + lb).
-            if 2 * min(la, lb) < _PAIR_MIN * (la + lb):
-                continue
-            similarity = Indel.normalized_similarity(a, b, score_cutoff=_PAIR_MIN)
-            if similarity:
-                pairs.append((similarity, i, j))
-    pairs.sort(reverse=True)
-    used_query: set[int] = set()
-    used_name: set[int] = set()
-    matched = 0.0
-    for similarity, i, j in pairs:
-        if i in used_query or j in used_name:
-            continue
-        used_query.add(i)
-        used_name.add(j)
-        matched += similarity * (len(query.tokens[i]) + len(name.tokens[j]))
-    token_score = matched / (query.length + name.length)
-    if token_score == 1.0 or len(query.tokens) + len(name.tokens) == 2:
-        return token_score
-    return max(token_score, fuzz.ratio(query.joined, name.joined) / 100)
+def _consonant_key(key: str) -> str:
+    """Index key of a Latin name's consonant key. Only a query in Arabic
+    script looks them up: a Latin query finds a listed name's Latin forms."""
+    return f"~{key}"
+
+
+def _initials_keys(tokens: tuple[str, ...]) -> set[str]:
+    """A listed person's name as initials and one word in full, for each
+    word: "kim sok chol" is ``@ks:chol``, ``@kc:sok`` and ``@sc:kim``."""
+    if len(tokens) < 2:
+        return set()
+    return {
+        "@" + "".join(other[0] for i, other in enumerate(tokens) if i != at) + ":" + word
+        for at, word in enumerate(tokens)
+        if len(word) > 1
+    }
+
+
+def _initials_query_key(tokens: tuple[str, ...]) -> str | None:
+    """A query written with initials ("K. S. Chol") as `_initials_keys` writes
+    it: its last word in full, the first letters of the others."""
+    full = [at for at, word in enumerate(tokens) if len(word) > 1]
+    if not full or len(full) == len(tokens):
+        return None
+    last = full[-1]
+    return (
+        "@" + "".join(word[0] for at, word in enumerate(tokens) if at != last) + ":" + tokens[last]
+    )
+
+
+def _acronym_key(letters: str) -> str:
+    return f"^{letters}"
 
 
 class Screener:
@@ -177,7 +205,8 @@ class Screener:
         self.entries: list[ListEntry] = []
         self._sources: list[str] = []  # per entry
         self.versions: dict[str, str] = {}  # source -> version label
-        self._names: list[_Name] = []
+        self._names: list[ListedName] = []
+        self._name_tokens: list[tuple[str, ...]] = []  # while building
         self._entry_names: list[range] = []  # per entry, its names' ids
         postings: dict[str, list[int]] = defaultdict(list)
         imo: dict[str, list[int]] = defaultdict(list)
@@ -196,11 +225,12 @@ class Screener:
         }
         self._imos = [entry.imo_numbers for entry in self.entries]
         self._imo = {key: tuple(ids) for key, ids in imo.items()}
-        words = {token for name in self._names for token in name.tokens}
+        words = {key for key in self._postings if key[0] not in "~^@"}
         total = max(len(self._names), 1)
         self._idf = {key: math.log(1 + total / len(ids)) for key, ids in self._postings.items()}
         # A name's own weight, for ranking candidates by Dice: 2 * shared / (query + name).
-        self._norms = [sum(self._idf[token] for token in name.tokens) for name in self._names]
+        self._norms = [sum(self._idf[key] for key in keys) for keys in self._name_tokens]
+        del self._name_tokens
         deletions: dict[str, list[str]] = defaultdict(list)
         for key in words:
             if FUZZY_MIN_LENGTH <= len(key) <= FUZZY_MAX_LENGTH:
@@ -217,13 +247,23 @@ class Screener:
         for text, low in sorted(listed, key=lambda item: item[1]):
             for variant in name_variants(text):
                 tokens = name_tokens(variant)
-                if not tokens or tokens in seen:
+                # The same words in another script are another name to rigour.
+                form = (*tokens, analysable(variant))
+                if not tokens or form in seen:
                     continue
-                seen.add(tokens)
-                joined = "".join(tokens)
+                seen.add(form)
+                name = ListedName.build(index, text, variant, tokens, entry.kind, low)
                 name_id = len(self._names)
-                self._names.append(_Name(index, text, tokens, joined, sum(map(len, tokens)), low))
-                for key in {*tokens, joined, "".join(sorted(tokens))}:
+                self._names.append(name)
+                self._name_tokens.append(tokens)
+                keys = {*tokens, "".join(tokens), "".join(sorted(tokens))}
+                if not name.arabic:
+                    keys.update(_consonant_key(key) for key in name.keys)
+                if name.acronym:
+                    keys.add(_acronym_key(name.acronym))
+                if entry.kind is EntryKind.INDIVIDUAL:
+                    keys.update(_initials_keys(tokens))
+                for key in keys:
                     postings[key].append(name_id)
         self._entry_names.append(range(first, len(self._names)))
 
@@ -261,6 +301,10 @@ class Screener:
         words = {*query.tokens, query.joined, query.sorted_joined}
         query_norm = 0.0
         found: list[tuple[int, str, float]] = []
+        for key in query.special:
+            if key in self._postings:
+                found.append((len(self._postings[key]), key, 1.0))
+                query_norm += self._idf[key]
         for word in words:
             keys = self._keys(word)
             if word in query.tokens:
@@ -291,6 +335,30 @@ class Screener:
             chosen.update(self._entry_names[entry])
         return chosen
 
+    def _worth_comparing(
+        self, query: QueryName, candidates: Iterable[int], imo_entries: set[int], floor: float
+    ) -> list[ListedName]:
+        """The candidates worth comparing in full, best estimate first: the
+        best `COMPARED` of those `estimates` rates at least `floor`, and more
+        up to `COMPARED_AT_MOST` while they are rated `CLOSE` or better (a
+        common name is close to many listed ones); and those an IMO number
+        points at."""
+        listed = [self._names[name_id] for name_id in sorted(candidates)]
+        rated = sorted(
+            (
+                (estimate, index)
+                for index, estimate in enumerate(estimates(query, listed, floor))
+                if estimate >= floor
+            ),
+            reverse=True,
+        )
+        chosen = [
+            listed[index]
+            for rank, (estimate, index) in enumerate(rated[:COMPARED_AT_MOST])
+            if rank < COMPARED or estimate >= CLOSE
+        ]
+        return chosen + [name for name in listed if name.entry in imo_entries]
+
     def screen(
         self,
         name: str,
@@ -308,7 +376,15 @@ class Screener:
         tokens = query_tokens(name)
         if not tokens:
             return []
-        query = _Query(tokens, "".join(tokens), "".join(sorted(tokens)), sum(map(len, tokens)))
+        query_name = QueryName.build(name, tokens, _analysable_query(name))
+        special = [_consonant_key(key) for key in query_name.keys] if query_name.arabic else []
+        if initials_key := _initials_query_key(tokens):
+            special.append(initials_key)
+        if query_name.acronym:
+            special.append(_acronym_key(query_name.acronym))
+            holders = self._postings.get(_acronym_key(query_name.acronym), ())
+            query_name.acronym_holders = len({self._names[name_id].entry for name_id in holders})
+        query = _Query(query_name, tokens, "".join(tokens), "".join(sorted(tokens)), tuple(special))
         query_country = country_code(country) if country else None
         query_imos = {m.group(1) for i in identifiers if (m := _IMO.match(i))}
         imo_entries = [e for number in query_imos for e in self._imo.get(number, ())]
@@ -316,27 +392,23 @@ class Screener:
         # The most a country or an IMO number can add; below that, a name is no hit.
         reach = threshold - (COUNTRY_MATCH_BONUS if query_country else 0.0)
         imo_set = set(imo_entries)
-        best: dict[int, tuple[float, _Name]] = {}
-        for name_id in self._candidates(query, imo_set):
-            listed = self._names[name_id]
-            # Both scores are at most 2 * min / (sum) of the letters compared.
-            ceiling = 2 * min(query.length, listed.length) / (query.length + listed.length)
-            if ceiling < reach and listed.entry not in imo_set:
-                continue
-            score = _name_score(query, listed)
-            if listed.low:
-                score *= LOW_ALIAS_FACTOR
+        best: dict[int, tuple[float, ListedName, Comparison]] = {}
+        floor = max(QUICK_FLOOR, reach - COMPARE_UPLIFT)
+        candidates = self._candidates(query, imo_set)
+        for listed in self._worth_comparing(query_name, candidates, imo_set, floor):
+            comparison = compare(query_name, listed)
+            score = comparison.score * (LOW_ALIAS_FACTOR if listed.low else 1.0)
             current = best.get(listed.entry)
             if current is None or score > current[0]:
-                best[listed.entry] = (score, listed)
+                best[listed.entry] = (score, listed, comparison)
 
         hits = []
-        for index, (name_score, listed) in best.items():
+        for index, (name_score, listed, comparison) in best.items():
             if name_score < reach and index not in imo_set:
                 continue
             entry = self.entries[index]
             score, reasons = self._adjust(
-                self._imos[index], entry, name_score, listed, query_country, query_imos, name
+                self._imos[index], entry, comparison, listed, query_country, query_imos, name
             )
             if score >= threshold:
                 hits.append(
@@ -359,22 +431,24 @@ class Screener:
     def _adjust(
         listed_imos: frozenset[str],
         entry: ListEntry,
-        name_score: float,
-        listed: _Name,
+        comparison: Comparison,
+        listed: ListedName,
         country: str | None,
         imos: set[str],
         queried: str,
     ) -> tuple[float, list[str]]:
-        reasons = [f"name {queried!r} ~ {listed.listed!r}: {name_score:.2f}"]
+        reasons = [f"name {queried!r} ~ {listed.listed!r}: {comparison.score:.2f}"]
+        reasons += [f"  {line}" for line in comparison.explanation]
+        score = comparison.score
         if listed.low:
+            score *= LOW_ALIAS_FACTOR
             reasons.append(f"low-quality alias (x{LOW_ALIAS_FACTOR})")
-        score = name_score
         if imos and listed_imos:
             same = sorted(imos & listed_imos)
             if same:
                 score = max(score, IMO_MATCH_SCORE)
                 reasons.append(f"IMO {', '.join(same)} matches (at least {IMO_MATCH_SCORE})")
-            else:
+            elif entry.kind is EntryKind.VESSEL:
                 score -= IMO_MISMATCH_PENALTY
                 reasons.append(
                     f"IMO {', '.join(sorted(imos))} is not the listed "

@@ -229,7 +229,7 @@ def test_country_sharpens_and_weakens(screener):
 
     plain = un_hit(None)
     assert plain.score == 1.0
-    assert len(plain.reasons) == 1
+    assert not any(reason.startswith("country") for reason in plain.reasons)
     assert un_hit("KP").reasons[-1] == f"country KP is a listed country (+{COUNTRY_MATCH_BONUS})"
     assert un_hit("North Korea").score == 1.0
     weakened = un_hit("DE")
@@ -260,7 +260,7 @@ def test_low_quality_aliases_count_less(screener):
     hits = {(h.list_source, h.entry_id): h for h in screener.screen("KOMID")}
     assert hits["un", "KPe.001"].score == 1.0  # a good alias on the UN list
     assert hits["ofac_sdn", "9345"].score == LOW_ALIAS_FACTOR  # a weak a.k.a. on OFAC's
-    assert "low-quality alias" in hits["ofac_sdn", "9345"].reasons[1]
+    assert any("low-quality alias" in reason for reason in hits["ofac_sdn", "9345"].reasons)
 
 
 def test_nothing_to_screen(screener):
