@@ -63,6 +63,7 @@ from rigour.names import (
     align_person_name_order,
     analyze_names,
     compare_parts,
+    extract_org_types,
     pair_symbols,
 )
 
@@ -112,6 +113,7 @@ EXTRA_QUERY_WEIGHT = 0.8
 EXTRA_LISTED_WEIGHT = 0.3
 STOPWORD_WEIGHT = 0.1
 OMITTED_LEGAL_FORM_WEIGHT = 0.1  # a legal form one name gives and the other leaves out
+OMITTED_LEGAL_FORM_CEILING = 0.97  # the same words, a legal form on one side only
 CONFLICTING_LEGAL_FORM_WEIGHT = 0.3  # each of two different legal forms, unpaired
 SHORT_WORD = 3  # letters; an unpaired word shorter than this counts in proportion
 INITIAL_SCORE = 0.9
@@ -351,6 +353,7 @@ class ListedName:
     arabic: bool
     acronym: str | None
     low: bool  # a weak alias
+    legal_forms: frozenset[str]  # generic forms (llc, jsc) of the legal forms it gives
     extra_weights: tuple[dict[tuple[NamePart, ...], float], ...]
 
     @classmethod
@@ -378,6 +381,7 @@ class ListedName:
             arabic=is_arabic_script(form),
             acronym=acronym(tokens) if kind is EntryKind.ENTITY else None,
             low=low,
+            legal_forms=legal_forms(form),
             extra_weights=tuple(_extra_weights(name) for name in analysed),
         )
 
@@ -396,6 +400,7 @@ class QueryName:
     arabic: bool
     acronym: str | None
     acronym_holders: int = 0  # listed entries with `acronym` for initials; set by the screener
+    _legal_forms: frozenset[str] | None = None
     _analysed: dict[NameTypeTag, tuple[tuple[Name, dict[tuple[NamePart, ...], float]], ...]] = (
         field(default_factory=dict)
     )
@@ -403,16 +408,22 @@ class QueryName:
     @classmethod
     def build(cls, text: str, tokens: tuple[str, ...], form: str) -> QueryName:
         """`text` as queried; `form`, the text to analyse (without misspelt legal forms)."""
+        arabic = is_arabic_script(form)
         return cls(
             text,
             form,
             tokens,
             " ".join(tokens),
             "".join(tokens),
-            consonant_keys(form),
-            is_arabic_script(form),
+            consonant_keys(form) if arabic else (),
+            arabic,
             acronym_query(text),
         )
+
+    def legal_forms(self) -> frozenset[str]:
+        if self._legal_forms is None:
+            self._legal_forms = legal_forms(self.form)
+        return self._legal_forms
 
     def analysed(
         self, tag: NameTypeTag
@@ -595,6 +606,11 @@ def _into_spans(alignments: list[Alignment]) -> list[Alignment]:
     return result
 
 
+def legal_forms(text: str) -> frozenset[str]:
+    """The generic forms (llc, jsc ...) of the legal forms a name gives, by rigour's database."""
+    return frozenset(form for _, form in extract_org_types(text, generic=True))
+
+
 def _legal_form(parts: tuple[NamePart, ...]) -> bool:
     return all(part.tag == NamePartTag.LEGAL or part.comparable in LEGAL_FORMS for part in parts)
 
@@ -669,8 +685,16 @@ def compare(query: QueryName, listed: ListedName) -> Comparison:
             score, alignments = _symbolic(query_name, query_extras, listed_name, listed_extras)
             if score > best.score:
                 best = Comparison(score, tuple(alignments))
-    if listed.kind is EntryKind.INDIVIDUAL and best.score < 1.0:
+    # rigour aligns an organisation's words in order and spells a
+    # transliterated or misspelt legal form as a word of the name: the
+    # share of letters in paired words (legal forms left out, any order)
+    # stands too, unless the two names give different legal forms.
+    forms = query.legal_forms(), listed.legal_forms
+    conflicting = all(forms) and not forms[0] & forms[1]
+    if best.score < 1.0 and not conflicting:
         letters = _letter_score(query.tokens, listed.tokens, TYPO_PAIR_MIN, initials=False)
+        if bool(forms[0]) != bool(forms[1]):
+            letters = min(letters, OMITTED_LEGAL_FORM_CEILING)
         if letters > best.score:
             best = Comparison(letters, lines=(f"letters of the words paired: {letters:.2f}",))
     return best

@@ -135,16 +135,16 @@ _misspelt_legal_form = _OneEditAway(LEGAL_FORMS, 5)
 _misspelt_title = _OneEditAway(TITLES, 7)
 
 
+def _misspelt(token: str) -> bool:
+    return _misspelt_legal_form(token) or _misspelt_title(token)
+
+
 def _analysable_query(name: str) -> str:
     """The name without its misspelt legal forms and titles, which rigour
     would take for words of the name."""
-    kept = [
-        word
-        for word in name.split()
-        if not all(
-            _misspelt_legal_form(token) or _misspelt_title(token) for token in fold(word).split()
-        )
-    ]
+    if not any(map(_misspelt, fold(name).split())):
+        return name
+    kept = [word for word in name.split() if not all(map(_misspelt, fold(word).split()))]
     return " ".join(kept) or name
 
 
