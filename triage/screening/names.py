@@ -186,9 +186,10 @@ _ABD = re.compile(r"^(abd|abdu|abde|abda|abdou)(l)(?=[a-z]{3})")
 def _key(word: str) -> str:
     for spelt, letter in _DIGRAPHS:
         word = word.replace(spelt, letter)
-    if len(word) > 2 and word.endswith("h") and word[-2] in "aei":
-        word = word[:-1]  # Hamzah, Talhah: a final h after a vowel is the ta marbuta
-    return _REPEATS.sub(r"\1", _DROPPED.sub("", word))
+    key = _REPEATS.sub(r"\1", _DROPPED.sub("", word))
+    # A final h is the ta marbuta in one spelling and not another (Hamza,
+    # Hamzah), and Allah's in Khairullah: it is left out on both sides.
+    return key[:-1] if len(key) > 2 and key.endswith("h") else key
 
 
 def analysable(text: str) -> str:
@@ -354,6 +355,7 @@ class ListedName:
     acronym: str | None
     low: bool  # a weak alias
     legal_forms: frozenset[str]  # generic forms (llc, jsc) of the legal forms it gives
+    gives_legal_form: bool  # any legal form, with a generic form or not ("Corporation")
     extra_weights: tuple[dict[tuple[NamePart, ...], float], ...]
 
     @classmethod
@@ -382,6 +384,7 @@ class ListedName:
             acronym=acronym(tokens) if kind is EntryKind.ENTITY else None,
             low=low,
             legal_forms=legal_forms(form),
+            gives_legal_form=gives_legal_form(form),
             extra_weights=tuple(_extra_weights(name) for name in analysed),
         )
 
@@ -401,6 +404,7 @@ class QueryName:
     acronym: str | None
     acronym_holders: int = 0  # listed entries with `acronym` for initials; set by the screener
     _legal_forms: frozenset[str] | None = None
+    _gives_legal_form: bool | None = None
     _analysed: dict[NameTypeTag, tuple[tuple[Name, dict[tuple[NamePart, ...], float]], ...]] = (
         field(default_factory=dict)
     )
@@ -424,6 +428,11 @@ class QueryName:
         if self._legal_forms is None:
             self._legal_forms = legal_forms(self.form)
         return self._legal_forms
+
+    def gives_legal_form(self) -> bool:
+        if self._gives_legal_form is None:
+            self._gives_legal_form = gives_legal_form(self.form)
+        return self._gives_legal_form
 
     def analysed(
         self, tag: NameTypeTag
@@ -611,6 +620,11 @@ def legal_forms(text: str) -> frozenset[str]:
     return frozenset(form for _, form in extract_org_types(text, generic=True))
 
 
+def gives_legal_form(text: str) -> bool:
+    """Whether `text` gives a legal form, one rigour knows or a word `name_tokens` drops."""
+    return bool(legal_forms(text)) or not LEGAL_FORMS.isdisjoint(fold(text).split())
+
+
 def _legal_form(parts: tuple[NamePart, ...]) -> bool:
     return all(part.tag == NamePartTag.LEGAL or part.comparable in LEGAL_FORMS for part in parts)
 
@@ -693,7 +707,7 @@ def compare(query: QueryName, listed: ListedName) -> Comparison:
     conflicting = all(forms) and not forms[0] & forms[1]
     if best.score < 1.0 and not conflicting:
         letters = _letter_score(query.tokens, listed.tokens, TYPO_PAIR_MIN, initials=False)
-        if bool(forms[0]) != bool(forms[1]):
+        if query.gives_legal_form() != listed.gives_legal_form:
             letters = min(letters, OMITTED_LEGAL_FORM_CEILING)
         if letters > best.score:
             best = Comparison(letters, lines=(f"letters of the words paired: {letters:.2f}",))
