@@ -275,7 +275,7 @@ class Gazetteer:
         self._stems: dict[str, _Entry] = {}  # Cyrillic stems, Arabic and Korean bare words
         self._cjk: dict[str, _Entry] = {}
         # Per table and name, the people of each country's largest city of that name.
-        self._city_countries: dict[tuple[int, _Key], dict[str, int]] = {}
+        self._city_countries: dict[tuple[int, object], dict[str, int]] = {}
         for alpha2, name, english in countries:
             self._add(name, _Entry(alpha2, "country", english, _COUNTRY_RANK), city=False)
         for city in cities:
@@ -294,8 +294,9 @@ class Gazetteer:
                 ):
                     continue
                 self._add(alternate, alternate_entry, city=True)
-        for table in (self._words, self._stems, self._cjk):
-            self._drop_ambiguous(table)
+        self._drop_ambiguous(self._words)
+        self._drop_ambiguous(self._stems)
+        self._drop_ambiguous(self._cjk)
         del self._city_countries
         for key in self._words:
             self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
