@@ -4,7 +4,7 @@
 
 Also run by bench/screening.py (after its own figures). How the variants and
 the ordinary names are made, and the dev/holdout split, are described in
-docs/triage.md, "Screening benchmark"; in short:
+docs/triage.md, Screening, "Benchmark"; in short:
 
 - **Listed entries**: every entry of the UN consolidated list and every OFAC
   SDN entry in the NPWMD program. All three lists (UN, OFAC, BIS DPL) are
