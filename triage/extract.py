@@ -302,14 +302,16 @@ _REGIME_DOMAINS: dict[str, tuple[Domain, ...]] = {
     "NSG": (Domain.NUCLEAR,),
     "CWC": (Domain.CHEMICAL,),
     "ML": (Domain.MILITARY,),
-    "CHPL": (Domain.MILITARY,),
 }
 
 
 def code_domains(code: Code) -> tuple[Domain, ...]:
     """The WMD domain tags a control code implies (vocabulary `code_domains`)."""
     if code.scheme == "hs":
-        return (Domain.MILITARY,) if code.chpl_tier is not None else ()
+        # The Common High Priority List's codes name commercial goods found in
+        # weapons (chips, bearings, machine tools, routers): a priority for
+        # export control (EXP-03, EXP-04), not a weapons domain by themselves.
+        return ()
     if code.scheme == "regime":
         return _REGIME_DOMAINS.get(code.code.split()[0].rstrip("0123456789"), ())
     if code.code == "EAR99":
