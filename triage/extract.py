@@ -5,7 +5,8 @@
 and items with their codes) and every free-text field. It finds parties,
 HS codes, ECCNs and EU dual-use codes, control-list goods with their WMD
 domain, countries and free-trade zones, IMO numbers, amounts with currencies
-and e-mail domains. Every finding carries the field and span it came from.
+(in figures or words, `triage.amounts`) and e-mail domains. Every finding
+carries the field and span it came from.
 
 Matching works on a *same-length* fold of each field (lower case, accents
 stripped char by char), so a match's offsets are offsets in the original
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +29,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from triage.amounts import find_amounts
 from triage.language import detect_language
 from triage.model import (
     Amount,
@@ -542,96 +543,6 @@ def _codes(field: TextField, chpl: Mapping[str, int]) -> Iterator[Code]:
         yield Code("eccn", "EAR99", _evidence(field, *match.span()))
 
 
-# --------------------------------------------------------------------------- amounts
-
-_MULTIPLIERS = {
-    "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6,
-    "bn": 1e9, "b": 1e9, "billion": 1e9, "billions": 1e9,
-}  # fmt: skip
-_CURRENCIES = {
-    "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR",
-    "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "pounds": "GBP",
-    "¥": "CNY", "cny": "CNY", "rmb": "CNY", "yuan": "CNY", "renminbi": "CNY", "jpy": "JPY",
-    "yen": "JPY", "chf": "CHF", "francs": "CHF", "aed": "AED", "dirham": "AED", "dirhams": "AED",
-    "rub": "RUB", "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB",
-    "hkd": "HKD", "hk$": "HKD", "sgd": "SGD", "s$": "SGD", "try": "TRY", "lira": "TRY",
-    "inr": "INR", "rupees": "INR", "krw": "KRW", "won": "KRW", "irr": "IRR", "rial": "IRR",
-    "rials": "IRR", "kpw": "KPW", "usdt": "USDT", "tether": "USDT",
-}  # fmt: skip
-# The thousands groups are bounded (up to 10^21): unbounded, a long run of
-# space-separated groups ("1 000 000 ...") was rescanned from every group.
-_NUMBER = r"(\d{1,3}(?:[,.\s]\d{3}){1,6}(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)"
-_MULT = r"(?:\s?(k|mn|mio|m|bn|b|thousand|millions?|billions?)(?![a-z]))?"
-_PREFIX_CURRENCY = (
-    r"(us\$|hk\$|s\$|\$|€|£|¥|usd|eur|gbp|cny|rmb|jpy|chf|aed|rub|hkd|sgd|inr|krw|irr|kpw|usdt|try)"
-)
-_SUFFIX_CURRENCY = (
-    r"(usdt|usd|eur|gbp|cny|rmb|jpy|chf|aed|rub|hkd|sgd|inr|krw|irr|kpw|dollars?|euros?|pounds|"
-    r"yuan|renminbi|yen|francs|dirhams?|roubles?|rubles?|rupees|won|rials?|tether)"
-)
-_AMOUNT_PREFIX = re.compile(rf"(?<![a-z0-9]){_PREFIX_CURRENCY}\s?{_NUMBER}{_MULT}")
-_AMOUNT_SUFFIX = re.compile(rf"(?<![\d.,]){_NUMBER}{_MULT}\s?(?:us\s)?{_SUFFIX_CURRENCY}(?![a-z])")
-
-
-def _number(text: str) -> float | None:
-    text = text.replace(" ", "")
-    if "," in text and "." in text:
-        # Whichever separator comes last is the decimal one.
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-    elif "," in text:
-        parts = text.split(",")
-        text = text.replace(",", "") if len(parts[-1]) == 3 else text.replace(",", ".")
-    elif text.count(".") > 1 or (text.count(".") == 1 and len(text.split(".")[-1]) == 3):
-        text = text.replace(".", "")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _amounts(field: TextField) -> Iterator[Amount]:
-    # Anchor on the numbers (few) rather than scanning every position for a
-    # currency: try the currency-first form just before each number, then
-    # the number-first form at it.
-    folded = field.folded
-    done = -1
-    for number in _NUMBER_START.finditer(folded):
-        position = number.start()
-        if position < done:
-            continue
-        found = None
-        for begin in range(max(0, position - 5), position):
-            match = _AMOUNT_PREFIX.match(folded, begin)
-            if match is not None and match.start(2) == position:
-                value = _number(match.group(2))
-                if value is not None:
-                    value *= _MULTIPLIERS.get(match.group(3) or "", 1.0)
-                if value is not None and math.isfinite(value):
-                    found = Amount(
-                        value, _CURRENCIES[match.group(1)], _evidence(field, *match.span())
-                    )
-                break
-        if found is None:
-            match = _AMOUNT_SUFFIX.match(folded, position)
-            if match is not None:
-                value = _number(match.group(1))
-                if value is not None:
-                    value *= _MULTIPLIERS.get(match.group(2) or "", 1.0)
-                if value is not None and math.isfinite(value):
-                    found = Amount(
-                        value, _CURRENCIES[match.group(3)], _evidence(field, *match.span())
-                    )
-        if found is not None:
-            done = found.evidence.end
-            yield found
-
-
-_NUMBER_START = re.compile(r"(?<![\d.,])\d")
-
-
 # --------------------------------------------------------------------------- vessels, e-mail
 
 _DIGIT = re.compile(r"\d")
@@ -817,12 +728,14 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
             if not any(found.start < end and start < found.end for start, end in taken):
                 evidence = _evidence(field, found.start, found.end)
                 add_place(found.country, None, evidence, found.kind, found.name)
-        if has_digit:
-            if "imo" in field.folded:
-                for match in _IMO.finditer(field.folded):
-                    if _imo_valid(match.group(1)):
-                        vessels.setdefault(match.group(1), _evidence(field, *match.span()))
-            amounts.extend(_amounts(field))
+        if has_digit and "imo" in field.folded:
+            for match in _IMO.finditer(field.folded):
+                if _imo_valid(match.group(1)):
+                    vessels.setdefault(match.group(1), _evidence(field, *match.span()))
+        amounts.extend(
+            Amount(found.value, found.currency, _evidence(field, found.start, found.end))
+            for found in find_amounts(field.folded)
+        )
         for match in _EMAIL.finditer(field.text) if "@" in field.text else ():
             email_domain = match.group(1).lower().rstrip(".")
             emails.setdefault(

@@ -181,6 +181,43 @@ def test_amounts(text: str, value: float, currency: str) -> None:
     assert (amounts[0].value, amounts[0].currency) == (value, currency)
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "currency", "quoted"),
+    [
+        ("they paid two million dollars", 2e6, "USD", "two million dollars"),
+        ("a million dollars up front", 1e6, "USD", "a million dollars"),
+        ("rund 1,4 Millionen Euro", 1.4e6, "EUR", "1,4 Millionen Euro"),
+        ("zwei Millionen Euro", 2e6, "EUR", "zwei Millionen Euro"),
+        ("deux millions d'euros", 2e6, "EUR", "deux millions d'euros"),
+        ("dos millones de dólares", 2e6, "USD", "dos millones de dólares"),
+        ("mil millones de dólares", 1e9, "USD", "mil millones de dólares"),
+        ("около трёх миллионов", None, None, None),
+        ("три миллиона долларов", 3e6, "USD", "три миллиона долларов"),
+        ("5 млн рублей", 5e6, "RUB", "5 млн рублей"),
+        ("دفعوا مليوني دولار", 2e6, "USD", "مليوني دولار"),
+        ("ثلاثة ملايين دولار", 3e6, "USD", "ثلاثة ملايين دولار"),
+        ("دو میلیون دلار پرداخت شد", 2e6, "USD", "دو میلیون دلار"),
+        ("۲ میلیون دلار", 2e6, "USD", "۲ میلیون دلار"),
+        ("40 million toman", 4e8, "IRR", "40 million toman"),
+        ("货款两百万美元", 2e6, "USD", "两百万美元"),
+        ("合同金额1.2亿元", 1.2e8, "CNY", "1.2亿元"),
+        ("一亿五千万元", 1.5e8, "CNY", "一亿五千万元"),
+        ("200만 달러를 보냈다", 2e6, "USD", "200만 달러"),
+        ("3억 원", 3e8, "KRW", "3억 원"),
+        ("5 milyon dolar", 5e6, "USD", "5 milyon dolar"),
+        ("the dollar fell; 电子元件; 직원 3명", None, None, None),
+    ],
+)
+def test_amounts_in_words_in_any_language(
+    text: str, value: float | None, currency: str | None, quoted: str | None
+) -> None:
+    amounts = extract(tip(text)).amounts
+    if value is None:
+        assert amounts == ()
+        return
+    assert [(a.value, a.currency, a.evidence.text) for a in amounts] == [(value, currency, quoted)]
+
+
 def test_email_domains_flag_webmail() -> None:
     extraction = extract(
         tip(

@@ -7,6 +7,8 @@ import math
 import time
 from dataclasses import asdict
 
+import pytest
+
 from tests.triage.test_extract import tip
 from triage.extract import extract
 
@@ -42,3 +44,11 @@ def test_a_long_run_before_an_at_sign_is_read_in_linear_time() -> None:
 def test_grouped_amounts_are_still_read() -> None:
     amounts = extract(tip("they paid USD 1 250 000 and 3.000.000 euros")).amounts
     assert [(a.value, a.currency) for a in amounts] == [(1250000.0, "USD"), (3000000.0, "EUR")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["dollars " * 20000, "million " * 20000 + "dollars", "美元" * 30000, "二" * 50000 + "元"],
+)
+def test_currency_and_number_words_repeated_are_read_in_linear_time(text: str) -> None:
+    assert _seconds(text) < 1.0
