@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["FoundAmount", "find_amounts"]
+__all__ = ["FoundAmount", "find_amounts", "usd_estimate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,21 @@ class FoundAmount:
     currency: str  # ISO 4217 (USDT for Tether)
     start: int
     end: int
+
+
+# US dollars per unit, to the order of magnitude: enough to tell whether an
+# amount is large (a red flag at a million dollars), never for accounting.
+# A currency not here counts at face value.
+_USD_PER_UNIT = {
+    "USD": 1.0, "USDT": 1.0, "EUR": 1.0, "GBP": 1.0, "CHF": 1.0, "SGD": 0.7, "AED": 0.3,
+    "CNY": 0.1, "HKD": 0.1, "TRY": 0.03, "RUB": 0.01, "INR": 0.01, "JPY": 0.01,
+    "KRW": 0.001, "KPW": 0.001, "IRR": 0.00002,
+}  # fmt: skip
+
+
+def usd_estimate(value: float, currency: str) -> float:
+    """`value` in `currency` as US dollars, to the order of magnitude."""
+    return value * _USD_PER_UNIT.get(currency, 1.0)
 
 
 def _fold(word: str) -> str:

@@ -19,8 +19,9 @@ Matcher kinds (see the file's `_about`):
   countries or `$sets`;
 - `free_trade_zone`, `webmail`, `vessels`: any such finding;
 - `roles`: a structured party with one of these roles;
-- `amount_min`: an amount of at least this value (any currency: a report
-  that names a large sum in any currency deserves the look);
+- `amount_min`: an amount of at least this many US dollars, other
+  currencies counted by their order of magnitude (`triage.amounts.usd_estimate`):
+  300 million won or 40 million toman is no large sum;
 - `parties_min`, `countries_min`: at least this many parties or countries.
 
 All phrase matchers of all indicators share one `PhraseMatcher`, so the text
@@ -80,6 +81,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from triage.amounts import usd_estimate
 from triage.dates import find_dates
 from triage.extract import TextField, report_fields
 from triage.model import Category, Evidence, Extraction, FiredIndicator
@@ -609,7 +611,10 @@ def _structured(
         roles = frozenset(spec["roles"])
         found += [p.evidence for p in extraction.parties if p.role in roles]
     if "amount_min" in spec:
-        found += [a.evidence for a in extraction.amounts if a.value >= spec["amount_min"]]
+        least = spec["amount_min"]
+        found += [
+            a.evidence for a in extraction.amounts if usd_estimate(a.value, a.currency) >= least
+        ]
     if "parties_min" in spec and len(extraction.parties) >= spec["parties_min"]:
         found += [p.evidence for p in extraction.parties]
     if "countries_min" in spec:

@@ -88,6 +88,14 @@ def test_structured_matchers() -> None:
     assert result["FIN-05"] == ["USD 2,400,000"]
 
 
+def test_a_large_value_is_large_in_dollars() -> None:
+    assert "FIN-05" in fired(tip("They paid two million dollars up front."))
+    assert "FIN-05" in fired(tip("Le contrat portait sur 1,5 million d'euros."))
+    # 300 million won and 40 million toman are some hundreds of dollars' worth.
+    assert "FIN-05" not in fired(tip("We paid 3억 원 for the machine."))
+    assert "FIN-05" not in fired(tip("The deposit was 40 million toman."))
+
+
 def test_all_conditions_must_hold() -> None:
     # DIV-01 needs both a hub and a destination of concern, tied together.
     assert "DIV-01" not in fired(tip("Shipped to Hong Kong."))
