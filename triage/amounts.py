@@ -128,7 +128,7 @@ _NUMBER_WORDS: dict[str, float] = {
         (3, "three drei trois tres три ثلاثة ثلاث سه üç"),
         (4, "four vier quatre cuatro четыре أربعة اربعة چهار dört"),
         (5, "five fünf cinq cinco пять خمسة خمس پنج beş"),
-        (6, "six sechs seis шесть ستة شش altı"),  # noqa: RUF001 (Turkish dotless i)
+        (6, "six sechs seis шесть ستة شش altı"),
         (7, "seven sieben sept siete семь سبعة هفت yedi"),
         (8, "eight acht huit ocho восемь ثمانية هشت sekiz"),
         (9, "nine neun neuf nueve девять تسعة نه dokuz"),
@@ -165,7 +165,7 @@ _BEFORE_CURRENCY = re.compile(
     rf"\s?(?:(?:of|de|d'|us)\s?)?$"
 )
 _CJK_DIGITS = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,  # noqa: RUF001
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
     "七": 7, "八": 8, "九": 9,
 }  # fmt: skip
 _CJK_UNITS = {"十": 1e1, "百": 1e2, "千": 1e3, "천": 1e3, "백": 1e2}

@@ -42,6 +42,7 @@ from triage.model import (
     Party,
     Place,
 )
+from triage.people import find_people
 from triage.places import PlaceMatch, country_of, find_places
 from triage.places import fold as fold_places
 from triage.text import LEGAL_FORMS, PhraseMatcher, Words, entry_phrases, fold, name_tokens
@@ -377,7 +378,7 @@ _HS_HEADING = re.compile(r"(?<![\d.,])(\d{4})(?![\d]|[.,\-/]\d)")
 # (haiguan bianma, HS bianma, shuize hao), Arabic and Persian, German Zolltarifnummer,
 # French code SH / nomenclature, Spanish partida arancelaria / código SA, Turkish GTİP.
 _HS_KEYWORD_FOREIGN = re.compile(
-    r"(?:тн\s?вэд(?:\s?еаэс)?|код(?:ом|у|а)?\s+тн\s?вэд|"  # noqa: RUF001
+    r"(?:тн\s?вэд(?:\s?еаэс)?|код(?:ом|у|а)?\s+тн\s?вэд|"
     r"(?:hs|海关|海關|商品|税则|稅則)\s?(?:编码|編碼|编号|編號|代码|代碼|号列|號列|号|號)|税号|稅號|"
     r"(?:رمز|كود|بند|البند)\s+(?:النظام\s+المنسق|الجمركي|التعرفة|hs)|"
     r"(?:کد|ردیف)\s+(?:تعرفه|hs|گمرکی)|"
@@ -747,7 +748,10 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
                 ),
             )
         if not key.endswith(".name") and key != "company":
-            for name, start, end in _free_text_parties(field):
+            # Countries, demonyms and zones the vocabulary read, and the gazetteer's places.
+            place_spans = [*taken, *((place.start, place.end) for place in field.places)]
+            named = [*_free_text_parties(field), *find_people(field.text, place_spans)]
+            for name, start, end in named:
                 party_key = _party_key(name)
                 if party_key and not any(_contains(k, party_key) for k in parties):
                     parties[party_key] = Party(name, "", None, _evidence(field, start, end))

@@ -615,8 +615,12 @@ def _structured(
         found += [
             a.evidence for a in extraction.amounts if usd_estimate(a.value, a.currency) >= least
         ]
-    if "parties_min" in spec and len(extraction.parties) >= spec["parties_min"]:
-        found += [p.evidence for p in extraction.parties]
+    if "parties_min" in spec:
+        # Parties the report places in the trade (a role or a country): a
+        # colleague named in passing is no party to a network.
+        placed = [p for p in extraction.parties if p.role or p.country]
+        if len(placed) >= spec["parties_min"]:
+            found += [p.evidence for p in placed]
     if "countries_min" in spec:
         countries = {p.country for p in extraction.places}
         if len(countries) >= spec["countries_min"]:
