@@ -683,6 +683,13 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
             (country, zone or "", kind, name), Place(country, zone, evidence, kind, name)
         )
 
+    def add_party(name: str, field: TextField, start: int, end: int) -> None:
+        party_key = _party_key(name)
+        if party_key and not any(_contains(k, party_key) for k in parties):
+            parties[party_key] = Party(name, "", None, _evidence(field, start, end))
+
+    # Free-text fields and the spans of their places, for the people in them.
+    prose: list[tuple[TextField, list[tuple[int, int]]]] = []
     for field in fields:
         key = field.key
         if key.endswith(".country") or key == "country":
@@ -748,13 +755,16 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
                 ),
             )
         if not key.endswith(".name") and key != "company":
+            for name, start, end in _free_text_parties(field):
+                add_party(name, field, start, end)
             # Countries, demonyms and zones the vocabulary read, and the gazetteer's places.
             place_spans = [*taken, *((place.start, place.end) for place in field.places)]
-            named = [*_free_text_parties(field), *find_people(field.text, place_spans)]
-            for name, start, end in named:
-                party_key = _party_key(name)
-                if party_key and not any(_contains(k, party_key) for k in parties):
-                    parties[party_key] = Party(name, "", None, _evidence(field, start, end))
+            prose.append((field, place_spans))
+
+    people = find_people([(field.text, spans) for field, spans in prose])
+    for (field, _), named in zip(prose, people, strict=True):
+        for name, start, end in named:
+            add_party(name, field, start, end)
 
     order = {field.path: index for index, field in enumerate(fields)}
 

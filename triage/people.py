@@ -1,6 +1,6 @@
 """People named in a report's prose: "Mohsen Afrasiabi", "Андрей Сидоренко".
 
-`find_people(text, places) -> list[(name, start, end)]`: runs of two to
+`find_people([(text, places), ...]) -> [[(name, start, end), ...], ...]`: runs of two to
 four capitalised words in Latin or Cyrillic script that start with a name
 rigour knows (its person-name symbols: given and family names in every
 script, from Wikidata), after the words that only open a sentence ("In",
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 
@@ -85,6 +85,9 @@ _SKIPPED = frozenset(_plain(word) for word in _OPENERS.split())
 
 def _name_words(words: Iterable[str]) -> set[str]:
     """The words rigour knows as a given or family name."""
+    words = set(words)
+    if not words:
+        return set()
     analysed = analyze_names(NameTypeTag.PER, sorted(set(words)), consolidate=False, rewrite=False)
     return {
         name.original
@@ -93,9 +96,10 @@ def _name_words(words: Iterable[str]) -> set[str]:
     }
 
 
-def find_people(text: str, places: Iterable[tuple[int, int]] = ()) -> list[tuple[str, int, int]]:
-    """The people `text` names (see the module doc), with their spans, in order."""
-    runs: list[list[tuple[str, int]]] = []
+def _runs(text: str, places: Iterable[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """The runs of `text` that may be people, before rigour is asked about their first word."""
+    spans = list(places)
+    runs = []
     for match in _RUN.finditer(text):
         words = [
             (word.group(), match.start() + word.start())
@@ -103,23 +107,24 @@ def find_people(text: str, places: Iterable[tuple[int, int]] = ()) -> list[tuple
         ]
         while words and _plain(words[0][0]) in _SKIPPED:
             words.pop(0)
-        if len(words) >= 2:
-            runs.append(words)
-    if not runs:
-        return []
-    known = _name_words(word for words in runs for word, _ in words)
-    spans = list(places)
-    people = []
-    for words in runs:
-        # The first word a name rigour knows (prose gives the given name
-        # first); a rare family name after it need not be known ("Postovoy").
-        if words[0][0] not in known:
+        if len(words) < 2 or any(_plain(word) in _NOT_PERSONAL for word, _ in words):
             continue
-        if any(_plain(word) in _NOT_PERSONAL for word, _ in words):
-            continue
-        start = words[0][1]
-        end = words[-1][1] + len(words[-1][0])
-        if any(start < place_end and place_start < end for place_start, place_end in spans):
-            continue
-        people.append((text[start:end], start, end))
-    return people
+        start, end = words[0][1], words[-1][1] + len(words[-1][0])
+        if not any(start < place_end and place_start < end for place_start, place_end in spans):
+            runs.append((text[start:end], start, end))
+    return runs
+
+
+def find_people(
+    texts: Sequence[tuple[str, Iterable[tuple[int, int]]]],
+) -> list[list[tuple[str, int, int]]]:
+    """The people each text names (see the module doc), with their spans, in order.
+
+    `texts`: each text with its places' spans. All texts of a report go in
+    one call, so rigour is asked once.
+    """
+    runs = [_runs(text, places) for text, places in texts]
+    # The first word a name rigour knows (prose gives the given name first);
+    # a rare family name after it need not be known ("Postovoy").
+    known = _name_words(name.split()[0] for found in runs for name, _, _ in found)
+    return [[run for run in found if run[0].split()[0] in known] for found in runs]

@@ -10,7 +10,7 @@ from triage.people import find_people
 
 
 def _people(text: str) -> list[str]:
-    return [name for name, _, _ in find_people(text)]
+    return [name for name, _, _ in find_people([(text, ())])[0]]
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_openers_institutions_streets_titles_and_sums_are_no_people(text: str) -
 def test_a_place_is_no_person() -> None:
     text = "The broker flew to Hong Kong and met Greg Chung."
     spans = [(text.index("Hong Kong"), text.index("Hong Kong") + len("Hong Kong"))]
-    assert [name for name, _, _ in find_people(text, spans)] == ["Greg Chung"]
+    assert [name for name, _, _ in find_people([(text, spans)])[0]] == ["Greg Chung"]
 
 
 def test_people_in_the_text_are_parties_with_their_evidence() -> None:
