@@ -127,6 +127,9 @@ SHORT_KEY_CEILING = 0.75  # one short key alone: a possible hit at most
 CROSS_SCRIPT_MIN_LETTERS = 7
 QUICK_PAIR_MIN = 0.6
 TYPO_PAIR_MIN = 0.75  # a spelling this close is a typo of the word, whatever rigour's budget
+# A word shorter than this is no typo of another in the letters' share: one
+# letter in four apart, "Lima" and "Lia" are two names.
+TYPO_MIN_LETTERS = 5
 COMPARE_CONFIG = CompareConfig()
 
 _TYPE_TAGS = {
@@ -233,11 +236,16 @@ def consonant_keys(text: str) -> tuple[str, ...]:
 
 
 def _paired(
-    query: Sequence[str], listed: Sequence[str], minimum: float, initials: bool = False
+    query: Sequence[str],
+    listed: Sequence[str],
+    minimum: float,
+    initials: bool = False,
+    shortest_typo: int = 0,
 ) -> list[tuple[float, int, int]]:
     """Words paired greedily, most similar first (rapidfuzz's normalised Indel
-    similarity, at least `minimum`); with `initials`, a single letter pairs
-    with a word it begins at `INITIAL_SCORE`."""
+    similarity, at least `minimum`, between words of `shortest_typo` letters
+    or more); with `initials`, a single letter pairs with a word it begins at
+    `INITIAL_SCORE`."""
     candidates = []
     for i, a in enumerate(query):
         for j, b in enumerate(listed):
@@ -245,6 +253,8 @@ def _paired(
                 similarity = 1.0
             elif initials and (len(a) == 1) != (len(b) == 1) and a[0] == b[0]:
                 similarity = INITIAL_SCORE
+            elif min(len(a), len(b)) < shortest_typo:
+                continue
             else:
                 similarity = Indel.normalized_similarity(a, b, score_cutoff=minimum)
             if similarity:
@@ -262,13 +272,17 @@ def _paired(
 
 
 def _letter_score(
-    query: Sequence[str], listed: Sequence[str], minimum: float, initials: bool = True
+    query: Sequence[str],
+    listed: Sequence[str],
+    minimum: float,
+    initials: bool = True,
+    shortest_typo: int = 0,
 ) -> float:
     """The share of both names' letters in paired words, by their similarity;
     a word paired with its initial counts as that one letter."""
     matched = 0.0
     total = sum(map(len, query)) + sum(map(len, listed))
-    for similarity, i, j in _paired(query, listed, minimum, initials):
+    for similarity, i, j in _paired(query, listed, minimum, initials, shortest_typo):
         if min(len(query[i]), len(listed[j])) == 1:
             matched += similarity * 2
             total -= max(len(query[i]), len(listed[j])) - 1
@@ -706,7 +720,13 @@ def compare(query: QueryName, listed: ListedName) -> Comparison:
     forms = query.legal_forms(), listed.legal_forms
     conflicting = all(forms) and not forms[0] & forms[1]
     if best.score < 1.0 and not conflicting:
-        letters = _letter_score(query.tokens, listed.tokens, TYPO_PAIR_MIN, initials=False)
+        letters = _letter_score(
+            query.tokens,
+            listed.tokens,
+            TYPO_PAIR_MIN,
+            initials=False,
+            shortest_typo=TYPO_MIN_LETTERS,
+        )
         if query.gives_legal_form() != listed.gives_legal_form:
             letters = min(letters, OMITTED_LEGAL_FORM_CEILING)
         if letters > best.score:
