@@ -92,14 +92,15 @@ class Place:
     `kind` says which, so that a rule can tell a country of concern from a
     transit hub's city named in passing: "country" (a country's name,
     demonym or code, or a country field), "city" (a city or port from the
-    gazetteer, `name` its GeoNames name) or "free_trade_zone" (`free_trade_zone`
+    gazetteer, `name` its GeoNames name), "province" (a province, state or
+    region, `name` its ISO 3166-2 name) or "free_trade_zone" (`free_trade_zone`
     its name).
     """
 
     country: str  # ISO 3166-1 alpha-2
     free_trade_zone: str | None  # e.g. "Jebel Ali Free Zone"
     evidence: Evidence
-    kind: str = "country"  # "country", "city", "free_trade_zone"
+    kind: str = "country"  # "country", "city", "province", "free_trade_zone"
     name: str = ""  # the place's own name: "Tehran" for "Тегеране", a country's English name
 
 

@@ -3,7 +3,7 @@
 `find_places(text, folded) -> list[PlaceMatch]` finds the cities, ports and
 country names a report's text names, in Latin, Cyrillic, Arabic and Persian,
 Chinese, Japanese, Korean and the other scripts GeoNames spells them in, and
-gives each its country (ISO 3166-1 alpha-2), its kind (`city` or `country`)
+gives each its country (ISO 3166-1 alpha-2), its kind (`city`, `province` or `country`)
 and the span it was found at. `country_of(value)` answers for a whole
 country field ("Тегеран", "الإمارات", "中国香港").
 
@@ -17,6 +17,13 @@ Sources, both pinned packages read once per process (`gazetteer()`):
   and France, "Valencia"): such a name says no country at all, since the
   wrong one would raise sanctions or diversion signals on an ordinary
   address.
+- provinces: `pycountry`'s ISO 3166-2 first-level subdivisions (provinces,
+  states, regions, governorates, emirates, oblasts ...), by their ISO names
+  without the romanised kind ("Guangdong" for "Guangdong Sheng",
+  "Primorskiy" and "Primorskiy kray") and by pycountry's translations into
+  the languages reports arrive in ("Приморский край", "广东省", "广东").
+  Their kind is `province`; a name two countries' provinces share
+  ("Punjab") says no country, as for cities.
 - country names: Babel's CLDR territory names in the languages reports
   arrive in, plus `triage/data/places.json`'s short forms ("阿联酋",
   "الإمارات") that CLDR only gives in their long form. A country name beats
@@ -81,6 +88,38 @@ _LANGUAGES = (
 )  # fmt: skip
 
 _LATIN_MIN_LETTERS = 4
+# Languages pycountry translates subdivision names into, of those reports arrive in.
+_PROVINCE_LANGUAGES = ("ru", "uk", "zh_CN", "zh_TW", "ja", "ko", "ar", "fa", "de", "fr", "es", "tr")
+# A province counts as a place of a million people: it passes the guards
+# single words must, and ranks below a larger city of the same name.
+_PROVINCE_POPULATION = 1_000_000
+# Subdivision kinds too small or too many to name a country by.
+_SMALL_SUBDIVISIONS = frozenset(
+    {
+        "Administrative atoll", "Commune", "Council area", "District", "Division",
+        "Local council", "London borough", "Metropolitan district", "Parish", "Quarter",
+        "Rayon", "Rural municipality", "Two-tier county", "Unitary authority",
+        "Urban municipality",
+    }
+)  # fmt: skip
+# Words of geography and rank: a province named with these alone ("Gulf",
+# "Central", "Western Highlands", "Upper East") is read in ordinary prose
+# and company names, not as a place.
+_PROVINCE_COMMON = (
+    "central north northern south southern east eastern west western middle upper lower "
+    "capital coast coastal gulf lake lakes river rivers valley highlands lowlands plateau "
+    "mountain mountains hills island islands sea bay national federal territory district "
+    "region city new great grand"
+)
+_PROVINCE_COMMON_WORDS = frozenset(_PROVINCE_COMMON.split())
+# The romanised kind ISO 3166-2 writes after a name ("Guangdong Sheng") or
+# before it ("Respublika Krym"), and the Chinese one after ("广东省").
+_ROMAN_KIND = re.compile(
+    r"^(?:respublika|avtonomna respublika)\s+|,?\s+(?:sheng|shi|(?:\w+zu\s+|uygur\s+)?zizhiqu|"
+    r"kray|krai|oblast'?|avtonomnyy okrug|avtonomnaya oblast'|respublika)$",
+    re.IGNORECASE,
+)
+_CHINESE_KIND = re.compile("(?:壮族|回族|维吾尔|藏族)?(?:自治区|特别行政区|省|市)$")
 _AMBIGUOUS_RATIO = 3  # a rival city abroad with a third of the people makes a name ambiguous
 _LATIN_SINGLE_WORD_MIN = 30_000
 _LATIN_ALTERNATES_MIN = 1_000_000
@@ -265,7 +304,8 @@ class Gazetteer:
     """Names to places: word sequences, inflection stems and CJK strings, each to one entry."""
 
     def __init__(self, cities: Iterable[dict[str, Any]], countries: Iterable[tuple[str, str, str]],
-                 guards: dict[str, Any]) -> None:  # fmt: skip
+                 guards: dict[str, Any],
+                 provinces: Iterable[tuple[str, str, str]] = ()) -> None:  # fmt: skip
         self.version: str = guards["version"]
         self._latin_stop = frozenset(guards["latin_words"]) | frozenset(guards["people"])
         self._cjk_stop = frozenset(guards["cjk_words"])
@@ -294,6 +334,10 @@ class Gazetteer:
                 ):
                     continue
                 self._add(alternate, alternate_entry, city=True)
+        for alpha2, name, iso_name in provinces:
+            # Ranked as an alternate name: a city of the same name keeps it ("Tehran").
+            entry = _Entry(alpha2, "province", iso_name, _PROVINCE_POPULATION, False)
+            self._add(name, entry, city=True)
         self._drop_ambiguous(self._words)
         self._drop_ambiguous(self._stems)
         self._drop_ambiguous(self._cjk)
@@ -307,7 +351,8 @@ class Gazetteer:
         found = table.get(key)
         if found is None or entry.better_than(found):
             table[key] = entry
-        if entry.kind == "city" and entry.canonical:  # old and foreign names do not compete
+        # A city's own name and a province compete; old and foreign names do not.
+        if entry.kind == "province" or (entry.kind == "city" and entry.canonical):
             rivals = self._city_countries.setdefault((id(table), key), {})
             rivals[entry.country] = max(rivals.get(entry.country, 0), entry.population)
 
@@ -316,7 +361,7 @@ class Gazetteer:
         for key in list(table):
             entry = table[key]
             rivals = self._city_countries.get((id(table), key), {})
-            if entry.kind != "city" or len(rivals) < 2:
+            if entry.kind == "country" or len(rivals) < 2:
                 continue
             first, second = sorted(rivals.values(), reverse=True)[:2]
             if second * _AMBIGUOUS_RATIO >= first:
@@ -556,6 +601,33 @@ class Gazetteer:
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 
 
+def _provinces() -> Iterator[tuple[str, str, str]]:
+    """(alpha-2, name, ISO name) for each first-level subdivision's names (see the module doc)."""
+    import gettext
+
+    import pycountry
+
+    translations = []
+    for language in _PROVINCE_LANGUAGES:
+        try:
+            translations.append(
+                gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language])
+            )
+        except OSError:
+            continue  # pycountry ships no translation into this language
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code or subdivision.type in _SMALL_SUBDIVISIONS:
+            continue
+        alpha2, iso_name = subdivision.country_code, subdivision.name
+        names = {iso_name, _ROMAN_KIND.sub("", iso_name)}
+        for translation in translations:
+            translated = translation.gettext(iso_name)
+            names.update({translated, _CHINESE_KIND.sub("", translated)})
+        for name in names:
+            if name and not _PROVINCE_COMMON_WORDS.issuperset(fold(name).replace("-", " ").split()):
+                yield alpha2, name, iso_name
+
+
 def _country_names() -> list[tuple[str, str, str]]:
     """(alpha-2, name, English name) for every country name of every indexed language.
 
@@ -631,7 +703,7 @@ def gazetteer() -> Gazetteer:
     for code, names in guards["short_names"].items():
         english = next((e for c, _, e in countries if c == code), code)
         countries += [(code, name, english) for name in names]
-    return Gazetteer(_cities(), countries, guards)
+    return Gazetteer(_cities(), countries, guards, _provinces())
 
 
 PLACES_VERSION: str = json.loads(_DATA.read_text(encoding="utf-8"))["version"]

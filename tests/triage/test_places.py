@@ -84,6 +84,28 @@ def test_a_city_name_two_countries_share_in_like_measure_names_no_country() -> N
     assert _found("The parts left from Tripoli.") == [("Tripoli", "LY", "city")]
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("The factory is in Guangdong.", "CN"),
+        ("广东省的工厂发的货。", "CN"),
+        ("Завод находится в Гуандуне.", "CN"),
+        ("The plant in Khuzestan took them.", "IR"),
+        ("Trucks left New Hampshire on Monday.", "US"),
+        ("Ein Lager in Bayern.", "DE"),
+    ],
+)
+def test_provinces_in_any_script_name_their_country(text: str, country: str) -> None:
+    assert [(found[1], found[2]) for found in _found(text)] == [(country, "province")]
+
+
+def test_a_province_named_like_its_capital_leaves_the_city_and_common_words_name_none() -> None:
+    assert _found("They met in Islamabad.") == [("Islamabad", "PK", "city")]
+    # Papua New Guinea's Gulf province, Punjab in India and in Pakistan.
+    assert _found("Gulf Flow Equipment shipped it.") == []
+    assert _found("A buyer in Punjab.") == []
+
+
 def test_country_fields_in_any_script() -> None:
     assert country_of("Тегеран") == "IR"
     assert country_of("Shenzhen, Guangdong") == "CN"
