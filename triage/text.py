@@ -182,6 +182,8 @@ _LATIN_PLURALS = ("s", "es")
 
 @lru_cache(maxsize=8192)
 def _match_char(char: str) -> str:
+    if "\uac00" <= char <= "\ud7a3":
+        return char  # a Hangul syllable decomposes into letters: it is kept whole
     mapped = _FOLD_MAP.get(char)
     if mapped is not None:
         return mapped

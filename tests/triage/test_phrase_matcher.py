@@ -113,3 +113,11 @@ def test_a_fields_places_are_found_once() -> None:
         "Bandar Abbas",
         "Dubai",
     ]
+
+
+def test_hangul_syllables_are_matched_whole() -> None:
+    # Decomposed to its first letter, 소총 (rifle) was 수출 (export).
+    matcher = PhraseMatcher([("소총", 1, "ko")])
+    assert matcher.find("수출 허가") == []
+    text = "소총 200정"
+    assert [(text[s:e], v) for s, e, v in matcher.find(text)] == [("소총", (1,))]
