@@ -27,7 +27,7 @@ def test_a_multiplier_making_an_amount_infinite_drops_it() -> None:
 
 
 def _seconds(text: str) -> float:
-    extract(tip("warm up"))
+    extract(tip("Warm up: Mohsen Afrasiabi paid USD 2 million."))  # loads rigour's names
     start = time.perf_counter()
     extract(tip(text))
     return time.perf_counter() - start
@@ -52,3 +52,15 @@ def test_grouped_amounts_are_still_read() -> None:
 )
 def test_currency_and_number_words_repeated_are_read_in_linear_time(text: str) -> None:
     assert _seconds(text) < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aa Bb Cc Dd " * 20000,  # runs of capitalised words, each a candidate person
+        " ".join(f"Name{index:05d}x Surname" for index in range(20000)),  # all distinct
+        "Mohsen-" * 30000,  # a hyphenated run that never ends
+    ],
+)
+def test_capitalised_runs_are_read_in_linear_time(text: str) -> None:
+    assert _seconds(text) < 2.0
