@@ -12,7 +12,8 @@ Matcher kinds (see the file's `_about`):
   `phrases_i18n` maps a language (ISO 639-1) to the phrases its reporters
   write for the same flag (any script: `triage.text.PhraseMatcher`);
 - `regex`: a regular expression over the same-length fold of the fields;
-- `codes`: extracted codes by `scheme`, `prefixes`, `exclude`,
+- `codes`: extracted codes by `scheme`, `prefixes`, `exclude`, `groups`
+  (the product group letter of an ECCN or EU code: `E` technology),
   `chpl_tier_max` / `chpl_tier_min`;
 - `goods`: control-list goods of the given `domains`;
 - `countries`: places (or, with `roles`, parties of those roles) in the listed
@@ -566,10 +567,14 @@ def _structured(
         scheme = want.get("scheme")
         prefixes = tuple(want.get("prefixes", ()))
         exclude = frozenset(want.get("exclude", ()))
+        groups = frozenset(want.get("groups", ()))
         for code in extraction.codes:
             if scheme and code.scheme != scheme:
                 continue
             if code.code in exclude or (prefixes and not code.code.startswith(prefixes)):
+                continue
+            # The product group, an ECCN's or EU code's letter: D software, E technology.
+            if groups and code.code[1:2].upper() not in groups:
                 continue
             if "chpl_tier_max" in want and (
                 code.chpl_tier is None or code.chpl_tier > want["chpl_tier_max"]

@@ -96,6 +96,13 @@ def test_a_large_value_is_large_in_dollars() -> None:
     assert "FIN-05" not in fired(tip("The deposit was 40 million toman."))
 
 
+def test_a_technology_code_is_a_technology_transfer() -> None:
+    # Product group E is technology; D (software) and A (equipment) are goods.
+    assert "TEC-01" in fired(tip("They asked for the 9E003 package for the engines."))
+    assert "TEC-01" in fired(tip("Die Unterlagen fallen unter 3E001."))
+    assert "TEC-01" not in fired(tip("We shipped 3A001 chips and the 5D002 software."))
+
+
 def test_all_conditions_must_hold() -> None:
     # DIV-01 needs both a hub and a destination of concern, tied together.
     assert "DIV-01" not in fired(tip("Shipped to Hong Kong."))
