@@ -206,6 +206,13 @@ def test_goods_in_other_scripts_are_found_with_their_domain_and_span() -> None:
         ("Фирма-прокладка в Гонконге оформляла все документы.", "OWN-01", "Фирма-прокладка"),
         ("货物先到香港，再转运到伊朗。", "KYC-10", "转运"),
         ("أرسلوا المخططات الهندسية بالبريد إلى الخارج.", "TEC-01", "المخططات الهندسية"),
+        ("Die Gewehre landeten schließlich in Chihuahua.", "KYC-10", "landeten schließlich in"),
+        ("Les pièces se retrouvent en Iran.", "KYC-10", "se retrouvent en"),
+        ("Las piezas terminan en Irán.", "KYC-10", "terminan en"),
+        ("Станки в итоге оказываются в Иране.", "KYC-10", "в итоге оказываются в"),
+        ("القطع ينتهي بها المطاف في إيران.", "KYC-10", "ينتهي بها المطاف في"),
+        ("这些零件最终流向伊朗。", "KYC-10", "最终流向"),
+        ("Nous avons exporté hors licence vers l'Iran.", "EXP-01", "licence"),
     ],
 )
 def test_indicators_fire_on_reports_in_other_languages(text: str, flag: str, evidence: str) -> None:
