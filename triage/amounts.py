@@ -95,13 +95,13 @@ _EAST_CURRENCIES: dict[str, tuple[str, float]] = {
     "日元": ("JPY", 1.0), "韩元": ("KRW", 1.0), "卢布": ("RUB", 1.0), "迪拉姆": ("AED", 1.0),
     "里亚尔": ("IRR", 1.0), "里拉": ("TRY", 1.0),
     "달러": ("USD", 1.0), "유로": ("EUR", 1.0), "원": ("KRW", 1.0), "위안": ("CNY", 1.0),
-    "엔": ("JPY", 1.0), "루블": ("RUB", 1.0), "파운드": ("GBP", 1.0),
+    "루블": ("RUB", 1.0), "파운드": ("GBP", 1.0),
 }  # fmt: skip
 _PREFIX_CURRENCIES = {
     "$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
     "¥": "CNY", "cny": "CNY", "rmb": "CNY", "jpy": "JPY", "chf": "CHF", "aed": "AED",
     "rub": "RUB", "hkd": "HKD", "hk$": "HKD", "sgd": "SGD", "s$": "SGD", "inr": "INR",
-    "krw": "KRW", "irr": "IRR", "kpw": "KPW", "usdt": "USDT", "try": "TRY",
+    "krw": "KRW", "irr": "IRR", "kpw": "KPW", "usdt": "USDT",
 }  # fmt: skip
 
 # Multiplier words, folded; Arabic duals carry their two ("مليونا", "مليوني").
@@ -141,7 +141,9 @@ _NUMBER_WORDS: dict[str, float] = {
     for word in words.split()
 }  # fmt: skip
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Arabic-Indic and Persian digits, and the Arabic decimal and thousands
+# separators, one character for one.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 # The thousands groups are bounded (up to 10^21): unbounded, a long run of
 # space-separated groups ("1 000 000 ...") was rescanned from every group.
 _NUMBER = r"(\d{1,3}(?:[,.\s]\d{3}){1,6}(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)"
@@ -160,8 +162,8 @@ _WORD_MULT = _alternation(word for word in _MULTIPLIERS if len(word) > 1)
 # multiplier, or a word), up to three multiplier words, and "of", "de", "d'"
 # or "us" ("US dollars").
 _BEFORE_CURRENCY = re.compile(
-    rf"{_BOUNDARY}(?:{_NUMBER}([kmb](?![^\W\d_]))?|({_alternation(_NUMBER_WORDS)}))?"
-    rf"((?:[\s-]?(?:{_WORD_MULT})(?![^\W\d_])){{0,3}})"
+    rf"{_BOUNDARY}(?:(?<![\d.,]){_NUMBER}([kmb](?![^\W\d_]))?|({_alternation(_NUMBER_WORDS)}))?"
+    rf"((?:[\s-]?(?:{_WORD_MULT})\.?(?![^\W\d_])){{0,3}})"
     rf"\s?(?:(?:of|de|d'|us)\s?)?$"
 )
 _CJK_DIGITS = {
@@ -198,7 +200,7 @@ def _number(text: str) -> float | None:
 
 def _multiplier(words: str) -> float:
     value = 1.0
-    for word in re.split(r"[\s-]+", words.strip()):
+    for word in re.split(r"[\s.-]+", words.strip()):
         value *= _MULTIPLIERS.get(word, 1.0)
     return value
 
@@ -260,8 +262,10 @@ def _worded(text: str) -> Iterator[FoundAmount]:
         if before is None:
             continue
         figures, letter, word, multipliers = before.groups()
-        if figures is None and word is None and not multipliers.strip():
-            continue  # "the dollar fell": a currency with no amount
+        if figures is None and not multipliers.strip():
+            # "the dollar fell", "spent on dollars": no amount, or one too small
+            # to matter written as a word alone
+            continue
         value = _number(figures) if figures else _NUMBER_WORDS.get(word or "", 1.0)
         if value is None:
             continue
@@ -279,7 +283,10 @@ def _east(text: str) -> Iterator[FoundAmount]:
         before = _BEFORE_EAST_CURRENCY.search(text, window_start, currency.start())
         if before is None or not before.group().strip():
             continue
-        value = _cjk_numeral(before.group(1), before.group(2))
+        figures, numeral = before.group(1), before.group(2)
+        if not figures and not any(char in _CJK_UNITS or char in _CJK_LARGE for char in numeral):
+            continue  # "二元化学武器": a numeral word, not two yuan
+        value = _cjk_numeral(figures, numeral)
         if value is None or not value:
             continue
         code, factor = _EAST_CURRENCIES[currency.group()]
@@ -288,15 +295,20 @@ def _east(text: str) -> Iterator[FoundAmount]:
 
 
 def find_amounts(folded: str) -> list[FoundAmount]:
-    """The amounts `folded` names, in order; one per span (the longest reading)."""
+    """The amounts `folded` names, in order; of overlapping readings, the longest."""
     text = folded.translate(_DIGITS)
+    # Of overlapping readings the longest, and of two as long the currency
+    # first: "In 2019 USD 5 million" and "Invoice 2024 EUR 3.5m" are not
+    # 2019 dollars and 2024 euros (a stable sort keeps `_prefixed` first).
+    # A value past a float's range ("9" * 300 "billion") is none.
     found = sorted(
-        [*_prefixed(text), *_worded(text), *_east(text)], key=lambda a: (a.start, -a.end)
+        (a for a in (*_prefixed(text), *_worded(text), *_east(text)) if math.isfinite(a.value)),
+        key=lambda a: a.start - a.end,
     )
+    taken = bytearray(len(text))  # the characters a kept reading covers
     kept: list[FoundAmount] = []
     for amount in found:
-        # An overlapping reading, or a value past a float's range ("9" * 300 "billion").
-        if (kept and amount.start < kept[-1].end) or not math.isfinite(amount.value):
-            continue
-        kept.append(amount)
-    return kept
+        if not any(taken[amount.start : amount.end]):
+            taken[amount.start : amount.end] = b"\x01" * (amount.end - amount.start)
+            kept.append(amount)
+    return sorted(kept, key=lambda a: a.start)

@@ -206,6 +206,13 @@ def test_amounts(text: str, value: float, currency: str) -> None:
         ("3억 원", 3e8, "KRW", "3억 원"),
         ("5 milyon dolar", 5e6, "USD", "5 milyon dolar"),
         ("the dollar fell; 电子元件; 직원 3명", None, None, None),
+        ("spent on dollars; try 5 times; 二元化学武器; 3 엔진", None, None, None),
+        ("In 2019 USD 5 million was wired.", 5e6, "USD", "USD 5 million"),
+        ("Invoice 2024 EUR 3.5m paid", 3.5e6, "EUR", "EUR 3.5m"),
+        ("On 12.03.2021 500 000 dollars", 5e5, "USD", "500 000 dollars"),
+        ("١٫٥ مليون دولار", 1.5e6, "USD", "١٫٥ مليون دولار"),  # noqa: RUF001
+        ("5 млн. долларов", 5e6, "USD", "5 млн. долларов"),
+        ("3 Mio. Euro", 3e6, "EUR", "3 Mio. Euro"),
     ],
 )
 def test_amounts_in_words_in_any_language(
