@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 _DATA = Path(__file__).parent / "data"
+PROSE_PEOPLE_MAX = 100  # people taken from a report's prose, in order
 
 # Body members that are not report content: form bookkeeping, and the names of
 # people who must not see the report (routing reads them; they are not parties).
@@ -762,9 +763,15 @@ def extract(report: Mapping[str, Any], *, fields: Sequence[TextField] | None = N
             prose.append((field, place_spans))
 
     people = find_people([(field.text, spans) for field, spans in prose])
-    for (field, _), named in zip(prose, people, strict=True):
-        for name, start, end in named:
-            add_party(name, field, start, end)
+    found_in_prose = [
+        (name, field, start, end)
+        for (field, _), named in zip(prose, people, strict=True)
+        for name, start, end in named
+    ]
+    # Each new party is checked against every party kept: a report naming
+    # thousands of people would make that quadratic, and no real one needs more.
+    for name, field, start, end in found_in_prose[:PROSE_PEOPLE_MAX]:
+        add_party(name, field, start, end)
 
     order = {field.path: index for index, field in enumerate(fields)}
 

@@ -23,22 +23,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 
 __all__ = ["find_people"]
 
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ"
-_LOWER = "a-zß-öø-ÿā-ſа-яё"
+# Latin Extended-A mixes cases (a word's first letter is checked with
+# str.isupper); Cyrillic with the Ukrainian letters.
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ"
+_LOWER = "a-zß-öø-ÿā-ſа-яёіїєґ"
 _WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}{_LOWER}][{_LOWER}]+)?"
-# Two to four capitalised words, each with a lower-case letter (all-capital
-# words are acronyms and headings), separated by single spaces.
-_RUN = re.compile(rf"(?<![\w'’.-])({_WORD}(?: {_WORD}){{1,3}})(?![\w'’-])")
+# Capitalised words, each with a lower-case letter (all-capital words are
+# acronyms and headings), separated by single spaces; a run is cut into the
+# names it may hold (`_runs`).
+_RUN = re.compile(rf"(?<![\w'’.-])({_WORD}(?: {_WORD}){{1,7}})(?![\w'’-])")
+_LONGEST = 5  # words in a person's name
 
 # Words that open a sentence or a clause in the languages reports come in;
-# capitalised there, they are not part of a name that follows. Month and day
-# names come first in dates ("August Schmidt" is rarer than "August 2019").
+# capitalised there, they are not part of a name that follows.
 _OPENERS = (
     "a an and as at but by for from he her his i if in it its my no not of on or our she so "
     "that the their then there these they this those to under we when where while with you "
@@ -50,7 +54,11 @@ _OPENERS = (
     "al con del el ella ellos es las los mi nosotros para por su una y señor señora "
     "в во и из к на но о от по с со у мы он она они я это господин госпожа "
     "bir bu ve ile için about around since until during last next early late "
-    "new north south east west upper lower great "
+    "new north south east west upper lower great"
+)
+# Month and day names: a date before or after a name ("August 2019", "May
+# 2020"; "August Schmidt" is the rarer reading).
+_DATE_WORDS = (
     "january february march april may june july august september october november december "
     "januar februar märz juni juli oktober dezember janvier février mars avril mai juin "
     "juillet août septembre octobre novembre décembre enero febrero marzo abril mayo junio "
@@ -80,7 +88,8 @@ def _plain(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_SKIPPED = frozenset(_plain(word) for word in _OPENERS.split())
+_DATES = frozenset(_plain(word) for word in _DATE_WORDS.split())
+_SKIPPED = frozenset(_plain(word) for word in _OPENERS.split()) | _DATES
 
 
 def _name_words(words: Iterable[str]) -> set[str]:
@@ -96,22 +105,60 @@ def _name_words(words: Iterable[str]) -> set[str]:
     }
 
 
+class _Places:
+    """Whether a span overlaps a place: the places' spans sorted, with the
+    farthest end so far, searched by bisection."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach: list[int] = []
+        for _, end in ordered:
+            self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+
+    def overlap(self, start: int, end: int) -> bool:
+        index = bisect_left(self.starts, end)  # places that start before `end`
+        return index > 0 and self.reach[index - 1] > start
+
+
+def _segment(words: list[tuple[str, int]], runs: list[tuple[str, int, int]], text: str) -> None:
+    """Adds the name `words` may be: openers and dates off its start, dates
+    off its end; none if an opener stands inside ("Bill Of Lading") or fewer
+    than two words remain."""
+    while words and _plain(words[0][0]) in _SKIPPED:
+        words = words[1:]
+    while words and _plain(words[-1][0]) in _DATES:
+        words = words[:-1]
+    if not 2 <= len(words) <= _LONGEST or any(_plain(w) in _SKIPPED for w, _ in words[1:-1]):
+        return
+    start, end = words[0][1], words[-1][1] + len(words[-1][0])
+    runs.append((text[start:end], start, end))
+
+
 def _runs(text: str, places: Iterable[tuple[int, int]]) -> list[tuple[str, int, int]]:
-    """The runs of `text` that may be people, before rigour is asked about their first word."""
-    spans = list(places)
-    runs = []
+    """The runs of `text` that may be people, before rigour is asked about their first word.
+
+    A run of capitalised words is cut at each word of an institution, a
+    street, a title or a sum and at each place ("Sales Manager Reza Ahmadi",
+    "Greg Chung Hong Kong branch").
+    """
+    found = _Places(places)
+    runs: list[tuple[str, int, int]] = []
     for match in _RUN.finditer(text):
-        words = [
-            (word.group(), match.start() + word.start())
-            for word in re.finditer(r"\S+", match.group())
-        ]
-        while words and _plain(words[0][0]) in _SKIPPED:
-            words.pop(0)
-        if len(words) < 2 or any(_plain(word) in _NOT_PERSONAL for word, _ in words):
-            continue
-        start, end = words[0][1], words[-1][1] + len(words[-1][0])
-        if not any(start < place_end and place_start < end for place_start, place_end in spans):
-            runs.append((text[start:end], start, end))
+        segment: list[tuple[str, int]] = []
+        for word in re.finditer(r"\S+", match.group()):
+            start = match.start() + word.start()
+            token = word.group()
+            if (
+                not token[0].isupper()
+                or _plain(token) in _NOT_PERSONAL
+                or found.overlap(start, start + len(token))
+            ):
+                _segment(segment, runs, text)
+                segment = []
+            else:
+                segment.append((token, start))
+        _segment(segment, runs, text)
     return runs
 
 

@@ -58,7 +58,11 @@ def test_currency_and_number_words_repeated_are_read_in_linear_time(text: str) -
     "text",
     [
         "Aa Bb Cc Dd " * 20000,  # runs of capitalised words, each a candidate person
-        " ".join(f"Name{index:05d}x Surname" for index in range(20000)),  # all distinct
+        # a known given name before thousands of distinct family names
+        " ".join(
+            f"Mohsen {chr(65 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676 % 26)}ov."
+            for i in range(8000)
+        ),
         "Mohsen-" * 30000,  # a hyphenated run that never ends
     ],
 )

@@ -46,6 +46,23 @@ def test_openers_institutions_streets_titles_and_sums_are_no_people(text: str) -
     assert _people(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "places", "expected"),
+    [
+        ("Sales Manager Reza Ahmadi called.", [], ["Reza Ahmadi"]),
+        ("Contact: Denis Postovoy May 2020", [], ["Denis Postovoy"]),
+        ("Greg Chung Hong Kong branch", [(11, 20)], ["Greg Chung"]),
+        ("The Bill Of Lading was forged.", [], []),
+        ("łukasz Nowak signed.", [], []),
+        ("Іван Петренко підписав.", [], ["Іван Петренко"]),
+    ],
+)
+def test_runs_are_cut_at_titles_places_and_dates(
+    text: str, places: list[tuple[int, int]], expected: list[str]
+) -> None:
+    assert [name for name, _, _ in find_people([(text, places)])[0]] == expected
+
+
 def test_a_place_is_no_person() -> None:
     text = "The broker flew to Hong Kong and met Greg Chung."
     spans = [(text.index("Hong Kong"), text.index("Hong Kong") + len("Hong Kong"))]
