@@ -102,14 +102,17 @@ _SMALL_SUBDIVISIONS = frozenset(
         "Urban municipality",
     }
 )  # fmt: skip
-# Words of geography and rank: a province named with these alone ("Gulf",
-# "Central", "Western Highlands", "Upper East") is read in ordinary prose
-# and company names, not as a place.
+# Words of geography and rank, in the languages of pycountry's names and
+# translations: a province named with these alone ("Gulf", "Central",
+# "Western Highlands", "Norte", "Unity") is read in ordinary prose and
+# company names, not as a place.
 _PROVINCE_COMMON = (
     "central north northern south southern east eastern west western middle upper lower "
     "capital coast coastal gulf lake lakes river rivers valley highlands lowlands plateau "
     "mountain mountains hills island islands sea bay national federal territory district "
-    "region city new great grand"
+    "region city new great grand unity delta "
+    "norte sur este oeste centro centre nord sud est ouest mitte ost süd oriental occidental "
+    "distrito capitale capital federal litoral costa alto bajo haut bas"
 )
 _PROVINCE_COMMON_WORDS = frozenset(_PROVINCE_COMMON.split())
 # The romanised kind ISO 3166-2 writes after a name ("Guangdong Sheng") or
@@ -315,7 +318,7 @@ class Gazetteer:
         self._stems: dict[str, _Entry] = {}  # Cyrillic stems, Arabic and Korean bare words
         self._cjk: dict[str, _Entry] = {}
         # Per table and name, the people of each country's largest city of that name.
-        self._city_countries: dict[tuple[int, object], dict[str, int]] = {}
+        self._city_countries: dict[tuple[int, object], dict[str, _Entry]] = {}
         for alpha2, name, english in countries:
             self._add(name, _Entry(alpha2, "country", english, _COUNTRY_RANK), city=False)
         for city in cities:
@@ -354,18 +357,25 @@ class Gazetteer:
         # A city's own name and a province compete; old and foreign names do not.
         if entry.kind == "province" or (entry.kind == "city" and entry.canonical):
             rivals = self._city_countries.setdefault((id(table), key), {})
-            rivals[entry.country] = max(rivals.get(entry.country, 0), entry.population)
+            other = rivals.get(entry.country)
+            if other is None or entry.population > other.population:
+                rivals[entry.country] = entry
 
     def _drop_ambiguous(self, table: dict[_Key, _Entry]) -> None:
-        """Drops the city names that cities of two countries bear as their own in like measure."""
+        """Drops the names that cities (by their own name) or provinces of two
+        countries bear in like measure; gives the others to the country with
+        the largest ("Ontario" is Canada's province, not the Californian city,
+        which an alternate name's rank would otherwise keep)."""
         for key in list(table):
             entry = table[key]
             rivals = self._city_countries.get((id(table), key), {})
             if entry.kind == "country" or len(rivals) < 2:
                 continue
-            first, second = sorted(rivals.values(), reverse=True)[:2]
-            if second * _AMBIGUOUS_RATIO >= first:
+            first, second = sorted(rivals.values(), key=lambda e: e.population, reverse=True)[:2]
+            if second.population * _AMBIGUOUS_RATIO >= first.population:
                 del table[key]
+            elif entry.country != first.country:
+                table[key] = first
 
     def _add(self, name: str, entry: _Entry, *, city: bool) -> None:
         name = unicodedata.normalize("NFC", name.strip())

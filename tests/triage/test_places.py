@@ -104,6 +104,9 @@ def test_a_province_named_like_its_capital_leaves_the_city_and_common_words_name
     # Papua New Guinea's Gulf province, Punjab in India and in Pakistan.
     assert _found("Gulf Flow Equipment shipped it.") == []
     assert _found("A buyer in Punjab.") == []
+    assert _found("En el Norte del país, por la Unity.") == []
+    # Ontario: Canada's province, not the Californian city an alternate name ranks above.
+    assert _found("A plant in Ontario.") == [("Ontario", "CA", "province")]
 
 
 def test_country_fields_in_any_script() -> None:

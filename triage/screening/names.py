@@ -46,7 +46,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
@@ -216,7 +215,6 @@ def is_arabic_script(text: str) -> bool:
     return _ARABIC.search(text) is not None
 
 
-@cache
 def consonant_keys(text: str) -> tuple[str, ...]:
     """The name's words as consonant keys: "Saddam Hussein al-Tikriti" and
     "صدام حسين التكريتي" are both ``sdm hsn tkrt``."""
