@@ -136,7 +136,13 @@ _NUMBER_WORDS: dict[str, float] = {
         (12, "twelve zwölf douze doce двенадцать"),
         (15, "fifteen fünfzehn quinze quince пятнадцать"),
         (20, "twenty zwanzig vingt veinte двадцать عشرين عشرون بیست yirmi"),
+        (30, "thirty dreißig trente treinta тридцать ثلاثين ثلاثون سی otuz"),
+        (40, "forty vierzig quarante cuarenta сорок أربعين أربعون چهل kırk"),
         (50, "fifty fünfzig cinquante cincuenta пятьдесят خمسين خمسون پنجاه elli"),
+        (60, "sixty sechzig soixante sesenta шестьдесят ستين شصت altmış"),
+        (70, "seventy siebzig setenta семьдесят سبعين هفتاد yetmiş"),
+        (80, "eighty achtzig ochenta восемьдесят ثمانين هشتاد seksen"),
+        (90, "ninety neunzig noventa девяносто تسعين نود doksan"),
     )
     for word in words.split()
 }  # fmt: skip
@@ -176,6 +182,13 @@ _BEFORE_EAST_CURRENCY = re.compile(
     r"(\d+(?:[.,]\d+)*)?\s?([零〇一二两三四五六七八九十百千万亿천백만억]*)\s?$"
 )
 _WINDOW = 48  # characters read before a currency word
+# A number in words that goes on before the words read: a hyphen, or a word
+# that is itself a number, a multiplier or a compound numeral's ending.
+_COMPOUND_BEFORE = re.compile(
+    rf"(?:-|(?<![^\W\d_])(?:{_alternation(_NUMBER_WORDS)}|{_WORD_MULT}|\w+(?:zig|ßig|ssig|"
+    rf"hundert|tausend|дцать|десят|сот)|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|"
+    rf"(?:thir|four|fif|six|seven|eigh|nine)teen)\s)\s*$"
+)
 
 
 def _number(text: str) -> float | None:
@@ -269,10 +282,15 @@ def _worded(text: str) -> Iterator[FoundAmount]:
         value = _number(figures) if figures else _NUMBER_WORDS.get(word or "", 1.0)
         if value is None:
             continue
+        start = before.start() + len(before.group()) - len(before.group().lstrip())
+        if figures is None and _COMPOUND_BEFORE.search(text, max(0, start - _WINDOW), start):
+            # "twenty-five million", "two hundred fifty thousand", "fünfundzwanzig
+            # Millionen": the words read are the end of a longer number, and a
+            # part of it would understate the sum. No amount rather than a wrong one.
+            continue
         value *= _FIGURE_MULTIPLIERS.get(letter or "", 1.0)
         code, factor = _CURRENCY_WORDS[currency.group()]
         value *= _multiplier(multipliers) * factor
-        start = before.start() + len(before.group()) - len(before.group().lstrip())
         yield FoundAmount(value, code, start, currency.end())
 
 

@@ -213,6 +213,10 @@ def test_amounts(text: str, value: float, currency: str) -> None:
         ("١٫٥ مليون دولار", 1.5e6, "USD", "١٫٥ مليون دولار"),  # noqa: RUF001
         ("5 млн. долларов", 5e6, "USD", "5 млн. долларов"),
         ("3 Mio. Euro", 3e6, "EUR", "3 Mio. Euro"),
+        ("forty million dollars", 4e7, "USD", "forty million dollars"),
+        # the end of a longer number in words: none rather than too little
+        ("twenty-five million dollars; fünfundzwanzig Millionen Euro", None, None, None),
+        ("two hundred fifty thousand dollars", None, None, None),
     ],
 )
 def test_amounts_in_words_in_any_language(
