@@ -446,9 +446,14 @@ def test_python_envelope_opens_in_the_browser_for_both_holders(crypto_page):
 
 def test_damaged_envelopes_are_refused_on_both_sides(crypto_page):
     intake = PrivateKey.generate()
-    _rk, py_env = seal_report({"a": 1}, intake.public_key, PrivateKey.generate().public_key)
-    env = py_env.to_json()
+    # The URL-safe case changes the body only if it holds a "+" or a "/";
+    # about one random body in twenty holds neither.
+    env = {"body": ""}
+    while "+" not in env["body"] and "/" not in env["body"]:
+        _rk, py_env = seal_report({"a": 1}, intake.public_key, PrivateKey.generate().public_key)
+        env = py_env.to_json()
     wraps = env["wraps"]
+    intake_wrap = unb64(wraps["intake"])
     js_body_other_kind = crypto_page.call(
         "(V) => V.b64encode(V.sealRecord(V.generateReportKey(), V.RecordKind.MESSAGE, {}))"
     )
@@ -476,7 +481,7 @@ def test_damaged_envelopes_are_refused_on_both_sides(crypto_page):
         "wrap short": {**env, "wraps": {**wraps, "intake": b64(unb64(wraps["intake"])[:-1])}},
         "wrap flipped": {
             **env,
-            "wraps": {**wraps, "intake": b64(b"\x00" + unb64(wraps["intake"])[1:])},
+            "wraps": {**wraps, "intake": b64(bytes([intake_wrap[0] ^ 1]) + intake_wrap[1:])},
         },
         "not an object": [env],
     }
