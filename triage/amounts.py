@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from triage.text import plain
 
 __all__ = ["FoundAmount", "find_amounts", "usd_estimate"]
 
@@ -54,18 +55,13 @@ def usd_estimate(value: float, currency: str) -> float:
     return value * _USD_PER_UNIT.get(currency, 1.0)
 
 
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 # Currency words as written after an amount, folded; a value is (currency, factor).
 _CURRENCY_WORDS: dict[str, tuple[str, float]] = {
-    _fold(word): (code, factor)
+    plain(word): (code, factor)
     for code, factor, words in (
         ("USD", 1.0, "usd dollar dollars dolar dolares dólar dólares dollaro doller "
                      "доллар доллара долларов доллары долл دولار دولارات دولارا دلار"),
@@ -106,7 +102,7 @@ _PREFIX_CURRENCIES = {
 
 # Multiplier words, folded; Arabic duals carry their two ("مليونا", "مليوني").
 _MULTIPLIERS: dict[str, float] = {
-    _fold(word): value
+    plain(word): value
     for value, words in (
         (1e2, "hundred hundert cent cien cientos сто сотни صد yüz"),
         (1e3, "thousand thousands k tausend mille mil тыс тысяча тысячи тысяч ألف الف آلاف "
@@ -121,7 +117,7 @@ _MULTIPLIERS: dict[str, float] = {
     for word in words.split()
 }  # fmt: skip
 _NUMBER_WORDS: dict[str, float] = {
-    _fold(word): float(value)
+    plain(word): float(value)
     for value, words in (
         (1, "a one ein eine einer einem un une uno una один одна одного واحد یک bir"),
         (2, "two zwei deux dos два две اثنان اثنين دو iki"),

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+
+from triage.text import plain
 
 __all__ = ["DateSpan", "events_before", "find_dates"]
 
@@ -38,12 +39,6 @@ class DateSpan:
     text: str
     start: int  # offsets in the text it was found in
     end: int
-
-
-def _plain(word: str) -> str:
-    """Lower case without accents or hamza marks: `Février` -> `fevrier`, `أيار` -> `ايار`."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 _MONTHS: dict[str, int] = {}
@@ -69,7 +64,7 @@ for _number, _names in enumerate(
     for _name in _names.split():
         _MONTHS[_name.replace("_", " ")] = _number
 
-_MONTHS = {_plain(name): number for name, number in _MONTHS.items()}
+_MONTHS = {plain(name): number for name, number in _MONTHS.items()}
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _RU_STEMS = tuple(
     (name, n) for name, n in _MONTHS.items() if _CYRILLIC.match(name) and len(name) > 3
@@ -99,7 +94,7 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 
 def _month(words: str) -> int | None:
     """The month a word (or two, for Levantine names) names; Russian by stem."""
-    words = _plain(words)
+    words = plain(words)
     parts = words.split()
     if not parts:
         # A mark that folds to nothing (U+FE70, U+037A) names no month.

@@ -22,11 +22,12 @@ one call to rigour and forgotten with it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names
+
+from triage.text import plain
 
 __all__ = ["find_people"]
 
@@ -83,13 +84,8 @@ _NOT_PERSONAL_WORDS = (
 _NOT_PERSONAL = frozenset(_NOT_PERSONAL_WORDS.split())
 
 
-def _plain(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-_DATES = frozenset(_plain(word) for word in _DATE_WORDS.split())
-_SKIPPED = frozenset(_plain(word) for word in _OPENERS.split()) | _DATES
+_DATES = frozenset(plain(word) for word in _DATE_WORDS.split())
+_SKIPPED = frozenset(plain(word) for word in _OPENERS.split()) | _DATES
 
 
 def _name_words(words: Iterable[str]) -> set[str]:
@@ -125,11 +121,11 @@ def _segment(words: list[tuple[str, int]], runs: list[tuple[str, int, int]], tex
     """Adds the name `words` may be: openers and dates off its start, dates
     off its end; none if an opener stands inside ("Bill Of Lading") or fewer
     than two words remain."""
-    while words and _plain(words[0][0]) in _SKIPPED:
+    while words and plain(words[0][0]) in _SKIPPED:
         words = words[1:]
-    while words and _plain(words[-1][0]) in _DATES:
+    while words and plain(words[-1][0]) in _DATES:
         words = words[:-1]
-    if not 2 <= len(words) <= _LONGEST or any(_plain(w) in _SKIPPED for w, _ in words[1:-1]):
+    if not 2 <= len(words) <= _LONGEST or any(plain(w) in _SKIPPED for w, _ in words[1:-1]):
         return
     start, end = words[0][1], words[-1][1] + len(words[-1][0])
     runs.append((text[start:end], start, end))
@@ -151,7 +147,7 @@ def _runs(text: str, places: Iterable[tuple[int, int]]) -> list[tuple[str, int, 
             token = word.group()
             if (
                 not token[0].isupper()
-                or _plain(token) in _NOT_PERSONAL
+                or plain(token) in _NOT_PERSONAL
                 or found.overlap(start, start + len(token))
             ):
                 _segment(segment, runs, text)

@@ -35,6 +35,7 @@ __all__ = [
     "fold",
     "match_fold",
     "name_tokens",
+    "plain",
     "tokens",
     "word_key",
     "words_of",
@@ -76,6 +77,12 @@ def fold(text: str) -> str:
     text = text.replace("&", " and ")
     text = _DOTTED_ACRONYM.sub(lambda match: match.group(0).replace(".", ""), text)
     return _NOT_WORD.sub(" ", text).strip()
+
+
+def plain(word: str) -> str:
+    """Lower case without accents or hamza marks: `Février` -> `fevrier`, `أيار` -> `ايار`."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
