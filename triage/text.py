@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from anyascii import anyascii
+from rigour.names import extract_org_types
 
 __all__ = [
     "IGNORED_MARK",
@@ -85,10 +86,41 @@ def plain(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# The generic types (rigour's) of the spelt-out company forms `name_tokens`
+# drops: companies, partnerships, sole traders, state enterprises. Not
+# "Charitable Organization" or "National Association", which are as much
+# the name as its type.
+_SPELT_OUT_TYPES = frozenset({"jsc", "llc", "lp", "llp", "plc", "sp", "soe"})
+
+
+def _without_spelt_out_forms(name: str, words: list[str]) -> list[str]:
+    """`words` (the fold of `name`) without the company forms of several words
+    rigour's table of organisation types finds in it ("Société Anonyme",
+    "Anonim Şirketi", "Obshchestvo s Ogranichennoy Otvetstvennostyu"). Forms
+    of one word are `LEGAL_FORMS`' to judge: the table's also holds words
+    that are names ("Se", "Stg"); and so are forms in initials, which can be
+    a person's ("S. A. Khan")."""
+    forms = [
+        form_words
+        # the table's forms are in lower case: "Anonim Şirketi" is found as "anonim şirketi"
+        for text, generic in extract_org_types(name.casefold(), generic=True)
+        if generic in _SPELT_OUT_TYPES
+        and len(form_words := fold(text).split()) > 1
+        and max(map(len, form_words)) > 3
+    ]
+    for form in forms:
+        size = len(form)
+        for at in range(len(words) - size + 1):
+            if words[at : at + size] == form:
+                words = words[:at] + words[at + size :]
+                break
+    return words
+
+
 def name_tokens(name: str) -> tuple[str, ...]:
     """The folded words of `name` without legal forms (kept if nothing else is left)."""
     words = fold(name).split()
-    kept = [word for word in words if word not in LEGAL_FORMS]
+    kept = [word for word in _without_spelt_out_forms(name, words) if word not in LEGAL_FORMS]
     # "GmbH & Co. KG" leaves a dangling "and" between two legal forms.
     while kept and kept[-1] == "and" and len(kept) < len(words):
         kept.pop()

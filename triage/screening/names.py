@@ -628,8 +628,9 @@ def _into_spans(alignments: list[Alignment]) -> list[Alignment]:
 
 
 def legal_forms(text: str) -> frozenset[str]:
-    """The generic forms (llc, jsc ...) of the legal forms a name gives, by rigour's database."""
-    return frozenset(form for _, form in extract_org_types(text, generic=True))
+    """The generic forms (llc, jsc ...) of the legal forms a name gives, by rigour's database
+    (whose forms are in lower case: "Anonim Şirketi" is found only as "anonim şirketi")."""
+    return frozenset(form for _, form in extract_org_types(text.casefold(), generic=True))
 
 
 def gives_legal_form(text: str) -> bool:

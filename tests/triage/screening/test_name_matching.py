@@ -33,6 +33,9 @@ ENTRIES = (
     ListEntry(entry_id="brenntal", kind=EntryKind.ENTITY, primary_name="Brenntal Maschinenbau AG"),
     ListEntry(entry_id="vossberg", kind=EntryKind.ENTITY, primary_name="Vossberg Handelsbank AG"),
     ListEntry(entry_id="calloway", kind=EntryKind.ENTITY, primary_name="Calloway Freight Ltd"),
+    ListEntry(entry_id="tarvello", kind=EntryKind.ENTITY, primary_name="Tarvello S.A."),
+    ListEntry(entry_id="korvane", kind=EntryKind.ENTITY, primary_name="Korvane Makina A.S."),
+    ListEntry(entry_id="lemberk", kind=EntryKind.ENTITY, primary_name="OOO Lemberk Trade"),
     ListEntry(entry_id="tehran", kind=EntryKind.ENTITY, primary_name="Tehran Industrial Group"),
     ListEntry(entry_id="khan", kind=EntryKind.INDIVIDUAL, primary_name="Abdul Qadeer Khan"),
     ListEntry(
@@ -99,6 +102,10 @@ def score_of(screener, query, entry_id, **kwargs):
     [
         ("Brenntal Maschinenbau Aktiengesellschaft", "brenntal"),
         ("Calloway Freight Limited", "calloway"),
+        # forms of several words, in any case and with their accents
+        ("TARVELLO SOCIÉTÉ ANONYME", "tarvello"),
+        ("Korvane Makina Anonim Şirketi", "korvane"),
+        ("Obshchestvo s Ogranichennoy Otvetstvennostyu Lemberk Trade", "lemberk"),
     ],
 )
 def test_a_spelt_out_legal_form_equals_its_abbreviation(listed, query, entry_id):
