@@ -46,6 +46,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
@@ -171,6 +172,7 @@ NO_MATCH = Comparison(0.0)
 # ---------------------------------------------------------------- consonant keys
 
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alef, tatweel
 _ARABIC_ARTICLE = re.compile(r"(?<!\S)\u0627\u0644(?=\S{2})")  # al- before a word of 2+ letters
 _TA_MARBUTA = re.compile("[\u0629\u06c3](?!\\S)")
@@ -213,6 +215,33 @@ def analysable(text: str) -> str:
 
 def is_arabic_script(text: str) -> bool:
     return _ARABIC.search(text) is not None
+
+
+def is_cyrillic_script(text: str) -> bool:
+    return _CYRILLIC.search(text) is not None
+
+
+# Latin spellings that a Cyrillic letter and the Latin lists' own
+# transliterations write differently (Х is kh or h, Ж zh or j, В v or w,
+# Ы and Й y or i, Ё yo or e ...), each to one spelling, longest first.
+_SOUNDS = (
+    ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("dzh", "j"), ("dj", "j"), ("zh", "j"),
+    ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"),
+    ("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"), ("io", "e"), ("ie", "e"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _sound(word: str) -> str:
+    """A Latin word as it sounds across transliterations: "Zhosef" and
+    "Joseph" are both ``josef``, "Mokhammad" and "Mohammad" ``mohamad``."""
+    for spelt, sound in _SOUNDS:
+        word = word.replace(spelt, sound)
+    return _REPEATS.sub(r"\1", word)
+
+
+def sounds(tokens: Sequence[str]) -> tuple[str, ...]:
+    return tuple(_sound(token) for token in tokens)
 
 
 def consonant_keys(text: str) -> tuple[str, ...]:
@@ -414,6 +443,7 @@ class QueryName:
     keys: tuple[str, ...]
     arabic: bool
     acronym: str | None
+    sounds: tuple[str, ...]  # of a name in Cyrillic script, for the Latin lists' spellings
     acronym_holders: int = 0  # listed entries with `acronym` for initials; set by the screener
     _legal_forms: frozenset[str] | None = None
     _gives_legal_form: bool | None = None
@@ -434,6 +464,7 @@ class QueryName:
             consonant_keys(form) if arabic else (),
             arabic,
             acronym_query(text),
+            sounds(tokens) if is_cyrillic_script(form) else (),
         )
 
     def legal_forms(self) -> frozenset[str]:
@@ -682,6 +713,9 @@ def estimates(query: QueryName, listed: Sequence[ListedName], floor: float) -> l
         for index, name in enumerate(listed):
             initials = _letter_score(query.tokens, name.tokens, QUICK_PAIR_MIN)
             scores[index] = max(scores[index], initials)
+    if query.sounds:
+        for index, name in enumerate(listed):
+            scores[index] = max(scores[index], _sound_score(query, name))
     if query.arabic or query.acronym:
         for index, name in enumerate(listed):
             if query.arabic and not name.arabic and query.keys and name.keys:
@@ -694,12 +728,29 @@ def estimates(query: QueryName, listed: Sequence[ListedName], floor: float) -> l
     return scores
 
 
+def _sound_score(query: QueryName, listed: ListedName) -> float:
+    """A name in Cyrillic script against a listed one, word by word as they
+    sound: a transliteration is never quite the name as written
+    (`CROSS_SCRIPT_CEILING`)."""
+    letters = _letter_score(
+        query.sounds,
+        sounds(listed.tokens),
+        TYPO_PAIR_MIN,
+        initials=False,
+        shortest_typo=TYPO_MIN_LETTERS,
+    )
+    return letters * CROSS_SCRIPT_CEILING
+
+
 def compare(query: QueryName, listed: ListedName) -> Comparison:
     """How well `query` names what `listed` names, in [0, 1], and why."""
     best = NO_MATCH
     if query.arabic and not listed.arabic and query.keys and listed.keys:
         score, lines = _key_score(query.keys, listed.keys)
         best = Comparison(score * CROSS_SCRIPT_CEILING, lines=("Arabic and Latin script", *lines))
+    if query.sounds:
+        sound = _sound_score(query, listed)
+        best = Comparison(sound, lines=("Cyrillic and Latin script, letters that sound alike",))
     if query.acronym and listed.acronym == query.acronym:
         score = _acronym_score(len(query.acronym), query.acronym_holders)
         if score > best.score:

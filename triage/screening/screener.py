@@ -298,7 +298,8 @@ class Screener:
         so it never floods the candidates; unless nothing was found yet, or it
         is the rarest of the query's own words (not one an edit away).
         """
-        words = {*query.tokens, query.joined, query.sorted_joined}
+        # A name in Cyrillic also by how its words sound ("Zhosef" finds "Josef").
+        words = {*query.tokens, query.joined, query.sorted_joined, *query.name.sounds}
         query_norm = 0.0
         found: list[tuple[int, str, float]] = []
         for key in query.special:

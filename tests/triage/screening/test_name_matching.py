@@ -45,6 +45,7 @@ ENTRIES = (
         entry_id="marquale", kind=EntryKind.INDIVIDUAL, primary_name="Keldor Vantessa Marquale"
     ),
     ListEntry(entry_id="moyonde", kind=EntryKind.INDIVIDUAL, primary_name="Idris Bakari Moyonde"),
+    ListEntry(entry_id="hejazi", kind=EntryKind.INDIVIDUAL, primary_name="Jozef Hejazi Tarvin"),
     ListEntry(
         entry_id="saddam", kind=EntryKind.INDIVIDUAL, primary_name="Saddam Hussein al-Tikriti"
     ),
@@ -196,6 +197,24 @@ def test_arabic_script_finds_a_latin_listed_name(listed):
 def test_another_arabic_name_is_no_hit(listed):
     assert hit_for(listed.screen(OTHER_ARABIC), "saddam") is None
     assert listed.screen(OTHER_ARABIC) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Жозеф Хежази Тарвин",  # Zhozef Khezhazi as it sounds is Jozef Hejazi
+        "Тарвин Жозеф Хежази",  # in another order
+    ],
+)
+def test_cyrillic_script_finds_a_latin_listed_name_as_it_sounds(listed, query):
+    hit = hit_for(listed.screen(query), "hejazi")
+    assert hit is not None
+    assert hit.score >= HIT_THRESHOLD
+    assert any("Cyrillic and Latin script" in reason for reason in hit.reasons), hit.reasons
+
+
+def test_another_cyrillic_name_is_no_hit(listed):
+    assert hit_for(listed.screen("Жозеф Кузнецов Тарасов"), "hejazi") is None
 
 
 # 7. Acronyms
