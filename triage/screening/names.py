@@ -244,9 +244,8 @@ def sounds(tokens: Sequence[str]) -> tuple[str, ...]:
     return tuple(_sound(token) for token in tokens)
 
 
-def consonant_keys(text: str) -> tuple[str, ...]:
-    """The name's words as consonant keys: "Saddam Hussein al-Tikriti" and
-    "صدام حسين التكريتي" are both ``sdm hsn tkrt``."""
+def _key_words(text: str) -> list[str]:
+    """The name's words in Latin letters, as `consonant_keys` reads them."""
     if is_arabic_script(text):
         text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text))
         text = _TA_MARBUTA.sub("", _ARABIC_ARTICLE.sub("", text))
@@ -258,8 +257,49 @@ def consonant_keys(text: str) -> tuple[str, ...]:
                 continue
             word = _ABD.sub(r"\1 ", word)
             words += word.split()
-    keys = (_key(re.sub(r"[^a-z$]", "", word)) for word in words)
+    return [re.sub(r"[^a-z]", "", word) for word in words]
+
+
+def consonant_keys(text: str) -> tuple[str, ...]:
+    """The name's words as consonant keys: "Saddam Hussein al-Tikriti" and
+    "صدام حسين التكريتي" are both ``sdm hsn tkrt``."""
+    keys = (_key(word) for word in _key_words(text))
     return tuple(key for key in keys if key)
+
+
+# The long vowels Arabic script writes (alef, waw, yeh) and the vowels a
+# Latin spelling writes, as classes: A, Y, W; and E and O, which Latin
+# writers use for either of two.
+_VOWEL_CLASSES = str.maketrans("aeiyouw", "AEYYOWW")
+_LATIN_VOWELS = "AEYOW"
+_WRITTEN_AS = {"A": "AEO", "Y": "YE", "W": "WO"}  # an Arabic long vowel: the Latin vowels for it
+
+
+def vowelled_keys(text: str) -> tuple[str, ...]:
+    """`consonant_keys` with the vowels left in, one for each key: what
+    `_written_alike` checks a word of Arabic script and its Latin spelling by."""
+    vowelled = []
+    for word in _key_words(text):
+        if not _key(word):
+            continue
+        for spelt, letter in _DIGRAPHS[:-1]:  # not e as a: e is a vowel of its own here
+            word = word.replace(spelt, letter)
+        vowelled.append(_REPEATS.sub(r"\1", word).translate(_VOWEL_CLASSES))
+    return tuple(vowelled)
+
+
+def _written_alike(arabic: str, latin: str) -> bool:
+    """Whether a Latin spelling writes every letter of a word of Arabic
+    script, its long vowels included, in order; the Latin may add only short
+    vowels (which Arabic script leaves out) and a final h. "Yusuf" writes
+    يوسف (``YWsf``), and "Saif" (سيف, ``sYf``) does not."""
+    at = 0
+    for position, letter in enumerate(latin):
+        if at < len(arabic) and (letter == arabic[at] or letter in _WRITTEN_AS.get(arabic[at], "")):
+            at += 1
+        elif letter not in _LATIN_VOWELS and not (letter == "h" and position == len(latin) - 1):
+            return False
+    return at == len(arabic)
 
 
 def _paired(
@@ -318,10 +358,19 @@ def _letter_score(
     return matched / total if total else 0.0
 
 
-def _key_score(query: Sequence[str], listed: Sequence[str]) -> tuple[float, list[str]]:
+def _key_score(
+    query: Sequence[str],
+    listed: Sequence[str],
+    query_vowelled: Sequence[str],
+    listed_vowelled: Sequence[str],
+) -> tuple[float, list[str]]:
     """Consonant keys paired; every letter unpaired counts against. Fewer
     than two keys paired, or fewer than `CROSS_SCRIPT_MIN_LETTERS` letters in
-    them, is too common a sound to name anyone: `SHORT_KEY_CEILING` at most."""
+    them, is too common a sound to name anyone: `SHORT_KEY_CEILING` at most.
+    When every Latin word paired also writes its Arabic word's long vowels
+    (`_written_alike`), the pairs count as many letters as the Latin words
+    have: "Yusuf al-Madani" and يوسف المداني are more than ``sf mdn``, and
+    سيف المداني ("Saif") is not them."""
     pairs = _paired(query, listed, _KEY_PAIR_MIN)
     used_query = {i for _, i, _ in pairs}
     used_listed = {j for _, _, j in pairs}
@@ -329,6 +378,10 @@ def _key_score(query: Sequence[str], listed: Sequence[str]) -> tuple[float, list
     total = sum(map(len, query)) + sum(map(len, listed))
     score = matched / total if total else 0.0
     paired_letters = sum(len(query[i]) for _, i, _ in pairs)
+    if paired_letters < CROSS_SCRIPT_MIN_LETTERS and all(
+        _written_alike(query_vowelled[i], listed_vowelled[j]) for _, i, j in pairs
+    ):
+        paired_letters = sum(len(listed_vowelled[j]) for _, _, j in pairs)
     if len(pairs) < 2 or paired_letters < CROSS_SCRIPT_MIN_LETTERS:
         score = min(score, SHORT_KEY_CEILING)
     # Compounds written as one word in one script and two in the other
@@ -392,6 +445,7 @@ class ListedName:
     joined: str
     analysed: tuple[Name, ...]
     keys: tuple[str, ...]  # consonant keys, for the other script
+    vowelled: tuple[str, ...]  # the same with their vowels
     arabic: bool
     acronym: str | None
     low: bool  # a weak alias
@@ -421,6 +475,7 @@ class ListedName:
             joined="".join(tokens),
             analysed=analysed,
             keys=consonant_keys(form),
+            vowelled=vowelled_keys(form),
             arabic=is_arabic_script(form),
             acronym=acronym(tokens) if kind is EntryKind.ENTITY else None,
             low=low,
@@ -441,6 +496,7 @@ class QueryName:
     spaced: str
     joined: str
     keys: tuple[str, ...]
+    vowelled: tuple[str, ...]
     arabic: bool
     acronym: str | None
     sounds: tuple[str, ...]  # of a name in Cyrillic script, for the Latin lists' spellings
@@ -462,6 +518,7 @@ class QueryName:
             " ".join(tokens),
             "".join(tokens),
             consonant_keys(form) if arabic else (),
+            vowelled_keys(form) if arabic else (),
             arabic,
             acronym_query(text),
             sounds(tokens) if is_cyrillic_script(form) else (),
@@ -719,7 +776,8 @@ def estimates(query: QueryName, listed: Sequence[ListedName], floor: float) -> l
     if query.arabic or query.acronym:
         for index, name in enumerate(listed):
             if query.arabic and not name.arabic and query.keys and name.keys:
-                crossed = _key_score(query.keys, name.keys)[0] * CROSS_SCRIPT_CEILING
+                crossed = _key_score(query.keys, name.keys, query.vowelled, name.vowelled)[0]
+                crossed *= CROSS_SCRIPT_CEILING
                 scores[index] = max(scores[index], crossed)
             if query.acronym and name.acronym == query.acronym:
                 scores[index] = max(
@@ -746,7 +804,7 @@ def compare(query: QueryName, listed: ListedName) -> Comparison:
     """How well `query` names what `listed` names, in [0, 1], and why."""
     best = NO_MATCH
     if query.arabic and not listed.arabic and query.keys and listed.keys:
-        score, lines = _key_score(query.keys, listed.keys)
+        score, lines = _key_score(query.keys, listed.keys, query.vowelled, listed.vowelled)
         best = Comparison(score * CROSS_SCRIPT_CEILING, lines=("Arabic and Latin script", *lines))
     if query.sounds:
         sound = _sound_score(query, listed)

@@ -46,6 +46,7 @@ ENTRIES = (
     ),
     ListEntry(entry_id="moyonde", kind=EntryKind.INDIVIDUAL, primary_name="Idris Bakari Moyonde"),
     ListEntry(entry_id="hejazi", kind=EntryKind.INDIVIDUAL, primary_name="Jozef Hejazi Tarvin"),
+    ListEntry(entry_id="madawi", kind=EntryKind.INDIVIDUAL, primary_name="Yusuf al-Madawi"),
     ListEntry(
         entry_id="saddam", kind=EntryKind.INDIVIDUAL, primary_name="Saddam Hussein al-Tikriti"
     ),
@@ -192,6 +193,18 @@ def test_arabic_script_finds_a_latin_listed_name(listed):
     assert hit.score >= HIT_THRESHOLD
     assert hit.matched_name == "Saddam Hussein al-Tikriti"
     assert any("Arabic and Latin script" in reason for reason in hit.reasons), hit.reasons
+
+
+def test_a_short_arabic_name_is_a_hit_when_its_latin_spelling_writes_its_long_vowels(listed):
+    # يوسف المداوي: consonant keys too short to name anyone (sf, md), but
+    # "Yusuf al-Madawi" writes every letter of both words
+    yusuf = "\u064a\u0648\u0633\u0641 \u0627\u0644\u0645\u062f\u0627\u0648\u064a"
+    hit = hit_for(listed.screen(yusuf), "madawi")
+    assert hit is not None
+    assert hit.score >= HIT_THRESHOLD
+    # سيف المداوي (Saif): the same consonants, and a long vowel "Yusuf" does not write
+    saif = "\u0633\u064a\u0641 \u0627\u0644\u0645\u062f\u0627\u0648\u064a"
+    assert score_of(listed, saif, "madawi") < HIT_THRESHOLD
 
 
 def test_another_arabic_name_is_no_hit(listed):
