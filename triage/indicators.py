@@ -543,6 +543,22 @@ def _places_by_field(
     return by_field
 
 
+def _mentions(evidence: Evidence, fields: Mapping[str, TextField]) -> list[Evidence]:
+    """A place's evidence and the other mentions of the same word in its
+    field: extraction keeps a place once, and a flag read within a sentence
+    needs it where the sentence names it ("Russia ... the Russian buyer paid")."""
+    field = fields.get(evidence.field)
+    if field is None or not evidence.text:
+        return [evidence]
+    found = [evidence]
+    at = field.text.find(evidence.text)
+    while at != -1:
+        if at != evidence.start:
+            found.append(Evidence(evidence.field, at, at + len(evidence.text), evidence.text))
+        at = field.text.find(evidence.text, at + len(evidence.text))
+    return found
+
+
 def _structured(
     matcher: Matcher,
     extraction: Extraction,
@@ -597,7 +613,9 @@ def _structured(
                 if p.role in roles and p.country in matcher.countries
             ]
         else:
-            found += [p.evidence for p in extraction.places if p.country in matcher.countries]
+            for place in extraction.places:
+                if place.country in matcher.countries:
+                    found += _mentions(place.evidence, fields)
     if "hub_route" in spec:
         found += _hub_route(matcher, extraction, fields, by_field())
     if spec.get("route_transit"):

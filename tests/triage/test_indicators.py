@@ -103,6 +103,29 @@ def test_a_technology_code_is_a_technology_transfer() -> None:
     assert "TEC-01" not in fired(tip("We shipped 3A001 chips and the 5D002 software."))
 
 
+def test_technical_material_carried_off_or_expertise_given_is_a_technology_transfer() -> None:
+    # TEC-04: technical material and a word of taking it, in one sentence.
+    assert "TEC-04" in fired(tip("He printed and kept the test results of the engine program."))
+    assert "TEC-04" in fired(tip("Он скопировал чертежи турбины и увёз их."))
+    assert "TEC-04" not in fired(tip("He printed the invoice. The test results were fine."))
+    # TEC-05: recruiting or training, of experts or in a weapons field, in one sentence.
+    assert "TEC-05" in fired(tip("He is recruiting nuclear engineers as paid consultants."))
+    assert "TEC-05" not in fired(tip("He presents himself as a consultant in aviation."))
+
+
+def test_a_country_of_concern_counts_where_the_sentence_names_it() -> None:
+    # The place is Russia once for the report; FIN-06 and DIV-08 look for it
+    # in the sentence that speaks of money or of passing the goods on.
+    body = tip(
+        "The company was set up in Bulgaria to sell to Russia. "
+        "Within a month the Russian buyer paid us in three transfers. "
+        "We exist only to pass the American chips on to Russian customers."
+    )
+    assert {"FIN-06", "DIV-08"} <= set(fired(body))
+    assert "FIN-06" not in fired(tip("We sold to Russia. The buyer paid on time."))
+    assert "DIV-08" not in fired(tip("We ship pumps to Russia."))
+
+
 def test_all_conditions_must_hold() -> None:
     # DIV-01 needs both a hub and a destination of concern, tied together.
     assert "DIV-01" not in fired(tip("Shipped to Hong Kong."))
