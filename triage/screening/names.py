@@ -184,6 +184,9 @@ _DIGRAPHS = (
 _DROPPED = re.compile("[aiouwy'`\u02bf\u02be]")
 _REPEATS = re.compile(r"(.)\1+")
 _LATIN_ARTICLE = frozenset(["al", "el", "ul", "ad", "ed", "ar", "as", "ash", "at", "az", "an"])
+# عبد الجبار and عبدالجبار: "Abdul" and "Jabbar", as the Latin lists write them
+# (not عبدالله, "Abdullah", one word in both scripts).
+_ABD_ARABIC = re.compile("(?<!\\S)\u0639\u0628\u062f ?\u0627\u0644(?=\\S{3})")
 _ABD = re.compile(r"^(abd|abdu|abde|abda|abdou)(l)(?=[a-z]{3})")
 
 
@@ -248,6 +251,7 @@ def _key_words(text: str) -> list[str]:
     """The name's words in Latin letters, as `consonant_keys` reads them."""
     if is_arabic_script(text):
         text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text))
+        text = _ABD_ARABIC.sub("\u0639\u0628\u062f\u0627\u0644 ", text)
         text = _TA_MARBUTA.sub("", _ARABIC_ARTICLE.sub("", text))
         words = anyascii(text).lower().split()
     else:

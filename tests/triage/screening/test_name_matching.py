@@ -10,7 +10,7 @@ import pytest
 
 from triage.scoring import HIT_THRESHOLD, POSSIBLE_HIT_THRESHOLD
 from triage.screening import EntryKind, Identifier, ListEntry, ParsedList, Screener
-from triage.screening.names import ACRONYM_SHARED_PENALTY
+from triage.screening.names import ACRONYM_SHARED_PENALTY, consonant_keys
 from triage.screening.screener import IMO_MISMATCH_PENALTY
 
 # صدام حسين التكريتي
@@ -205,6 +205,17 @@ def test_a_short_arabic_name_is_a_hit_when_its_latin_spelling_writes_its_long_vo
     # سيف المداوي (Saif): the same consonants, and a long vowel "Yusuf" does not write
     saif = "\u0633\u064a\u0641 \u0627\u0644\u0645\u062f\u0627\u0648\u064a"
     assert score_of(listed, saif, "madawi") < HIT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("\u0639\u0628\u062f\u0627\u0644\u062c\u0628\u0627\u0631", "Abdul Jabbar"),  # عبدالجبار
+        ("\u0639\u0628\u062f \u0627\u0644\u0633\u062a\u0627\u0631", "Abdul Satar"),  # عبد الستار
+    ],
+)
+def test_an_abd_compound_reads_as_the_latin_lists_write_it(arabic, latin):
+    assert consonant_keys(arabic) == consonant_keys(latin)
 
 
 def test_another_arabic_name_is_no_hit(listed):
