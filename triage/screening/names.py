@@ -639,6 +639,10 @@ def _symbolic(
         query_left = [part for part in query.parts if part not in query_used]
         listed_left = [part for part in listed.parts if part not in listed_used]
         if query_left or listed_left:
+            # Words spelt the same first: an initial is never paired with a
+            # word the other name also gives in full ("M. M. Mire" and "Mire").
+            same, query_left, listed_left = _same_words(query_left, listed_left)
+            alignments += same
             if person:
                 query_left, listed_left = align_person_name_order(query_left, listed_left)
                 initials, query_left, listed_left = _initials(query_left, listed_left)
@@ -646,8 +650,6 @@ def _symbolic(
             else:
                 query_left = NamePart.tag_sort(query_left)
                 listed_left = NamePart.tag_sort(listed_left)
-            same, query_left, listed_left = _same_words(query_left, listed_left)
-            alignments += same
             alignments += compare_parts(query_left, listed_left, COMPARE_CONFIG)
         alignments = _into_spans(alignments)
         # A legal form on one side only is often left out ("Siemens" for

@@ -47,6 +47,7 @@ ENTRIES = (
     ListEntry(entry_id="moyonde", kind=EntryKind.INDIVIDUAL, primary_name="Idris Bakari Moyonde"),
     ListEntry(entry_id="hejazi", kind=EntryKind.INDIVIDUAL, primary_name="Jozef Hejazi Tarvin"),
     ListEntry(entry_id="madawi", kind=EntryKind.INDIVIDUAL, primary_name="Yusuf al-Madawi"),
+    ListEntry(entry_id="mirelli", kind=EntryKind.INDIVIDUAL, primary_name="Mirko Matevan Mirelli"),
     ListEntry(
         entry_id="saddam", kind=EntryKind.INDIVIDUAL, primary_name="Saddam Hussein al-Tikriti"
     ),
@@ -151,6 +152,14 @@ def test_initials_stand_for_given_names(listed, query):
     assert hit is not None
     assert HIT_THRESHOLD <= hit.score < 1.0
     assert any("initial" in reason for reason in hit.reasons), hit.reasons
+
+
+def test_an_initial_is_not_taken_for_the_surname_it_shares_a_letter_with(listed):
+    # The surname is paired as the same word; the initials stand for the given names.
+    hit = hit_for(listed.screen("M. M. Mirelli"), "mirelli")
+    assert hit is not None
+    assert HIT_THRESHOLD <= hit.score < 1.0
+    assert any("'mirelli' same" in reason for reason in hit.reasons), hit.reasons
 
 
 def test_initials_do_not_make_another_surname_a_hit(listed):
