@@ -550,12 +550,16 @@ def _mentions(evidence: Evidence, fields: Mapping[str, TextField]) -> list[Evide
     field = fields.get(evidence.field)
     if field is None or not evidence.text:
         return [evidence]
+    text, word = field.text, evidence.text
     found = [evidence]
-    at = field.text.find(evidence.text)
+    at = text.find(word)
     while at != -1:
-        if at != evidence.start:
-            found.append(Evidence(evidence.field, at, at + len(evidence.text), evidence.text))
-        at = field.text.find(evidence.text, at + len(evidence.text))
+        # At the start of a word ("Iran" in "Iranian", not inside another word);
+        # a script without spaces has no start of a word to look for.
+        starts_word = at == 0 or not text[at - 1].isalpha() or not word[0].isascii()
+        if at != evidence.start and starts_word:
+            found.append(Evidence(evidence.field, at, at + len(word), word))
+        at = text.find(word, at + len(word))
     return found
 
 
