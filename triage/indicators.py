@@ -543,6 +543,9 @@ def _places_by_field(
     return by_field
 
 
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff]")
+
+
 def _mentions(evidence: Evidence, fields: Mapping[str, TextField]) -> list[Evidence]:
     """A place's evidence and the other mentions of the same word in its
     field: extraction keeps a place once, and a flag read within a sentence
@@ -555,8 +558,8 @@ def _mentions(evidence: Evidence, fields: Mapping[str, TextField]) -> list[Evide
     at = text.find(word)
     while at != -1:
         # At the start of a word ("Iran" in "Iranian", not inside another word);
-        # a script without spaces has no start of a word to look for.
-        starts_word = at == 0 or not text[at - 1].isalpha() or not word[0].isascii()
+        # Chinese and Japanese have no start of a word to look for.
+        starts_word = at == 0 or not text[at - 1].isalpha() or _CJK.match(word) is not None
         if at != evidence.start and starts_word:
             found.append(Evidence(evidence.field, at, at + len(word), word))
         at = text.find(word, at + len(word))
@@ -568,11 +571,13 @@ def _structured(
     extraction: Extraction,
     fields: Mapping[str, TextField],
     places: dict[str, dict[str, set[tuple[int, int, str]]]],
+    every_mention: bool = False,
 ) -> list[Evidence]:
     """Evidence for the matcher kinds that look at the extraction, not the text.
 
     `places` keeps the report's `_places_by_field` (under "") once a matcher
-    needed it, for the next one.
+    needed it, for the next one; `every_mention`, for a flag read within a
+    sentence, gives a country at each mention of its word (`_mentions`).
     """
 
     def by_field() -> dict[str, set[tuple[int, int, str]]]:
@@ -617,9 +622,10 @@ def _structured(
                 if p.role in roles and p.country in matcher.countries
             ]
         else:
-            for place in extraction.places:
-                if place.country in matcher.countries:
-                    found += _mentions(place.evidence, fields)
+            chosen = [p.evidence for p in extraction.places if p.country in matcher.countries]
+            if every_mention:
+                chosen = [mention for evidence in chosen for mention in _mentions(evidence, fields)]
+            found += chosen
     if "hub_route" in spec:
         found += _hub_route(matcher, extraction, fields, by_field())
     if spec.get("route_transit"):
@@ -689,7 +695,7 @@ def fire_indicators(
 
     places: dict[str, dict[str, set[tuple[int, int, str]]]] = {}
 
-    def evidence_for(matcher: Matcher) -> list[Evidence]:
+    def evidence_for(matcher: Matcher, every_mention: bool = False) -> list[Evidence]:
         spec = matcher.spec
         found: list[Evidence] = []
         if "phrases" in spec or "phrases_i18n" in spec:
@@ -707,7 +713,7 @@ def fire_indicators(
                         for m in matcher.regex.finditer(field.folded)
                     ]
         if matcher.structured:
-            found += _structured(matcher, extraction, by_path, places)
+            found += _structured(matcher, extraction, by_path, places, every_mention)
         return found
 
     dates_known: bool | None = None
@@ -716,18 +722,19 @@ def fire_indicators(
     fired: list[FiredIndicator] = []
     for indicator in indicator_set.indicators:
         groups: list[list[Evidence]] = []
+        in_sentence = indicator.within == "sentence"
         for matcher in indicator.all_of:
-            found = evidence_for(matcher)
+            found = evidence_for(matcher, in_sentence)
             if not found:
                 break
             groups.append(found)
         else:
             if indicator.any_of:
-                found_any = [e for m in indicator.any_of for e in evidence_for(m)]
+                found_any = [e for m in indicator.any_of for e in evidence_for(m, in_sentence)]
                 if not found_any:
                     continue
                 groups.append(found_any)
-            if indicator.within == "sentence":
+            if in_sentence:
                 groups = _in_one_sentence(groups, texts)
                 if not groups:
                     continue

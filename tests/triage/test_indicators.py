@@ -119,7 +119,7 @@ def test_a_country_of_concern_counts_where_the_sentence_names_it() -> None:
     body = tip(
         "The company was set up in Bulgaria to sell to Russia. "
         "Within a month the Russian buyer paid us in three transfers. "
-        "We exist only to pass the American chips on to Russian customers."
+        "We exist only to resell the American chips to Russian customers."
     )
     assert {"FIN-06", "DIV-08"} <= set(fired(body))
     assert "FIN-06" not in fired(tip("We sold to Russia. The buyer paid on time."))

@@ -187,7 +187,7 @@ _LATIN_ARTICLE = frozenset(["al", "el", "ul", "ad", "ed", "ar", "as", "ash", "at
 # عبد الجبار and عبدالجبار: "Abdul" and "Jabbar", as the Latin lists write them
 # (not عبدالله, "Abdullah", one word in both scripts).
 _ABD_ARABIC = re.compile("(?<!\\S)\u0639\u0628\u062f ?\u0627\u0644(?=\\S{3})")
-_ABD = re.compile(r"^(abd|abdu|abde|abda|abdou)(l)(?=[a-z]{3})")
+_ABD = re.compile(r"^(abd|abdu|abde|abda|abdou)(l)(?=[a-z]{3})(?!lah$)")
 
 
 def _key(word: str) -> str:
@@ -221,6 +221,7 @@ def is_arabic_script(text: str) -> bool:
 
 
 def is_cyrillic_script(text: str) -> bool:
+    """Whether `text` has a Cyrillic letter (a query compared by `sounds`)."""
     return _CYRILLIC.search(text) is not None
 
 
@@ -244,6 +245,7 @@ def _sound(word: str) -> str:
 
 
 def sounds(tokens: Sequence[str]) -> tuple[str, ...]:
+    """Each of the words (`name_tokens`) as it sounds (`_sound`)."""
     return tuple(_sound(token) for token in tokens)
 
 
@@ -259,7 +261,7 @@ def _key_words(text: str) -> list[str]:
         for word in re.split(r"[\s\-]+", anyascii(text).lower()):
             if word in _LATIN_ARTICLE:
                 continue
-            word = _ABD.sub(r"\1 ", word)
+            word = _ABD.sub(r"\1\2 ", word)
             words += word.split()
     return [re.sub(r"[^a-z]", "", word) for word in words]
 
@@ -286,8 +288,9 @@ def vowelled_keys(text: str) -> tuple[str, ...]:
     for word in _key_words(text):
         if not _key(word):
             continue
-        for spelt, letter in _DIGRAPHS[:-1]:  # not e as a: e is a vowel of its own here
-            word = word.replace(spelt, letter)
+        for spelt, letter in _DIGRAPHS:
+            if spelt != "e":  # e is a vowel of its own here, not a
+                word = word.replace(spelt, letter)
         vowelled.append(_REPEATS.sub(r"\1", word).translate(_VOWEL_CLASSES))
     return tuple(vowelled)
 
@@ -372,9 +375,9 @@ def _key_score(
     than two keys paired, or fewer than `CROSS_SCRIPT_MIN_LETTERS` letters in
     them, is too common a sound to name anyone: `SHORT_KEY_CEILING` at most.
     When every Latin word paired also writes its Arabic word's long vowels
-    (`_written_alike`), the pairs count as many letters as the Latin words
-    have: "Yusuf al-Madani" and يوسف المداني are more than ``sf mdn``, and
-    سيف المداني ("Saif") is not them."""
+    (`_written_alike`), the pairs count those vowels among their letters:
+    "Yusuf al-Madani" and يوسف المداني are ``YWsf mdnY``, more than
+    ``sf mdn``, and سيف المداني ("Saif") is not them."""
     pairs = _paired(query, listed, _KEY_PAIR_MIN)
     used_query = {i for _, i, _ in pairs}
     used_listed = {j for _, _, j in pairs}
@@ -385,7 +388,7 @@ def _key_score(
     if paired_letters < CROSS_SCRIPT_MIN_LETTERS and all(
         _written_alike(query_vowelled[i], listed_vowelled[j]) for _, i, j in pairs
     ):
-        paired_letters = sum(len(listed_vowelled[j]) for _, _, j in pairs)
+        paired_letters = sum(len(query_vowelled[i]) for _, i, _ in pairs)
     if len(pairs) < 2 or paired_letters < CROSS_SCRIPT_MIN_LETTERS:
         score = min(score, SHORT_KEY_CEILING)
     # Compounds written as one word in one script and two in the other
@@ -792,6 +795,13 @@ def estimates(query: QueryName, listed: Sequence[ListedName], floor: float) -> l
     return scores
 
 
+def _conflicting_forms(query: QueryName, listed: ListedName) -> bool:
+    """Whether the two names give different legal forms (an LLC and a JSC of
+    one name are two companies)."""
+    forms = query.legal_forms(), listed.legal_forms
+    return all(forms) and not forms[0] & forms[1]
+
+
 def _sound_score(query: QueryName, listed: ListedName) -> float:
     """A name in Cyrillic script against a listed one, word by word as they
     sound: a transliteration is never quite the name as written
@@ -812,9 +822,10 @@ def compare(query: QueryName, listed: ListedName) -> Comparison:
     if query.arabic and not listed.arabic and query.keys and listed.keys:
         score, lines = _key_score(query.keys, listed.keys, query.vowelled, listed.vowelled)
         best = Comparison(score * CROSS_SCRIPT_CEILING, lines=("Arabic and Latin script", *lines))
-    if query.sounds:
+    if query.sounds and not _conflicting_forms(query, listed):
         sound = _sound_score(query, listed)
-        best = Comparison(sound, lines=("Cyrillic and Latin script, letters that sound alike",))
+        if sound > best.score:
+            best = Comparison(sound, lines=("Cyrillic and Latin script, letters that sound alike",))
     if query.acronym and listed.acronym == query.acronym:
         score = _acronym_score(len(query.acronym), query.acronym_holders)
         if score > best.score:
@@ -831,9 +842,7 @@ def compare(query: QueryName, listed: ListedName) -> Comparison:
     # transliterated or misspelt legal form as a word of the name: the
     # share of letters in paired words (legal forms left out, any order)
     # stands too, unless the two names give different legal forms.
-    forms = query.legal_forms(), listed.legal_forms
-    conflicting = all(forms) and not forms[0] & forms[1]
-    if best.score < 1.0 and not conflicting:
+    if best.score < 1.0 and not _conflicting_forms(query, listed):
         letters = _letter_score(
             query.tokens,
             listed.tokens,
