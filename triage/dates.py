@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from triage.text import plain
+from triage.text import CYRILLIC, plain
 
 __all__ = ["DateSpan", "events_before", "find_dates"]
 
@@ -65,9 +65,8 @@ for _number, _names in enumerate(
         _MONTHS[_name.replace("_", " ")] = _number
 
 _MONTHS = {plain(name): number for name, number in _MONTHS.items()}
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _RU_STEMS = tuple(
-    (name, n) for name, n in _MONTHS.items() if _CYRILLIC.match(name) and len(name) > 3
+    (name, n) for name, n in _MONTHS.items() if CYRILLIC.match(name) and len(name) > 3
 )
 
 # Digits of every script the reports use, folded to ASCII (one character for one).
@@ -102,7 +101,7 @@ def _month(words: str) -> int | None:
     for candidate in (words, parts[-1], parts[0]):
         if candidate in _MONTHS:
             return _MONTHS[candidate]
-        if _CYRILLIC.match(candidate):
+        if CYRILLIC.match(candidate):
             # Russian month names decline (февраля, марте): match the stem.
             for stem, number in _RU_STEMS:
                 if candidate.startswith(stem):

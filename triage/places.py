@@ -112,7 +112,7 @@ _PROVINCE_COMMON = (
     "mountain mountains hills island islands sea bay national federal territory district "
     "region city new great grand unity delta "
     "norte sur este oeste centro centre nord sud est ouest mitte ost süd oriental occidental "
-    "distrito capitale capital federal litoral costa alto bajo haut bas"
+    "distrito capitale litoral costa alto bajo haut bas"
 )
 _PROVINCE_COMMON_WORDS = frozenset(_PROVINCE_COMMON.split())
 # The romanised kind ISO 3166-2 writes after a name ("Guangdong Sheng") or

@@ -27,6 +27,7 @@ from anyascii import anyascii
 from rigour.names import extract_org_types
 
 __all__ = [
+    "CYRILLIC",
     "IGNORED_MARK",
     "LEGAL_FORMS",
     "PhraseMatcher",
@@ -36,6 +37,7 @@ __all__ = [
     "fold",
     "match_fold",
     "name_tokens",
+    "org_types",
     "plain",
     "tokens",
     "word_key",
@@ -93,6 +95,13 @@ def plain(word: str) -> str:
 _SPELT_OUT_TYPES = frozenset({"jsc", "llc", "lp", "llp", "plc", "sp", "soe"})
 
 
+def org_types(name: str) -> list[tuple[str, str]]:
+    """The legal forms rigour's table of organisation types finds in `name`,
+    as (text, generic form: llc, jsc ...). The table holds its forms in lower
+    case: "Anonim Şirketi" is found only as "anonim şirketi"."""
+    return extract_org_types(name.casefold(), generic=True)
+
+
 def _without_spelt_out_forms(name: str, words: list[str]) -> list[str]:
     """`words` (the fold of `name`) without the company forms of several words
     rigour's table of organisation types finds in it ("Société Anonyme",
@@ -102,8 +111,7 @@ def _without_spelt_out_forms(name: str, words: list[str]) -> list[str]:
     a person's ("S. A. Khan")."""
     forms = [
         form_words
-        # the table's forms are in lower case: "Anonim Şirketi" is found as "anonim şirketi"
-        for text, generic in extract_org_types(name.casefold(), generic=True)
+        for text, generic in org_types(name)
         if generic in _SPELT_OUT_TYPES
         and len(form_words := fold(text).split()) > 1
         and max(map(len, form_words)) > 3
@@ -171,7 +179,7 @@ _FOLD_MAP = {
 _CJK_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK_CHAR}]|(?:(?![{_CJK_CHAR}])[^\W_]|{IGNORED_MARK})+")
 _ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d5\u06fa-\u06ff]")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+CYRILLIC = re.compile("[\u0400-\u04ff]")  # a Cyrillic letter
 _LATIN_END = re.compile("[a-z\u00df-\u024f]$")
 
 # Russian endings (after the fold, short i is i), longest first; a stem keeps
@@ -287,7 +295,7 @@ def _bare_ar(word: str) -> str:
 
 def word_key(word: str) -> str:
     """The key a folded word is indexed and looked up by (see above)."""
-    if _CYRILLIC.match(word):
+    if CYRILLIC.match(word):
         return _stem_ru(word)
     if _ARABIC_LETTER.match(word):
         return _bare_ar(word)

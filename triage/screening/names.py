@@ -63,12 +63,11 @@ from rigour.names import (
     align_person_name_order,
     analyze_names,
     compare_parts,
-    extract_org_types,
     pair_symbols,
 )
 
 from triage.screening.entries import EntryKind
-from triage.text import IGNORED_MARK, LEGAL_FORMS, fold, match_fold
+from triage.text import CYRILLIC, IGNORED_MARK, LEGAL_FORMS, fold, match_fold, org_types
 
 __all__ = [
     "TITLES",
@@ -172,7 +171,6 @@ NO_MATCH = Comparison(0.0)
 # ---------------------------------------------------------------- consonant keys
 
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alef, tatweel
 _ARABIC_ARTICLE = re.compile(r"(?<!\S)\u0627\u0644(?=\S{2})")  # al- before a word of 2+ letters
 _TA_MARBUTA = re.compile("[\u0629\u06c3](?!\\S)")
@@ -222,7 +220,7 @@ def is_arabic_script(text: str) -> bool:
 
 def is_cyrillic_script(text: str) -> bool:
     """Whether `text` has a Cyrillic letter (a query compared by `sounds`)."""
-    return _CYRILLIC.search(text) is not None
+    return CYRILLIC.search(text) is not None
 
 
 # Latin spellings that a Cyrillic letter and the Latin lists' own
@@ -269,8 +267,20 @@ def _key_words(text: str) -> list[str]:
 def consonant_keys(text: str) -> tuple[str, ...]:
     """The name's words as consonant keys: "Saddam Hussein al-Tikriti" and
     "صدام حسين التكريتي" are both ``sdm hsn tkrt``."""
-    keys = (_key(word) for word in _key_words(text))
-    return tuple(key for key in keys if key)
+    return _key_pairs(text)[0]
+
+
+def _key_pairs(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`consonant_keys` and, one for each key, its word with the vowels left
+    in (`_vowelled`): what `_written_alike` checks a word of Arabic script
+    and its Latin spelling by."""
+    keys: list[str] = []
+    vowelled: list[str] = []
+    for word in _key_words(text):
+        if key := _key(word):
+            keys.append(key)
+            vowelled.append(_vowelled(word))
+    return tuple(keys), tuple(vowelled)
 
 
 # The long vowels Arabic script writes (alef, waw, yeh) and the vowels a
@@ -281,18 +291,12 @@ _LATIN_VOWELS = "AEYOW"
 _WRITTEN_AS = {"A": "AEO", "Y": "YE", "W": "WO"}  # an Arabic long vowel: the Latin vowels for it
 
 
-def vowelled_keys(text: str) -> tuple[str, ...]:
-    """`consonant_keys` with the vowels left in, one for each key: what
-    `_written_alike` checks a word of Arabic script and its Latin spelling by."""
-    vowelled = []
-    for word in _key_words(text):
-        if not _key(word):
-            continue
-        for spelt, letter in _DIGRAPHS:
-            if spelt != "e":  # e is a vowel of its own here, not a
-                word = word.replace(spelt, letter)
-        vowelled.append(_REPEATS.sub(r"\1", word).translate(_VOWEL_CLASSES))
-    return tuple(vowelled)
+def _vowelled(word: str) -> str:
+    """A word's letters as `_key` spells them, its vowels kept as classes."""
+    for spelt, letter in _DIGRAPHS:
+        if spelt != "e":  # e is a vowel of its own here, not a
+            word = word.replace(spelt, letter)
+    return _REPEATS.sub(r"\1", word).translate(_VOWEL_CLASSES)
 
 
 def _written_alike(arabic: str, latin: str) -> bool:
@@ -473,6 +477,8 @@ class ListedName:
         analysed = tuple(
             analyze_names(_TYPE_TAGS[kind], [analysable(form)], consolidate=False, rewrite=False)
         )
+        keys, vowelled = _key_pairs(form)
+        forms = legal_forms(form)
         return cls(
             entry=entry,
             listed=listed,
@@ -481,13 +487,13 @@ class ListedName:
             spaced=" ".join(tokens),
             joined="".join(tokens),
             analysed=analysed,
-            keys=consonant_keys(form),
-            vowelled=vowelled_keys(form),
+            keys=keys,
+            vowelled=vowelled,
             arabic=is_arabic_script(form),
             acronym=acronym(tokens) if kind is EntryKind.ENTITY else None,
             low=low,
-            legal_forms=legal_forms(form),
-            gives_legal_form=gives_legal_form(form),
+            legal_forms=forms,
+            gives_legal_form=gives_legal_form(form, forms),
             extra_weights=tuple(_extra_weights(name) for name in analysed),
         )
 
@@ -518,14 +524,15 @@ class QueryName:
     def build(cls, text: str, tokens: tuple[str, ...], form: str) -> QueryName:
         """`text` as queried; `form`, the text to analyse (without misspelt legal forms)."""
         arabic = is_arabic_script(form)
+        keys, vowelled = _key_pairs(form) if arabic else ((), ())
         return cls(
             text,
             form,
             tokens,
             " ".join(tokens),
             "".join(tokens),
-            consonant_keys(form) if arabic else (),
-            vowelled_keys(form) if arabic else (),
+            keys,
+            vowelled,
             arabic,
             acronym_query(text),
             sounds(tokens) if is_cyrillic_script(form) else (),
@@ -725,14 +732,16 @@ def _into_spans(alignments: list[Alignment]) -> list[Alignment]:
 
 
 def legal_forms(text: str) -> frozenset[str]:
-    """The generic forms (llc, jsc ...) of the legal forms a name gives, by rigour's database
-    (whose forms are in lower case: "Anonim Şirketi" is found only as "anonim şirketi")."""
-    return frozenset(form for _, form in extract_org_types(text.casefold(), generic=True))
+    """The generic forms (llc, jsc ...) of the legal forms a name gives, by rigour's database."""
+    return frozenset(form for _, form in org_types(text))
 
 
-def gives_legal_form(text: str) -> bool:
-    """Whether `text` gives a legal form, one rigour knows or a word `name_tokens` drops."""
-    return bool(legal_forms(text)) or not LEGAL_FORMS.isdisjoint(fold(text).split())
+def gives_legal_form(text: str, forms: frozenset[str] | None = None) -> bool:
+    """Whether `text` gives a legal form, one rigour knows (`forms`, when
+    `legal_forms` was read already) or a word `name_tokens` drops."""
+    if forms is None:
+        forms = legal_forms(text)
+    return bool(forms) or not LEGAL_FORMS.isdisjoint(fold(text).split())
 
 
 def _legal_form(parts: tuple[NamePart, ...]) -> bool:
