@@ -68,7 +68,11 @@ def test_forged_wraps_are_refused(inner: bytes, message: str) -> None:
         unwrap_report_key(forge.wrap(bytes(INTAKE.public_key), inner), INTAKE)
 
 
-@pytest.mark.parametrize("wrap", [b"", WRAP[:-1], WRAP + b"\x00", bytes(82 + 48)])
+@pytest.mark.parametrize(
+    "wrap",
+    [b"", WRAP[:-1], WRAP + b"\x00", bytes(82 + 48)],
+    ids=["empty", "one-byte-short", "one-byte-long", "zeros-of-another-length"],
+)
 def test_wraps_of_the_wrong_length_are_refused(wrap: bytes) -> None:
     with pytest.raises(CryptoError, match="wrap: must be 82 bytes"):
         unwrap_report_key(wrap, INTAKE)

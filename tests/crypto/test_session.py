@@ -47,6 +47,7 @@ def test_any_flipped_byte_is_refused(position: int, bits: int) -> None:
         (SECRET, b"\x02" + BLOB[1:], "unsupported version"),
         (SECRET, BLOB[:1] + b"\x20" + BLOB[2:], "wrong kind"),
     ],
+    ids=["short-secret", "no-secret", "short-blob", "wrong-version", "wrong-kind"],
 )
 def test_malformed_inputs_are_refused(secret: object, blob: bytes, message: str) -> None:
     with pytest.raises(CryptoError, match=message):
