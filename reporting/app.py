@@ -18,6 +18,7 @@ from reporting.web.context import VigilContext, close_request_session
 from reporting.web.cookies import CONSOLE_PREFIX, SiteSessionInterface
 from reporting.web.errors import register_error_handlers
 from reporting.web.extensions import babel, csrf, limiter
+from reporting.web.languages import init_languages, select_locale
 from reporting.web.requests import (
     RowIdConverter,
     VigilJSONProvider,
@@ -87,7 +88,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         screener=CurrentScreener(engine),
     )
 
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    init_languages(app)
     csrf.init_app(app)
     limiter.init_app(app)
     register_error_handlers(app)

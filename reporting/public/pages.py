@@ -25,6 +25,7 @@ from reporting.intake.followup import case_view, find_case, open_case_attachment
 from reporting.intake.public_key import IntakeKeyError, active_intake_key
 from reporting.intake.report_fields import STAGE_KINDS, body_fields
 from reporting.public import blueprint, limits
+from reporting.public.script_messages import SCRIPT_MESSAGES
 from reporting.public.followup_forms import MessageForm, PartForm, ReceiptForm
 from reporting.public.forms import DisclosureForm, TipForm
 from reporting.web.context import request_session, vigil
@@ -74,6 +75,7 @@ def page_context() -> dict[str, Any]:
         },
         # The forms' script (static/js/src/public/, built by npm) once it exists.
         "public_script": PUBLIC_SCRIPT if (static / PUBLIC_SCRIPT).is_file() else None,
+        "script_messages": SCRIPT_MESSAGES,
     }
 
 

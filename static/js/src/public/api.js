@@ -82,7 +82,9 @@ function isObject(value) {
  */
 function headers(csrf, type) {
   /** @type {Record<string, string>} */
-  const h = { Accept: "application/json" };
+  // The server answers in the page's language, which the reporter may have
+  // picked on the page rather than in the browser (reporting/web/languages.py).
+  const h = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "en" };
   if (type) h["Content-Type"] = type;
   if (csrf) h["X-CSRFToken"] = csrf;
   return h;
