@@ -84,9 +84,7 @@ SCRIPT_MESSAGES: dict[str, LazyString] = {
         "File the full narrative of your disclosure within 180 days of this notification,"
         " on the follow-up page, with this receipt."
     ),
-    "receipt.followup_before": _l("To follow up, open"),
-    "receipt.followup_link": _l("Follow up on a report"),
-    "receipt.followup_after": _l("and enter your receipt."),
+    "receipt.followup_link": _l("Follow-up page"),
     "receipt.saved": _l("I have saved my receipt"),
     "receipt.finish": _l("Finish"),
     "receipt.copied": _l(

@@ -141,17 +141,8 @@ export function showReceipt(container, { receipt, reference, intakeType, followu
         el("li", { text: t(intakeType === "disclosure" ? "receipt.next_disclosure" : "receipt.next_tip") }),
       ),
     ),
-    followupUrl
-      ? el(
-          "p",
-          {},
-          t("receipt.followup_before"),
-          " ",
-          el("a", { href: followupUrl, text: t("receipt.followup_link") }),
-          " ",
-          t("receipt.followup_after"),
-        )
-      : null,
+    // A link of its own, not one spliced into a sentence: word order differs by language.
+    followupUrl ? el("p", {}, el("a", { href: followupUrl, text: t("receipt.followup_link") })) : null,
     el("p", { class: "confirm" }, el("label", { for: saved.id, class: "checkbox" }, saved, " ", t("receipt.saved"))),
     done,
   );
