@@ -25,9 +25,9 @@ from reporting.intake.followup import case_view, find_case, open_case_attachment
 from reporting.intake.public_key import IntakeKeyError, active_intake_key
 from reporting.intake.report_fields import STAGE_KINDS, body_fields
 from reporting.public import blueprint, limits
-from reporting.public.script_messages import SCRIPT_MESSAGES
 from reporting.public.followup_forms import MessageForm, PartForm, ReceiptForm
 from reporting.public.forms import DisclosureForm, TipForm
+from reporting.public.script_messages import SCRIPT_MESSAGES
 from reporting.web.context import request_session, vigil
 from reporting.web.downloads import attachment_disposition
 from reporting.web.requests import body_limit
