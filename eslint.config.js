@@ -74,13 +74,6 @@ export default [
     },
   },
   {
-    // The proof-of-work worker runs in a DedicatedWorkerGlobalScope, not a window.
-    files: ["static/js/src/public/pow-worker.js"],
-    languageOptions: {
-      globals: { ...globals.worker },
-    },
-  },
-  {
     files: ["eslint.config.js"],
     languageOptions: {
       sourceType: "module",

@@ -33,11 +33,14 @@ PASSWORD_COSTS: Mapping[str, PasswordCost] = {
 COMPONENTS = frozenset({"public", "console"})
 
 MIB = 1024 * 1024
-# The proof of work a browser must do per anonymous submission. 2^18 SHA-256
-# hashes take a second or two in a phone's browser: nothing for one reporter,
-# a real cost for a script sending thousands.
-DEFAULT_POW_DIFFICULTY = 18
-MAX_POW_DIFFICULTY = 32
+# The proof of work a browser must do per anonymous submission
+# (reporting/intake/pow.py): 2^10 tries of 5,000 PBKDF2 rounds, about a second
+# of native code in a browser with or without its JIT (Tor Browser "Safer"):
+# nothing for one reporter, a real cost for a script sending thousands.
+DEFAULT_POW_DIFFICULTY = 10
+MAX_POW_DIFFICULTY = 24
+DEFAULT_POW_ITERATIONS = 5000
+MAX_POW_ITERATIONS = 1_000_000
 DEFAULT_MAX_ATTACHMENT_BYTES = 200 * MIB
 DEFAULT_MAX_ATTACHMENTS = 10
 DEFAULT_RETENTION_DAYS = 365
@@ -78,6 +81,7 @@ class Settings:
     components: frozenset[str] = COMPONENTS
     # Proof-of-work bits for submissions made with JavaScript; 0 turns it off.
     pow_difficulty: int = DEFAULT_POW_DIFFICULTY
+    pow_iterations: int = DEFAULT_POW_ITERATIONS
     # Per attachment, in plaintext bytes, and attachments per submission.
     max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
     max_attachments: int = DEFAULT_MAX_ATTACHMENTS
@@ -125,6 +129,9 @@ class Settings:
             components=_components(env.get("VIGIL_COMPONENTS", "public,console")),
             pow_difficulty=_integer(
                 env, "VIGIL_POW_DIFFICULTY", DEFAULT_POW_DIFFICULTY, 0, MAX_POW_DIFFICULTY
+            ),
+            pow_iterations=_integer(
+                env, "VIGIL_POW_ITERATIONS", DEFAULT_POW_ITERATIONS, 1, MAX_POW_ITERATIONS
             ),
             max_attachment_bytes=max_attachment_bytes,
             max_attachments=max_attachments,

@@ -1,12 +1,24 @@
 """Proof of work for anonymous submissions made with JavaScript (docs/submission.md).
 
 Vigil cannot limit a sender it refuses to identify, so each submission made
-by a script costs its sender some CPU instead: the browser must find a nonce
-such that SHA-256(challenge ‖ ":" ‖ nonce) starts with `difficulty` zero
-bits. The challenge is self-verifying (an HMAC under a key derived from the
-app's secret, with the difficulty and an expiry inside), so issuing one
-stores nothing; using one stores its digest until it has expired, in the
-database, so that it is accepted once across every worker and host.
+by a script costs its sender some CPU instead: the browser must find a
+decimal nonce such that PBKDF2-HMAC-SHA-256(password = challenge, salt =
+nonce, `iterations`) starts with `difficulty` zero bits, about
+2^difficulty x iterations HMAC rounds.
+
+Why PBKDF2 and not a plain hash: the browser computes it with WebCrypto, in
+native code, at the same speed whether its JavaScript JIT is on or off (Tor
+Browser's "Safer" level turns it off, and a hash written in JavaScript then
+runs about a hundred times slower). An attacker's native code has no such
+edge over an honest reporter, so the same cost to the attacker costs the
+reporter seconds instead of minutes. Checking a proof is one PBKDF2 run
+(`iterations` rounds), done only for an authentic, unspent challenge.
+
+The challenge is self-verifying (an HMAC under a key derived from the app's
+secret, with the difficulty, the iterations and an expiry inside), so
+issuing one stores nothing; using one stores its digest until it has
+expired, in the database, so that it is accepted once across every worker
+and host.
 """
 
 from __future__ import annotations
@@ -27,7 +39,7 @@ from reporting.core.models import SpentChallenge, round_to_hour
 
 CHALLENGE_LIFETIME = timedelta(minutes=30)
 PURGE_INTERVAL_SECONDS = 300.0
-_VERSION = "v1"
+_VERSION = "v2"
 _MAX_NONCE_DIGITS = 20
 
 
@@ -35,16 +47,24 @@ _MAX_NONCE_DIGITS = 20
 class Challenge:
     token: str
     difficulty: int
+    iterations: int
 
 
 def _mac(key: bytes, payload: str) -> str:
     return hmac.new(key, payload.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def issue_challenge(key: bytes, difficulty: int, now: datetime) -> Challenge:
+def issue_challenge(key: bytes, difficulty: int, iterations: int, now: datetime) -> Challenge:
     expires = int((now + CHALLENGE_LIFETIME).timestamp())
-    payload = f"{_VERSION}.{difficulty}.{expires}.{secrets.token_hex(16)}"
-    return Challenge(token=f"{payload}.{_mac(key, payload)}", difficulty=difficulty)
+    payload = f"{_VERSION}.{difficulty}.{iterations}.{expires}.{secrets.token_hex(16)}"
+    return Challenge(
+        token=f"{payload}.{_mac(key, payload)}", difficulty=difficulty, iterations=iterations
+    )
+
+
+def proof_digest(token: str, nonce: str, iterations: int) -> bytes:
+    """What the nonce is judged by: PBKDF2-HMAC-SHA-256(token, nonce, iterations), 32 bytes."""
+    return hashlib.pbkdf2_hmac("sha256", token.encode("ascii"), nonce.encode("ascii"), iterations)
 
 
 def leading_zero_bits(digest: bytes) -> int:
@@ -53,7 +73,13 @@ def leading_zero_bits(digest: bytes) -> int:
 
 
 def spend_proof(
-    session: Session, key: bytes, proof: object, *, required: int, now: datetime
+    session: Session,
+    key: bytes,
+    proof: object,
+    *,
+    required: int,
+    iterations: int,
+    now: datetime,
 ) -> None:
     """Check a `{"challenge", "nonce"}` proof and mark the challenge spent in `session`.
 
@@ -73,22 +99,24 @@ def spend_proof(
     if not token.isascii():
         raise ProofOfWorkFailed()
     parts = token.split(".")
-    if len(parts) != 5 or parts[0] != _VERSION:
+    if len(parts) != 6 or parts[0] != _VERSION:
         raise ProofOfWorkFailed()
     payload, mac = token.rsplit(".", 1)
     if not hmac.compare_digest(_mac(key, payload), mac):
         raise ProofOfWorkFailed()
     # Authentic from here on: the numbers are ours.
-    difficulty, expires = int(parts[1]), datetime.fromtimestamp(int(parts[2]), UTC)
-    # A challenge issued before the difficulty was raised is not enough now.
-    if difficulty < required or expires <= now:
+    difficulty, rounds = int(parts[1]), int(parts[2])
+    expires = datetime.fromtimestamp(int(parts[3]), UTC)
+    # A challenge issued before the price was raised is not enough now.
+    if difficulty < required or rounds < iterations or expires <= now:
         raise ProofOfWorkFailed()
     if not (0 < len(nonce) <= _MAX_NONCE_DIGITS and nonce.isascii() and nonce.isdigit()):
         raise ProofOfWorkFailed()
-    if leading_zero_bits(hashlib.sha256(f"{token}:{nonce}".encode("ascii")).digest()) < difficulty:
-        raise ProofOfWorkFailed()
+    # Spent or not before the PBKDF2 run: a replayed proof costs a lookup, not the work.
     digest = hashlib.sha256(token.encode("ascii")).digest()
     if session.scalar(select(SpentChallenge.digest).where(SpentChallenge.digest == digest)):
+        raise ProofOfWorkFailed()
+    if leading_zero_bits(proof_digest(token, nonce, rounds)) < difficulty:
         raise ProofOfWorkFailed()
     # Kept until the hour after expiry: the exact expiry would date the visit.
     session.add(

@@ -77,8 +77,12 @@ def _find_case(data: dict[str, object]) -> Report:
 @blueprint.post("/api/challenge")
 def api_challenge() -> dict[str, Any]:
     key, price = derived_secret(POW_KEY_LABEL), limits.proof_of_work_price()
-    challenge = issue_challenge(key, price, clock.now())
-    return {"challenge": challenge.token, "difficulty": challenge.difficulty}
+    challenge = issue_challenge(key, price, vigil().settings.pow_iterations, clock.now())
+    return {
+        "challenge": challenge.token,
+        "difficulty": challenge.difficulty,
+        "iterations": challenge.iterations,
+    }
 
 
 # Not limited either: what pending uploads hold together is bounded in bytes,
@@ -122,6 +126,7 @@ def api_reports() -> tuple[dict[str, Any], int]:
         derived_secret(POW_KEY_LABEL),
         proof,
         required=limits.required_proof_of_work(),
+        iterations=context.settings.pow_iterations,
         now=now,
     )
     # Committed with the report: spent challenges are forgotten once expired.

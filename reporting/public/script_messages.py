@@ -34,6 +34,11 @@ SCRIPT_MESSAGES: dict[str, LazyString] = {
     "step.pow": _l("Checking that this is not an automated submission…"),
     "step.encrypt_upload": _l("Encrypting and uploading “{name}” ({index} of {count})…"),
     "step.retry": _l("The connection was interrupted. Trying again in {seconds} s…"),
+    "pow.usual": _l("On this device this check usually takes about {seconds} s."),
+    "pow.overdue": _l(
+        "This check is taking longer than usual. That is chance, not a fault: "
+        "on average it needs about {seconds} s more."
+    ),
     "step.send": _l("Sending your encrypted report…"),
     "file.encrypting": _l("Encrypting and uploading…"),
     "file.done": _l("Uploaded (encrypted)."),

@@ -56,9 +56,9 @@ NAMED_DOWNLOADS = [
 ]
 
 
-def solve(challenge: str, difficulty: int) -> str:
+def solve(challenge: str, difficulty: int, iterations: int) -> str:
     for nonce in itertools.count():
-        digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()
+        digest = hashlib.pbkdf2_hmac("sha256", challenge.encode(), str(nonce).encode(), iterations)
         if int.from_bytes(digest, "big") >> (256 - difficulty) == 0 or difficulty == 0:
             return str(nonce)
     raise AssertionError("unreachable")
@@ -107,7 +107,7 @@ class Reporter:
         answer = self.post_json("/api/challenge", {}).get_json()
         return {
             "challenge": answer["challenge"],
-            "nonce": solve(answer["challenge"], answer["difficulty"]),
+            "nonce": solve(answer["challenge"], answer["difficulty"], answer["iterations"]),
         }
 
     def open_upload(self) -> str:

@@ -63,6 +63,7 @@ def server_process(settings, intake_key) -> Iterator[tuple[str, int]]:
         "VIGIL_SECURE_COOKIES": "false",
         "VIGIL_PASSWORD_COST": "minimal",
         "VIGIL_POW_DIFFICULTY": str(settings.pow_difficulty),
+        "VIGIL_POW_ITERATIONS": str(settings.pow_iterations),
         "VIGIL_MAX_ATTACHMENT_BYTES": str(64 * MIB),
     }
     process = subprocess.Popen(

@@ -207,23 +207,21 @@ def test_the_receipt_panel_asks_the_reporter_to_keep_the_receipt(public_browser,
     assert dialogs == ["beforeunload"]  # no second question
 
 
-def test_without_a_worker_the_proof_of_work_runs_on_the_page(public_browser, intake_key, app):
-    """Where no Web Worker can start, the page solves the challenge itself, in slices."""
+def test_without_webcrypto_the_proof_of_work_runs_in_the_script(public_browser, intake_key, app):
+    """Where the page offers no WebCrypto (not a secure context), the script computes PBKDF2."""
     tab = public_browser.new_page()
     page = tab.page
-    page.route("**/vigil-pow-worker.js", lambda route: route.abort())
+    page.add_init_script(
+        "Object.defineProperty(globalThis.crypto, 'subtle', { get: () => undefined })"
+    )
     tab.goto("/tip")
-    page.fill("#what_happened", "Solved without a worker.")
+    assert page.evaluate("() => globalThis.crypto.subtle") is None
+    page.fill("#what_happened", "Solved without WebCrypto.")
     submit_and_wait_for_receipt(page, "Send the report")
-    assert any(r.url.endswith("/vigil-pow-worker.js") for r in tab.requests)
     with app.extensions["vigil"].session_factory() as session:
         (report,) = stored_reports(session)
         _, body = open_as_intake(report, intake_key)
-    assert body["what_happened"] == "Solved without a worker."
-    # The worker script was refused on purpose; Chromium logged the failed load.
-    tab.problems.console_errors[:] = [
-        m for m in tab.problems.console_errors if "net::ERR_FAILED" not in m
-    ]
+    assert body["what_happened"] == "Solved without WebCrypto."
 
 
 def test_rows_can_be_added_and_removed_and_stay_numbered(public_browser, intake_key, app):
@@ -263,3 +261,29 @@ def test_rows_can_be_added_and_removed_and_stay_numbered(public_browser, intake_
         _, body = open_as_intake(report, intake_key)
     assert [p["name"] for p in body["parties"]] == ["First"]
     assert body["goods"] == []
+
+
+def test_the_proof_of_work_shows_how_long_it_usually_takes_here(public_browser, intake_key):
+    """Progress and an honest estimate: the usual time, measured on this device."""
+    tab = public_browser.new_page()
+    page = tab.page
+
+    # A challenge far harder than the server's, so that the search is still running.
+    def harder(route):
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "difficulty": 24, "iterations": 1})
+
+    page.route("**/api/challenge", harder)
+    tab.goto("/tip")
+    page.fill("#what_happened", "A lathe went east.")
+    page.get_by_role("button", name="Send the report").click()
+    estimate = page.locator(".js-pow-estimate")
+    page.wait_for_function(
+        "() => /usually takes about \\d+ s/.test("
+        "document.querySelector('.js-pow-estimate')?.textContent || '')",
+        timeout=20_000,
+    )
+    seconds = int(re.search(r"about (\d+) s", estimate.text_content() or "").group(1))
+    # 2^24 tries of about a tenth of a millisecond each or more: many minutes.
+    assert seconds > 60
+    assert 0 < float(page.locator(".js-progress progress").evaluate("(bar) => bar.value")) < 0.1

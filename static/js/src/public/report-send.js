@@ -138,8 +138,8 @@ export class ReportSender {
     this.attempt = null;
     /** @param {number} seconds */
     this.onRetry = (seconds) => this.status.say(t("step.retry", { seconds }));
-    /** @param {number} fraction */
-    this.onPow = (fraction) => this.status.powProgress(fraction);
+    /** @param {import("./pow.js").PowProgress} progress */
+    this.onPow = (progress) => this.status.powProgress(progress);
   }
 
   // Encrypt and send; resolves to the stored report and the receipt that opens it.
@@ -154,14 +154,14 @@ export class ReportSender {
     if (this.attempt === null) this.attempt = newAttempt(this.V);
     const attempt = this.attempt;
     const intake = intakeKey(this.V, this.form);
-    // The work runs in a worker while the files upload; a failure to get a
-    // challenge surfaces when it is awaited.
+    // The work runs (in WebCrypto, off the page's thread) while the files
+    // upload; a failure to get a challenge surfaces when it is awaited.
     const pow = proofOfWork(csrf, this.onPow);
     pow.catch(() => {});
     await this.uploadFiles(attempt, files, csrf);
     this.status.say(t("step.pow"));
     let solved = await this.fresh(await pow, csrf);
-    this.status.powProgress(1);
+    this.status.powProgress("done");
     this.status.say(t("step.send"));
     /** @param {Proof} proof */
     const payload = (proof) => this.payload(attempt, intake, body, files, proof);

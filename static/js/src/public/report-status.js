@@ -12,7 +12,8 @@ export class SendingStatus {
     form.prepend(this.alertBox);
     this.text = el("p", { class: "js-progress-text", role: "status", "aria-live": "polite" });
     this.powBar = el("progress", { max: 1, value: 0, "aria-label": t("step.pow") });
-    this.panel = el("div", { class: "js-progress", hidden: true }, this.text, this.powBar);
+    this.powEstimate = el("p", { class: "hint js-pow-estimate" });
+    this.panel = el("div", { class: "js-progress", hidden: true }, this.text, this.powBar, this.powEstimate);
     const submit = form.querySelector('button[type="submit"], input[type="submit"]');
     (submit || form.lastElementChild)?.before(this.panel);
   }
@@ -22,9 +23,18 @@ export class SendingStatus {
     this.text.textContent = text;
   }
 
-  /** @param {number} fraction of the proof of work done, between 0 and 1 */
-  powProgress(fraction) {
-    this.powBar.value = fraction;
+  /** @param {import("./pow.js").PowProgress | "done"} progress of the proof of work */
+  powProgress(progress) {
+    if (progress === "done") {
+      this.powBar.value = 1;
+      this.powEstimate.textContent = "";
+      return;
+    }
+    const { fraction, usualSeconds, overdue } = progress;
+    // Past the usual number of tries no fraction is honest: the bar turns indeterminate.
+    if (overdue) this.powBar.removeAttribute("value");
+    else this.powBar.value = fraction;
+    this.powEstimate.textContent = t(overdue ? "pow.overdue" : "pow.usual", { seconds: usualSeconds });
   }
 
   /** @param {boolean} shown */
