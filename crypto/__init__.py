@@ -55,7 +55,15 @@ from crypto.records import (
     open_record,
     seal_record,
 )
-from crypto.session import SESSION_KEY_SIZE, SESSION_SECRET_SIZE, open_for_session, seal_for_session
+from crypto.session import (
+    HELD_RECEIPT_SIZE,
+    SESSION_KEY_SIZE,
+    SESSION_SECRET_SIZE,
+    hold_receipt,
+    open_for_session,
+    release_receipt,
+    seal_for_session,
+)
 from crypto.spool import SealedSpool
 from crypto.wraps import WRAP_SIZE, unwrap_report_key, wrap_report_key
 
@@ -63,6 +71,7 @@ __all__ = [
     "ATTACHMENT_HEADER_SIZE",
     "ATTACHMENT_HEAD_SIZE",
     "DEFAULT_CHUNK_SIZE",
+    "HELD_RECEIPT_SIZE",
     "INTAKE_KEY_FILE_HEADER",
     "LOCKED_KEY_SIZE",
     "MAX_ATTACHMENT_SIZE",
@@ -97,6 +106,7 @@ __all__ = [
     "encode_intake_key_file",
     "encrypt_attachment",
     "hash_password",
+    "hold_receipt",
     "lock_private_key",
     "locked_key_cost",
     "lookup_hash",
@@ -105,6 +115,7 @@ __all__ = [
     "open_record",
     "open_report",
     "password_hash_cost",
+    "release_receipt",
     "seal_for_session",
     "seal_record",
     "seal_report",

@@ -28,6 +28,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from crypto import PrivateKey, open_for_session
@@ -83,21 +85,21 @@ def allowed_roles(endpoint: str | None) -> frozenset[Role]:
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
-    label: str
+    label: LazyString
 
 
 # The console's navigation, in order; each user sees the items their role may open.
 NAVIGATION: tuple[NavItem, ...] = (
-    NavItem("console.home", "Dashboard"),
-    NavItem("console.queue_list", "Cases"),
-    NavItem("console.metrics", "Metrics"),
-    NavItem("console.audit_log", "Audit log"),
-    NavItem("console.admin_users", "Users"),
-    NavItem("console.admin_queues", "Queues"),
-    NavItem("console.admin_rules", "Routing rules"),
-    NavItem("console.admin_lists", "Screening lists"),
-    NavItem("console.admin_retention", "Retention"),
-    NavItem("console.account", "Account"),
+    NavItem("console.home", _l("Dashboard")),
+    NavItem("console.queue_list", _l("Cases")),
+    NavItem("console.metrics", _l("Metrics")),
+    NavItem("console.audit_log", _l("Audit log")),
+    NavItem("console.admin_users", _l("Users")),
+    NavItem("console.admin_queues", _l("Queues")),
+    NavItem("console.admin_rules", _l("Routing rules")),
+    NavItem("console.admin_lists", _l("Screening lists")),
+    NavItem("console.admin_retention", _l("Retention")),
+    NavItem("console.account", _l("Account")),
 )
 
 
@@ -174,7 +176,7 @@ def sign_in_view() -> Response | str | tuple[str, int]:
             cost=vigil().settings.password_cost,
         )
     except SignInFailed:
-        error = "The user name, password or code is not correct."
+        error = gettext("The user name, password or code is not correct.")
         return render_template("console/sign_in.html", form=form, error=error), 401
     # A new cookie for the new privilege level: a session fixed before sign-in is dropped.
     session.clear()

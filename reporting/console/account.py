@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import g, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from reporting.accounts.enrolment import user_fingerprint
@@ -25,8 +26,8 @@ from reporting.web.extensions import limiter
 
 # What the page says after a successful POST (the redirect carries only the key).
 DONE_MESSAGES = {
-    "password": "Your password has been changed.",
-    "signed-out-others": "Your other sessions have been signed out.",
+    "password": _l("Your password has been changed."),
+    "signed-out-others": _l("Your other sessions have been signed out."),
 }
 
 

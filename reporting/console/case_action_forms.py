@@ -14,6 +14,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -32,7 +33,7 @@ def _choices(values: type[StrEnum]) -> list[SelectChoice]:
 
 
 STATUS_CHOICES = _choices(ReportStatus)
-OUTCOME_CHOICES = [SelectChoice("", "No outcome (only when closing)"), *_choices(Outcome)]
+OUTCOME_CHOICES = [SelectChoice("", _l("No outcome (only when closing)")), *_choices(Outcome)]
 CATEGORY_CHOICES = _choices(Category)
 PRIORITY_CHOICES = [SelectChoice(priority.value, priority.value) for priority in Priority]
 
@@ -48,9 +49,9 @@ class _PrefixedForm(VigilForm):
 class StatusForm(_PrefixedForm):
     PREFIX = "status"
     status = SelectField(
-        "New status", choices=STATUS_CHOICES, validators=[InputRequired("Choose a status.")]
+        _l("New status"), choices=STATUS_CHOICES, validators=[InputRequired(_l("Choose a status."))]
     )
-    outcome = SelectField("Outcome", choices=OUTCOME_CHOICES, default="")
+    outcome = SelectField(_l("Outcome"), choices=OUTCOME_CHOICES, default="")
 
     def chosen_status(self) -> ReportStatus:
         return ReportStatus(self.status.data)
@@ -62,18 +63,20 @@ class StatusForm(_PrefixedForm):
 class RerouteForm(_PrefixedForm):
     PREFIX = "queue"
     queue = SelectField(
-        "Move to queue", validate_choice=False, validators=[DataRequired("Choose a queue.")]
+        _l("Move to queue"), validate_choice=False, validators=[DataRequired(_l("Choose a queue."))]
     )
-    revoke_previous = BooleanField("Also remove the current queue's other members from the case")
+    revoke_previous = BooleanField(
+        _l("Also remove the current queue's other members from the case")
+    )
 
 
 class GrantForm(_PrefixedForm):
     PREFIX = "grant"
     user_id = SelectField(
-        "Give access to",
+        _l("Give access to"),
         coerce=int,
         validate_choice=False,
-        validators=[InputRequired("Choose a user.")],
+        validators=[InputRequired(_l("Choose a user."))],
     )
 
 
@@ -84,7 +87,7 @@ class RevokeForm(VigilForm):
 class OverrideForm(_PrefixedForm):
     PREFIX = "triage"
     categories = SelectMultipleField(
-        "Categories",
+        _l("Categories"),
         choices=CATEGORY_CHOICES,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
@@ -92,12 +95,15 @@ class OverrideForm(_PrefixedForm):
         # browser reads as "tick them all". The service refuses an empty choice.
     )
     priority = SelectField(
-        "Priority", choices=PRIORITY_CHOICES, validators=[InputRequired("Choose a priority.")]
+        _l("Priority"),
+        choices=PRIORITY_CHOICES,
+        validators=[InputRequired(_l("Choose a priority."))],
     )
     reason = TextAreaField(
-        "Reason (kept as an encrypted internal note)",
+        _l("Reason (kept as an encrypted internal note)"),
         validators=[
-            DataRequired("Give the reason for the override."),
-            Length(max=MAX_REASON, message=f"The reason is limited to {MAX_REASON} characters."),
+            DataRequired(_l("Give the reason for the override.")),
+            # Length fills in %(max)d itself.
+            Length(max=MAX_REASON, message=_l("The reason is limited to %(max)d characters.")),
         ],
     )

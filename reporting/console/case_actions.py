@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import flash, g, redirect, url_for
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -56,7 +57,7 @@ def _validated(form: FlaskForm) -> None:
     """Refuse the request (400, the first problem in words) unless the form is valid."""
     if not form.validate_on_submit():
         messages = [str(error) for errors in form.errors.values() for error in errors]
-        raise BadRequest(messages[0] if messages else "The form is not complete.")
+        raise BadRequest(messages[0] if messages else gettext("The form is not complete."))
 
 
 def _back(reference: str, message: str) -> Response:
@@ -89,9 +90,9 @@ def case_status(reference: str) -> Response:
     case_actions.change_status(
         session, report, g.console_user, form.chosen_status(), form.chosen_outcome()
     )
-    message = f"The case is now {_label(report.status.value)}."
+    message = gettext("The case is now %(status)s.", status=_label(report.status.value))
     if report.outcome is not None:
-        message = f"The case is closed: {_label(report.outcome.value)}."
+        message = gettext("The case is closed: %(outcome)s.", outcome=_label(report.outcome.value))
     return _back(reference, message)
 
 
@@ -110,9 +111,15 @@ def case_reroute(reference: str) -> Response:
         revoke_previous=bool(form.revoke_previous.data),
     )
     queue = session.get_one(Queue, report.queue_id)
-    message = f"The case was moved to {queue.name}; {len(result.granted)} member(s) given access."
+    message = gettext(
+        "The case was moved to %(queue)s; %(count)d member(s) given access.",
+        queue=queue.name,
+        count=len(result.granted),
+    )
     if result.revoked:
-        message += f" {len(result.revoked)} member(s) of the old queue lost access."
+        message += " " + gettext(
+            "%(count)d member(s) of the old queue lost access.", count=len(result.revoked)
+        )
     return _back(reference, message)
 
 
@@ -123,7 +130,9 @@ def case_grant(reference: str) -> Response:
     _validated(form)
     session, report, key = _held_case(reference)
     grantee = case_assignment.grant_access(session, report, key, g.console_user, form.user_id.data)
-    return _back(reference, f"{grantee.display_name} now has access to the case.")
+    return _back(
+        reference, gettext("%(name)s now has access to the case.", name=grantee.display_name)
+    )
 
 
 @blueprint.post("/cases/<reference>/access/<int:user_id>/revoke", endpoint="case_revoke")
@@ -137,9 +146,12 @@ def case_revoke(reference: str, user_id: int) -> Response:
     if grantee.id == g.console_user.id:
         # Their own access ended: the case page would now refuse them. The
         # message has the default category: the case partial does not show it.
-        flash(f"Your access to case {reference} was removed.")
+        flash(gettext("Your access to case %(reference)s was removed.", reference=reference))
         return redirect(url_for("console.home"))
-    return _back(reference, f"{grantee.display_name}'s access to the case was removed.")
+    return _back(
+        reference,
+        gettext("%(name)s's access to the case was removed.", name=grantee.display_name),
+    )
 
 
 @blueprint.post("/cases/<reference>/triage", endpoint="case_override")
@@ -157,7 +169,9 @@ def case_override(reference: str) -> Response:
         str(form.priority.data),
         str(form.reason.data),
     )
-    return _back(reference, "Triage was overridden; the reason was added as an internal note.")
+    return _back(
+        reference, gettext("Triage was overridden; the reason was added as an internal note.")
+    )
 
 
 # ---------------------------------------------------------------- the partial's data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import MultipleFileField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -13,12 +14,12 @@ MAX_TEXT = 20_000
 
 class ReplyForm(VigilForm):
     text = TextAreaField(
-        "Reply to the reporter",
-        validators=[DataRequired(message="Write the reply first."), Length(max=MAX_TEXT)],
+        _l("Reply to the reporter"),
+        validators=[DataRequired(message=_l("Write the reply first.")), Length(max=MAX_TEXT)],
     )
     # Checked by reporting.intake.attachment_files.chosen_files (how many) and the
     # request's spools (how large).
-    attachments = MultipleFileField("Attach files for the reporter")
+    attachments = MultipleFileField(_l("Attach files for the reporter"))
 
     def cleaned_text(self) -> str:
         return str(self.text.data).strip()
@@ -26,8 +27,8 @@ class ReplyForm(VigilForm):
 
 class NoteForm(VigilForm):
     text = TextAreaField(
-        "Internal note",
-        validators=[DataRequired(message="Write the note first."), Length(max=MAX_TEXT)],
+        _l("Internal note"),
+        validators=[DataRequired(message=_l("Write the note first.")), Length(max=MAX_TEXT)],
     )
 
     def cleaned_text(self) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import cast
 
 from flask import Response, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -72,9 +73,10 @@ def _case_page(
 @blueprint.get("/cases/<reference>", endpoint="case")
 @allow(*CASE_ROLES)
 def case_view(reference: str) -> tuple[str, int]:
-    notice = {"reply": "Your reply was sent.", "note": "Your note was added."}.get(
-        request.args.get("done", "")
-    )
+    notice = {
+        "reply": gettext("Your reply was sent."),
+        "note": gettext("Your note was added."),
+    }.get(request.args.get("done", ""))
     return _case_page(reference, notice=notice)
 
 

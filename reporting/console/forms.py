@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
@@ -10,11 +11,14 @@ from reporting.web.forms import VigilForm
 
 
 class SignInForm(VigilForm):
-    username = StringField("User name", validators=[DataRequired(), Length(max=64)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     code = StringField(
-        "Authentication code",
-        validators=[DataRequired(), Regexp(r"^\s*[0-9]{6}\s*$", message="Enter the six digits.")],
+        _l("Authentication code"),
+        validators=[
+            DataRequired(),
+            Regexp(r"^\s*[0-9]{6}\s*$", message=_l("Enter the six digits.")),
+        ],
     )
 
 
@@ -22,28 +26,32 @@ class ChangePasswordForm(VigilForm):
     """The checks that need no database; the service checks the rest (current password, reuse)."""
 
     current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX_LENGTH)],
+        _l("Current password"),
+        validators=[
+            DataRequired(_l("Enter your current password.")),
+            Length(max=PASSWORD_MAX_LENGTH),
+        ],
     )
     new_password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[
-            DataRequired("Choose a new password."),
+            DataRequired(_l("Choose a new password.")),
             Length(
                 min=PASSWORD_MIN_LENGTH,
-                message=f"Choose a password of at least {PASSWORD_MIN_LENGTH} characters.",
+                # Length fills in %(min)d itself.
+                message=_l("Choose a password of at least %(min)d characters."),
             ),
             Length(
                 max=PASSWORD_MAX_LENGTH,
-                message=f"Choose a password of at most {PASSWORD_MAX_LENGTH} characters.",
+                message=_l("Choose a password of at most %(max)d characters."),
             ),
         ],
     )
     confirmation = PasswordField(
-        "New password again",
+        _l("New password again"),
         validators=[
-            DataRequired("Type the new password again."),
-            EqualTo("new_password", message="The two new passwords do not match."),
+            DataRequired(_l("Type the new password again.")),
+            EqualTo("new_password", message=_l("The two new passwords do not match.")),
         ],
     )
 

@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 
 from flask import Response, g, render_template, request
+from flask_babel import gettext
 from markupsafe import Markup
 
 from reporting.audit.log import append_audit
@@ -56,7 +57,7 @@ def metrics_page() -> str:
     charts: dict[str, Markup] = {
         "received": stacked_bar_chart(
             "chart-received",
-            f"Cases received per month by priority, {period}",
+            gettext("Cases received per month by priority, %(period)s", period=str(period)),
             months,
             monthly_series(
                 months,

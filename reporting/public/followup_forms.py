@@ -15,7 +15,6 @@ from wtforms import (
     BooleanField,
     Field,
     Form,
-    HiddenField,
     SelectChoice,
     SelectField,
     StringField,
@@ -78,7 +77,7 @@ RECEIPT_VALIDATORS: Final = (
 
 
 class ReceiptForm(VigilForm):
-    """Enter the receipt to open a case; the case page's forms carry it hidden."""
+    """Enter the receipt to open a case; the browser then holds it (reporting/public/held.py)."""
 
     SCRIPT_LIMITS: ClassVar[Mapping[str, int]] = CASE_SCRIPT_LIMITS
 
@@ -88,10 +87,9 @@ class ReceiptForm(VigilForm):
         return Receipt.parse(self.receipt.data)
 
 
-class MessageForm(ReceiptForm):
+class MessageForm(VigilForm):
     """A reporter's answer or further information, with files."""
 
-    receipt = HiddenField(validators=list(RECEIPT_VALIDATORS))
     text = TextAreaField(
         _l("Your message"),
         validators=[DataRequired(_l("Write a message.")), Length(max=LONG)],
@@ -102,10 +100,9 @@ class MessageForm(ReceiptForm):
         return {"format": BODY_FORMAT, "author": "reporter", "text": text_of(self.text)}
 
 
-class PartForm(ReceiptForm):
+class PartForm(VigilForm):
     """A later stage of a voluntary self-disclosure."""
 
-    receipt = HiddenField(validators=list(RECEIPT_VALIDATORS))
     stage = SelectField(_l("Stage"), choices=STAGES, default=STAGE_NAMES[PartKind.SUPPLEMENT])
     narrative = TextAreaField(
         field_label(LATER_STAGE_FIELDS["narrative"]),

@@ -77,7 +77,8 @@ def upload_bucket() -> str:
 
 
 def _accepted(response: Response) -> bool:
-    return response.status_code == 201
+    # 201 from the API; 303 from a form, which redirects to its receipt only once it took the report.
+    return response.status_code in {201, 303}
 
 
 def _paid_with_proof_of_work() -> bool:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Final, cast
 
-from flask import Response, current_app, render_template, request
-from flask_babel import gettext
+from flask import Response, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from crypto import PublicKey, Receipt, ReportKey, SealedSpool
@@ -24,7 +24,7 @@ from reporting.intake import attachment_files, nojs
 from reporting.intake.followup import case_view, find_case, open_case_attachment
 from reporting.intake.public_key import IntakeKeyError, active_intake_key
 from reporting.intake.report_fields import STAGE_KINDS, body_fields
-from reporting.public import blueprint, limits
+from reporting.public import blueprint, held, limits
 from reporting.public.followup_forms import MessageForm, PartForm, ReceiptForm
 from reporting.public.forms import DisclosureForm, TipForm
 from reporting.public.script_messages import SCRIPT_MESSAGES
@@ -99,7 +99,7 @@ def _report_page(
     intake_key = _intake_key()
     if not form.validate_on_submit():
         return render_template(template, form=form, intake_key=intake_key), _status()
-    receipt, report = nojs.submit_report(
+    receipt, _ = nojs.submit_report(
         request_session(),
         vigil().uploads,
         intake_key=intake_key,
@@ -107,7 +107,27 @@ def _report_page(
         body=form.to_body(),
         files=_plain_files(form.attachments.data or []),
     )
-    return render_template("public/receipt.html", receipt=str(receipt), report=report), 201
+    held.hold(receipt)
+    return redirect(url_for("public.receipt"), 303)
+
+
+@blueprint.get("/receipt")
+@limits.followup
+def receipt() -> PageResult:
+    """The receipt of the report this browser just sent, until the reporter has saved it."""
+    receipt = held.held()
+    if receipt is None:
+        return redirect(url_for("public.index"), 303)
+    report = _opened_report(receipt)
+    return render_template("public/receipt.html", receipt=str(receipt), report=report)
+
+
+@blueprint.post("/receipt")
+@limits.followup
+def receipt_saved() -> PageResult:
+    """The reporter has saved their receipt: the browser holds it no longer (CSRF: app-wide)."""
+    held.drop()
+    return redirect(url_for("public.index"), 303)
 
 
 @blueprint.route("/tip", methods=["GET", "POST"])
@@ -127,38 +147,39 @@ def disclosure() -> PageResult:
 # ------------------------------------------------------------------ follow-up
 
 
+# What the case page says once after a form of it was sent (held.tell).
+NOTICES: Final = {
+    "message_sent": _l("Your message was sent."),
+    "part_filed": _l("This stage of your disclosure was received."),
+}
+
+
 def _case_page(
     receipt: Receipt,
     *,
-    notice: str | None = None,
     message_form: MessageForm | None = None,
     part_form: PartForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     context = vigil()
     session = request_session()
-    report = find_case(
-        session,
-        receipt.lookup_token(),
-        delay=context.settings.lookup_delay,
-        failures=limits.failed_lookups(),
-    )
+    report = _opened_report(receipt)
     view = case_view(session, report)
     opened = nojs.open_case(view, nojs.report_key(report, receipt), context.blob_store)
     has_narrative = any(part.kind is PartKind.NARRATIVE for part in view.parts)
-    part_form = part_form or PartForm(formdata=None, receipt=str(receipt))
+    part_form = part_form or PartForm(formdata=None)
     if has_narrative:
         part_form.stage.choices = [
             choice
             for choice in part_form.stage.choices
             if STAGE_KINDS[choice.value] is not PartKind.NARRATIVE
         ]
+    notice = held.told()
     page = render_template(
         "public/case.html",
         case=opened,
-        receipt=str(receipt),
-        notice=notice,
-        message_form=message_form or MessageForm(formdata=None, receipt=str(receipt)),
+        notice=NOTICES.get(notice) if notice else None,
+        message_form=message_form or MessageForm(formdata=None),
         part_form=part_form,
         has_narrative=has_narrative,
         body_labels=body_fields(report.intake_type),
@@ -172,10 +193,30 @@ def followup() -> PageResult:
     form = ReceiptForm()
     if not form.validate_on_submit():
         return render_template("public/followup.html", form=form), _status()
+    receipt = form.parsed_receipt()
     try:
-        return _case_page(form.parsed_receipt())
+        _opened_report(receipt)
     except CaseNotFound as error:
         return render_template("public/followup.html", form=form, error=error), error.status
+    held.hold(receipt)
+    return redirect(url_for("public.case"), 303)
+
+
+@blueprint.get("/case")
+@limits.followup
+def case() -> PageResult:
+    """The case whose receipt this browser holds; else the follow-up page asks for it."""
+    receipt = held.held()
+    if receipt is None:
+        return redirect(url_for("public.followup"), 303)
+    return _case_page(receipt)
+
+
+@blueprint.post("/case/close")
+@limits.followup
+def case_close() -> PageResult:
+    held.drop()
+    return redirect(url_for("public.followup", closed=1), 303)
 
 
 def _opened_report(receipt: Receipt) -> Report:
@@ -193,15 +234,16 @@ def _followup_post(
     act: Callable[[Report, ReportKey, list[attachment_files.PlainFile]], object],
     notice: str,
 ) -> PageResult:
-    """A form of the case page: check the receipt it carries and the form, act, show the case."""
-    if not form.receipt.validate(form):
-        return render_template("public/followup.html", form=ReceiptForm()), 400
-    receipt = form.parsed_receipt()
+    """A form of the case page: act for the held receipt's case, then show the case again."""
+    receipt = held.held()
+    if receipt is None:
+        return redirect(url_for("public.followup"), 303)
     if not form.validate_on_submit():
         return _case_page(receipt, status=400, **{form_name: form})
     report = _opened_report(receipt)
     act(report, nojs.report_key(report, receipt), _plain_files(form.attachments.data or []))
-    return _case_page(receipt, notice=notice)
+    held.tell(notice)
+    return redirect(url_for("public.case"), 303)
 
 
 @blueprint.post("/followup/messages")
@@ -215,7 +257,7 @@ def followup_message() -> PageResult:
         lambda report, key, files: nojs.send_message(
             request_session(), vigil().uploads, report, key, payload=form.to_record(), files=files
         ),
-        gettext("Your message was sent."),
+        "message_sent",
     )
 
 
@@ -236,17 +278,16 @@ def followup_part() -> PageResult:
             body=form.to_body(),
             files=files,
         ),
-        gettext("This stage of your disclosure was received."),
+        "part_filed",
     )
 
 
-@blueprint.post("/followup/attachments/<int:attachment_id>")
+@blueprint.get("/case/attachments/<int:attachment_id>")
 @limits.followup
-def followup_attachment(attachment_id: int) -> PageResult:
-    form = ReceiptForm()
-    if not form.validate_on_submit():
-        return render_template("public/followup.html", form=form), 400
-    receipt = form.parsed_receipt()
+def case_attachment(attachment_id: int) -> PageResult:
+    receipt = held.held()
+    if receipt is None:
+        return redirect(url_for("public.followup"), 303)
     report = _opened_report(receipt)
     key = nojs.report_key(report, receipt)
     source = open_case_attachment(vigil().blob_store, report, attachment_id)

@@ -28,13 +28,19 @@ def file_nojs(client, path: str, data: dict[str, object]) -> str:
     response = client.post(
         path, data={"csrf_token": token, **data}, content_type="multipart/form-data"
     )
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return receipt_from(response.get_data(as_text=True))
+    # Post/Redirect/Get: the receipt is shown by the page the form redirects to.
+    assert response.status_code == 303, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200, page.get_data(as_text=True)
+    return receipt_from(page.get_data(as_text=True))
 
 
 def open_case(client, receipt: str):
+    """The case page for `receipt`, reached as a browser does: the form, its redirect, the page."""
     token = csrf_token_from(client.get("/followup").get_data(as_text=True))
-    return client.post("/followup", data={"csrf_token": token, "receipt": receipt})
+    return client.post(
+        "/followup", data={"csrf_token": token, "receipt": receipt}, follow_redirects=True
+    )
 
 
 def test_a_reporter_reads_a_reply_and_answers_it(app, client, intake_key):
@@ -59,23 +65,30 @@ def test_a_reporter_reads_a_reply_and_answers_it(app, client, intake_key):
     assert "Which forwarder handled them?" in html
     assert "Valves relabelled as plumbing parts" in html
     assert "invoice.txt" in html
-    assert 'name="receipt" value="' + receipt + '"' in html
+    # The page does not carry the receipt: the browser holds it, sealed (reporting/public/held.py).
+    assert receipt not in html
+    assert receipt.lower().replace("-", " ") not in html
     assert page.headers["Cache-Control"] == "no-store"
 
     token = csrf_token_from(html)
-    answer = client.post(
+    sent = client.post(
         "/followup/messages",
         data={
             "csrf_token": token,
-            "receipt": receipt,
             "text": "Blue Dolphin Logistics",
             "attachments": [(io.BytesIO(b"waybill"), "waybill.txt", "text/plain")],
         },
         content_type="multipart/form-data",
     )
+    # Post/Redirect/Get: reloading the page that follows sends nothing again.
+    assert sent.status_code == 303
+    assert sent.headers["Location"].endswith("/case")
+    answer = client.get("/case")
     assert answer.status_code == 200
     assert "Your message was sent." in answer.get_data(as_text=True)
     assert "Blue Dolphin Logistics" in answer.get_data(as_text=True)
+    again = client.get("/case")
+    assert "Your message was sent." not in shown_html(again.get_data(as_text=True))  # said once
 
     session.expire_all()
     message = session.scalars(select(Message).order_by(Message.id.desc())).first()
@@ -91,9 +104,7 @@ def test_a_reporter_reads_a_reply_and_answers_it(app, client, intake_key):
 
     # The reporter downloads the investigator-visible file, decrypted by the server.
     attachment_id = next(a.id for a in report.attachments if a.message_id == message.id)
-    download = client.post(
-        f"/followup/attachments/{attachment_id}", data={"csrf_token": token, "receipt": receipt}
-    )
+    download = client.get(f"/case/attachments/{attachment_id}")
     assert download.status_code == 200
     assert download.data == b"waybill"
     assert download.mimetype == "application/octet-stream"
@@ -134,15 +145,12 @@ def test_disclosure_stages_without_javascript(app, client, intake_key):
     token = csrf_token_from(html)
 
     def file(stage: str, certified: bool = True):
-        data = {
-            "csrf_token": token,
-            "receipt": receipt,
-            "stage": stage,
-            "narrative": f"{stage} text",
-        }
+        data = {"csrf_token": token, "stage": stage, "narrative": f"{stage} text"}
         if certified:
             data["certified"] = "y"
-        return client.post("/followup/parts", data=data, content_type="multipart/form-data")
+        return client.post(
+            "/followup/parts", data=data, content_type="multipart/form-data", follow_redirects=True
+        )
 
     uncertified = file("full_narrative", certified=False)
     assert uncertified.status_code == 400
@@ -150,6 +158,7 @@ def test_disclosure_stages_without_javascript(app, client, intake_key):
     narrative = file("full_narrative")
     assert narrative.status_code == 200
     assert "full_narrative text" in narrative.get_data(as_text=True)
+    assert "This stage of your disclosure was received." in narrative.get_data(as_text=True)
     assert "Full narrative due" not in shown_html(narrative.get_data(as_text=True))
     before = storage_state(app)
     second = file("full_narrative")
@@ -172,23 +181,52 @@ def test_disclosure_stages_without_javascript(app, client, intake_key):
         }
 
 
-@pytest.mark.parametrize("path", ["/followup/messages", "/followup/parts"])
-def test_followup_forms_with_a_bad_receipt(app, client, intake_key, path):
+@pytest.mark.parametrize("path", ["/followup/messages", "/followup/parts", "/case"])
+def test_case_forms_without_a_held_receipt_go_to_the_followup_page(app, client, intake_key, path):
     token = csrf_token_from(client.get("/followup").get_data(as_text=True))
-    response = client.post(path, data={"csrf_token": token, "receipt": "nonsense", "text": "x"})
-    assert response.status_code == 400
-    unknown = client.post(
-        path,
-        data={
-            "csrf_token": token,
-            "receipt": "7KQ2-M9XD-T4RA-0WZB-E1HN-Q5PC",
-            "text": "x",
-            "narrative": "x",
-            "certified": "y",
-            "stage": "supplement",
-        },
+    data = {"csrf_token": token, "text": "x", "narrative": "x", "certified": "y"}
+    response = client.post(path, data=data) if path != "/case" else client.get(path)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/followup")
+    # A cookie whose held receipt does not open is no receipt.
+    with client.session_transaction() as browser:
+        browser["held_receipt"] = "AQI" + "A" * 77
+    response = client.post(path, data=data) if path != "/case" else client.get(path)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/followup")
+
+
+def test_the_receipt_page_shows_the_receipt_until_it_is_saved(app, client, intake_key):
+    token = csrf_token_from(client.get("/tip").get_data(as_text=True))
+    sent = client.post(
+        "/tip",
+        data={"csrf_token": token, "what_happened": "Valves"},
+        content_type="multipart/form-data",
     )
-    assert unknown.status_code == 404
+    assert sent.status_code == 303
+    first = client.get("/receipt")
+    receipt = receipt_from(first.get_data(as_text=True))
+    # A reload shows the same receipt and files nothing.
+    assert receipt_from(client.get("/receipt").get_data(as_text=True)) == receipt
+    with app.extensions["vigil"].session_factory() as session:
+        assert len(session.scalars(select(Report)).all()) == 1
+    saved = client.post("/receipt", data={"csrf_token": csrf_token_from(first.get_data(as_text=True))})
+    assert saved.status_code == 303
+    gone = client.get("/receipt")
+    assert gone.status_code == 303
+    assert receipt not in client.get("/").get_data(as_text=True)
+
+
+def test_closing_the_report_lets_go_of_the_receipt(app, client, intake_key):
+    receipt = file_nojs(client, "/tip", {"what_happened": "Valves"})
+    page = open_case(client, receipt)
+    closed = client.post(
+        "/case/close", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
+    )
+    assert closed.status_code == 303
+    followup = client.get(closed.headers["Location"]).get_data(as_text=True)
+    assert "this browser no longer holds your receipt" in followup
+    assert client.get("/case").status_code == 303
 
 
 @pytest.mark.parametrize(("name", "disposition"), NAMED_DOWNLOADS)
@@ -204,11 +242,8 @@ def test_a_file_named_in_any_script_downloads_under_its_name(
         (attachment,) = session.scalars(select(Report)).one().attachments
         attachment_id = attachment.id
 
-    token = csrf_token_from(client.get("/followup").get_data(as_text=True))
-    download = client.post(
-        f"/followup/attachments/{attachment_id}",
-        data={"csrf_token": token, "receipt": str(sealed.receipt)},
-    )
+    assert open_case(client, str(sealed.receipt)).status_code == 200
+    download = client.get(f"/case/attachments/{attachment_id}")
     assert download.status_code == 200
     assert download.headers["Content-Disposition"] == disposition
     assert download.data == content

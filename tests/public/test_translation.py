@@ -28,6 +28,6 @@ def test_strings_extract_from_code_and_templates():
         "Too many attempts",
         "No case matches this receipt. Check that you typed it exactly as it was shown.",
         "What happened?",
-        "This is the only time it is shown.",
+        "I have saved my receipt",
     ):
         assert expected in messages

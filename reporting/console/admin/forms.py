@@ -6,6 +6,7 @@ before validation, so a value that names nothing is refused by the form.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -22,10 +23,10 @@ from reporting.core.models import Category, Domain, IntakeType, Priority, Role
 from reporting.web.forms import VigilForm
 
 ROLE_CHOICES = [
-    SelectChoice(Role.INVESTIGATOR.value, "Investigator"),
-    SelectChoice(Role.SUPERVISOR.value, "Supervisor / triage officer"),
-    SelectChoice(Role.ADMIN.value, "Administrator"),
-    SelectChoice(Role.AUDITOR.value, "Auditor"),
+    SelectChoice(Role.INVESTIGATOR.value, _l("Investigator")),
+    SelectChoice(Role.SUPERVISOR.value, _l("Supervisor / triage officer")),
+    SelectChoice(Role.ADMIN.value, _l("Administrator")),
+    SelectChoice(Role.AUDITOR.value, _l("Auditor")),
 ]
 
 
@@ -42,45 +43,47 @@ class ConfirmForm(VigilForm):
 
 class EnrolUserForm(VigilForm):
     username = StringField(
-        "User name",
+        _l("User name"),
         validators=[
             DataRequired(),
             Length(min=2, max=64),
             Regexp(
                 r"^[a-z0-9][a-z0-9._-]*$",
-                message="Lower-case letters, digits, dots, hyphens and underscores only.",
+                message=_l("Lower-case letters, digits, dots, hyphens and underscores only."),
             ),
         ],
     )
-    display_name = StringField("Display name", validators=[DataRequired(), Length(max=200)])
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.INVESTIGATOR.value)
-    queues = CheckboxesField("Queues", choices=[])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.INVESTIGATOR.value)
+    queues = CheckboxesField(_l("Queues"), choices=[])
 
 
 class ChangeRoleForm(VigilForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
 class CreateQueueForm(VigilForm):
     slug = StringField(
-        "Short name",
+        _l("Short name"),
         validators=[
             DataRequired(),
             Length(min=2, max=64),
-            Regexp(r"^[a-z0-9][a-z0-9-]*$", message="Lower-case letters, digits and hyphens only."),
+            Regexp(
+                r"^[a-z0-9][a-z0-9-]*$", message=_l("Lower-case letters, digits and hyphens only.")
+            ),
         ],
     )
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
 
 
 class RenameQueueForm(VigilForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
 
 
 class AddMemberForm(VigilForm):
-    user_id = SelectField("User", coerce=int, choices=[])
+    user_id = SelectField(_l("User"), coerce=int, choices=[])
 
 
 def _choices(values: type[Category | Domain | Priority]) -> list[SelectChoice]:
@@ -88,30 +91,30 @@ def _choices(values: type[Category | Domain | Priority]) -> list[SelectChoice]:
 
 
 class RuleForm(VigilForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    queue = SelectField("Send to queue", choices=[])
-    categories = CheckboxesField("Risk categories (any of)", choices=_choices(Category))
-    domains = CheckboxesField("WMD domains (any of)", choices=_choices(Domain))
-    priorities = CheckboxesField("Priorities (any of)", choices=_choices(Priority))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    queue = SelectField(_l("Send to queue"), choices=[])
+    categories = CheckboxesField(_l("Risk categories (any of)"), choices=_choices(Category))
+    domains = CheckboxesField(_l("WMD domains (any of)"), choices=_choices(Domain))
+    priorities = CheckboxesField(_l("Priorities (any of)"), choices=_choices(Priority))
     intake_types = CheckboxesField(
-        "Intake types (any of)",
+        _l("Intake types (any of)"),
         choices=[
-            SelectChoice(IntakeType.TIP.value, "tip"),
-            SelectChoice(IntakeType.DISCLOSURE.value, "voluntary self-disclosure"),
+            SelectChoice(IntakeType.TIP.value, _l("tip")),
+            SelectChoice(IntakeType.DISCLOSURE.value, _l("voluntary self-disclosure")),
         ],
     )
     countries = StringField(
-        "Countries (any of)",
+        _l("Countries (any of)"),
         validators=[
             Optional(),
             Length(max=500),
             Regexp(
                 r"^\s*[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*\s*$",
-                message="Two-letter country codes separated by commas, such as IR, KP.",
+                message=_l("Two-letter country codes separated by commas, such as IR, KP."),
             ),
         ],
     )
-    enabled = BooleanField("Enabled", default=True)
+    enabled = BooleanField(_l("Enabled"), default=True)
 
     def country_codes(self) -> list[str]:
         text: str = self.countries.data or ""
@@ -119,4 +122,4 @@ class RuleForm(VigilForm):
 
 
 class ListUploadForm(VigilForm):
-    file = FileField("List file", validators=[FileRequired("Choose a list file.")])
+    file = FileField(_l("List file"), validators=[FileRequired(_l("Choose a list file."))])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 
 from reporting.admin.errors import AdministrationError
@@ -52,10 +53,21 @@ def import_list() -> PageResult:
         return refused(lambda **kw: _lists_page(form, **kw), error)
     if result.created:
         flash(
-            f"Imported {result.source} version {result.version_label}:"
-            f" {result.entry_count} entries. Reports already triaged are screened again"
-            " against it when an investigator of their queue opens them."
+            gettext(
+                "Imported %(source)s version %(version)s: %(count)d entries. Reports already"
+                " triaged are screened again against it when an investigator of their queue"
+                " opens them.",
+                source=result.source,
+                version=result.version_label,
+                count=result.entry_count,
+            )
         )
     else:
-        flash(f"{result.source} version {result.version_label} was already imported.")
+        flash(
+            gettext(
+                "%(source)s version %(version)s was already imported.",
+                source=result.source,
+                version=result.version_label,
+            )
+        )
     return redirect(url_for("console.admin_lists"))

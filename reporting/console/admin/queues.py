@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -53,7 +54,12 @@ def create_queue() -> PageResult:
     except AdministrationError as error:
         return refused(lambda **kw: _queues_page(form, **kw), error)
     request_session().commit()
-    flash(f"The queue {queue.name} is created. Add its members, then a routing rule to fill it.")
+    flash(
+        gettext(
+            "The queue %(name)s is created. Add its members, then a routing rule to fill it.",
+            name=queue.name,
+        )
+    )
     return redirect(url_for("console.admin_queue", queue_id=queue.id))
 
 
@@ -109,7 +115,8 @@ def rename_queue(queue_id: int) -> PageResult:
     form = RenameQueueForm()
     if not form.validate_on_submit():
         return refused(
-            lambda **kw: _queue_page(queue_id, rename=form, **kw), "Enter the queue's name."
+            lambda **kw: _queue_page(queue_id, rename=form, **kw),
+            gettext("Enter the queue's name."),
         )
     try:
         queue_admin.rename_queue(
@@ -122,7 +129,7 @@ def rename_queue(queue_id: int) -> PageResult:
     except AdministrationError as error:
         return refused(lambda **kw: _queue_page(queue_id, rename=form, **kw), error)
     request_session().commit()
-    flash("The queue is renamed.")
+    flash(gettext("The queue is renamed."))
     return redirect(url_for("console.admin_queue", queue_id=queue_id))
 
 
@@ -132,7 +139,7 @@ def add_member(queue_id: int) -> PageResult:
     form = AddMemberForm()
     _member_choices(form, None)
     if not form.validate_on_submit():
-        return refused(lambda **kw: _queue_page(queue_id, **kw), "Choose a user to add.")
+        return refused(lambda **kw: _queue_page(queue_id, **kw), gettext("Choose a user to add."))
     try:
         queue_admin.add_member(
             request_session(), queue_id=queue_id, user_id=form.user_id.data, actor_user_id=actor()
@@ -141,8 +148,10 @@ def add_member(queue_id: int) -> PageResult:
         return refused(lambda **kw: _queue_page(queue_id, **kw), error)
     request_session().commit()
     flash(
-        "The member is added. They receive the cases triaged into this queue from now on;"
-        " an investigator of an existing case can grant them access to it."
+        gettext(
+            "The member is added. They receive the cases triaged into this queue from now on;"
+            " an investigator of an existing case can grant them access to it."
+        )
     )
     return redirect(url_for("console.admin_queue", queue_id=queue_id))
 
@@ -154,7 +163,9 @@ def add_member(queue_id: int) -> PageResult:
 @allow(Role.ADMIN)
 def remove_member(queue_id: int, user_id: int) -> PageResult:
     if not ConfirmForm().validate_on_submit():
-        return refused(lambda **kw: _queue_page(queue_id, **kw), "The form expired; try again.")
+        return refused(
+            lambda **kw: _queue_page(queue_id, **kw), gettext("The form expired; try again.")
+        )
     try:
         queue_admin.remove_member(
             request_session(), queue_id=queue_id, user_id=user_id, actor_user_id=actor()
@@ -163,7 +174,9 @@ def remove_member(queue_id: int, user_id: int) -> PageResult:
         return refused(lambda **kw: _queue_page(queue_id, **kw), error)
     request_session().commit()
     flash(
-        "The member is removed. Cases they already hold stay theirs until access is revoked"
-        " on the case."
+        gettext(
+            "The member is removed. Cases they already hold stay theirs until access is revoked"
+            " on the case."
+        )
     )
     return redirect(url_for("console.admin_queue", queue_id=queue_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext
 
 from reporting.admin.retention import closed_cases_due, purge_closed_cases
 from reporting.console import allow, blueprint
@@ -43,9 +44,9 @@ def retention() -> str:
 def purge() -> PageResult:
     period = _retention_period()
     if not ConfirmForm().validate_on_submit():
-        return refused(_retention_page, "The form expired; try again.")
+        return refused(_retention_page, gettext("The form expired; try again."))
     if period is None:
-        return refused(_retention_page, "Retention is off: nothing is purged.")
+        return refused(_retention_page, gettext("Retention is off: nothing is purged."))
     summary = purge_closed_cases(
         request_session(),
         vigil().blob_store,
@@ -53,11 +54,11 @@ def purge() -> PageResult:
         now=clock.now(),
         actor_user_id=actor(),
     )
-    message = f"Purged {len(summary.purged)} closed cases."
+    message = gettext("Purged %(count)d closed cases.", count=len(summary.purged))
     if summary.blobs_pending:
-        message += (
-            f" {len(summary.blobs_pending)} attachment files could not be deleted yet;"
-            " the next purge tries again."
+        message += " " + gettext(
+            "%(count)d attachment files could not be deleted yet; the next purge tries again.",
+            count=len(summary.blobs_pending),
         )
     flash(message)
     return redirect(url_for("console.admin_retention"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from reporting.admin.errors import AdministrationError
 from reporting.admin.rules import (
@@ -84,7 +85,7 @@ def add_rule() -> PageResult:
     except AdministrationError as error:
         return refused(lambda **kw: _rules_page(form, **kw), error)
     request_session().commit()
-    flash("The rule is added at the end of the list; move it up to try it earlier.")
+    flash(gettext("The rule is added at the end of the list; move it up to try it earlier."))
     return redirect(url_for("console.admin_rules"))
 
 
@@ -110,13 +111,13 @@ def edit_rule(rule_id: int) -> PageResult:
     except AdministrationError as error:
         return refused(lambda **kw: _edit_page(rule_id, form, **kw), error)
     request_session().commit()
-    flash("The rule is saved.")
+    flash(gettext("The rule is saved."))
     return redirect(url_for("console.admin_rules"))
 
 
 def _rule_action(action: Callable[[], object], done: str) -> PageResult:
     if not ConfirmForm().validate_on_submit():
-        return refused(_rules_page, "The form expired; try again.")
+        return refused(_rules_page, gettext("The form expired; try again."))
     try:
         action()
     except AdministrationError as error:
@@ -131,7 +132,7 @@ def _rule_action(action: Callable[[], object], done: str) -> PageResult:
 def move_rule_up(rule_id: int) -> PageResult:
     return _rule_action(
         lambda: move_rule(request_session(), rule_id, up=True, actor_user_id=actor()),
-        "The rule is moved up.",
+        gettext("The rule is moved up."),
     )
 
 
@@ -140,7 +141,7 @@ def move_rule_up(rule_id: int) -> PageResult:
 def move_rule_down(rule_id: int) -> PageResult:
     return _rule_action(
         lambda: move_rule(request_session(), rule_id, up=False, actor_user_id=actor()),
-        "The rule is moved down.",
+        gettext("The rule is moved down."),
     )
 
 
@@ -149,7 +150,7 @@ def move_rule_down(rule_id: int) -> PageResult:
 def enable_rule(rule_id: int) -> PageResult:
     return _rule_action(
         lambda: set_rule_enabled(request_session(), rule_id, enabled=True, actor_user_id=actor()),
-        "The rule is enabled.",
+        gettext("The rule is enabled."),
     )
 
 
@@ -158,7 +159,7 @@ def enable_rule(rule_id: int) -> PageResult:
 def disable_rule(rule_id: int) -> PageResult:
     return _rule_action(
         lambda: set_rule_enabled(request_session(), rule_id, enabled=False, actor_user_id=actor()),
-        "The rule is disabled.",
+        gettext("The rule is disabled."),
     )
 
 
@@ -167,5 +168,5 @@ def disable_rule(rule_id: int) -> PageResult:
 def delete_rule(rule_id: int) -> PageResult:
     return _rule_action(
         lambda: delete_routing_rule(request_session(), rule_id, actor_user_id=actor()),
-        "The rule is deleted.",
+        gettext("The rule is deleted."),
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import segno
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 
 from reporting.accounts import resets
@@ -42,7 +43,7 @@ def totp_qr_svg(uri: str) -> Markup:
         light="#fff",
         svgclass="totp-qr",
         lineclass=None,
-        title="QR code for your authenticator app",
+        title=gettext("QR code for your authenticator app"),
     )
     # segno builds the markup from the QR matrix and our fixed strings only.
     return Markup(svg)  # noqa: S704
@@ -122,7 +123,9 @@ def user_detail(user_id: int) -> str:
 
 def _user_action(user_id: int, action: Callable[[], object], done: str) -> PageResult:
     if not ConfirmForm().validate_on_submit():
-        return refused(lambda **kw: _user_page(user_id, **kw), "The form expired; try again.")
+        return refused(
+            lambda **kw: _user_page(user_id, **kw), gettext("The form expired; try again.")
+        )
     try:
         action()
     except AdministrationError as error:
@@ -140,7 +143,7 @@ def deactivate_user(user_id: int) -> PageResult:
         lambda: user_admin.set_active(
             request_session(), user_id=user_id, active=False, actor_user_id=actor()
         ),
-        "The user is deactivated and signed out everywhere.",
+        gettext("The user is deactivated and signed out everywhere."),
     )
 
 
@@ -152,7 +155,7 @@ def reactivate_user(user_id: int) -> PageResult:
         lambda: user_admin.set_active(
             request_session(), user_id=user_id, active=True, actor_user_id=actor()
         ),
-        "The user is active again.",
+        gettext("The user is active again."),
     )
 
 
@@ -162,7 +165,7 @@ def unlock_user(user_id: int) -> PageResult:
     return _user_action(
         user_id,
         lambda: resets.unlock_user(request_session(), user_id, actor_user_id=actor()),
-        "The lockout is lifted: the user can sign in again.",
+        gettext("The lockout is lifted: the user can sign in again."),
     )
 
 
@@ -171,7 +174,7 @@ def unlock_user(user_id: int) -> PageResult:
 def change_user_role(user_id: int) -> PageResult:
     form = ChangeRoleForm()
     if not form.validate_on_submit():
-        return refused(lambda **kw: _user_page(user_id, **kw), "Choose one of the roles.")
+        return refused(lambda **kw: _user_page(user_id, **kw), gettext("Choose one of the roles."))
     try:
         user_admin.change_role(
             request_session(), user_id=user_id, role=Role(form.role.data), actor_user_id=actor()
@@ -179,7 +182,7 @@ def change_user_role(user_id: int) -> PageResult:
     except AdministrationError as error:
         return refused(lambda **kw: _user_page(user_id, **kw), error)
     request_session().commit()
-    flash("The role is changed.")
+    flash(gettext("The role is changed."))
     return redirect(url_for("console.admin_user", user_id=user_id))
 
 
@@ -187,7 +190,9 @@ def _reset(
     user_id: int, make: Callable[[], user_admin.CredentialSheet], purpose: str
 ) -> PageResult:
     if not ConfirmForm().validate_on_submit():
-        return refused(lambda **kw: _user_page(user_id, **kw), "The form expired; try again.")
+        return refused(
+            lambda **kw: _user_page(user_id, **kw), gettext("The form expired; try again.")
+        )
     try:
         sheet = make()
     except AdministrationError as error:
