@@ -77,7 +77,7 @@ def upload_bucket() -> str:
 
 
 def _accepted(response: Response) -> bool:
-    # 201 from the API; 303 from a form, which redirects to its receipt only once it took the report.
+    # 201 from the API; 303 from a form, which redirects to its receipt once it took the report.
     return response.status_code in {201, 303}
 
 

@@ -15,6 +15,7 @@ from typing import Any, Final, cast
 from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response as BaseResponse
 
 from crypto import PublicKey, Receipt, ReportKey, SealedSpool
 from reporting.core.errors import CaseNotFound, NotAcceptingReports
@@ -32,7 +33,8 @@ from reporting.web.context import request_session, vigil
 from reporting.web.downloads import attachment_disposition
 from reporting.web.requests import body_limit
 
-PageResult = str | tuple[str, int] | Response
+# A page, a page with its status, or a response (a redirect, a download).
+PageResult = str | tuple[str, int] | BaseResponse
 
 
 def form_body_limit(settings: Settings) -> int:

@@ -210,7 +210,8 @@ def test_the_receipt_page_shows_the_receipt_until_it_is_saved(app, client, intak
     assert receipt_from(client.get("/receipt").get_data(as_text=True)) == receipt
     with app.extensions["vigil"].session_factory() as session:
         assert len(session.scalars(select(Report)).all()) == 1
-    saved = client.post("/receipt", data={"csrf_token": csrf_token_from(first.get_data(as_text=True))})
+    token = csrf_token_from(first.get_data(as_text=True))
+    saved = client.post("/receipt", data={"csrf_token": token})
     assert saved.status_code == 303
     gone = client.get("/receipt")
     assert gone.status_code == 303

@@ -271,7 +271,8 @@ def test_the_proof_of_work_shows_how_long_it_usually_takes_here(public_browser, 
     # A challenge far harder than the server's, so that the search is still running.
     def harder(route):
         response = route.fetch()
-        route.fulfill(response=response, json={**response.json(), "difficulty": 24, "iterations": 1})
+        body = {**response.json(), "difficulty": 24, "iterations": 1}
+        route.fulfill(response=response, json=body)
 
     page.route("**/api/challenge", harder)
     tab.goto("/tip")
