@@ -66,3 +66,33 @@ def test_without_javascript_the_canary_reaches_no_disk_and_no_log(
     assert body["conflicts"] == [filled["conflicts"]]
     assert info.name == attachment.name
     assert data == attachment.read_bytes()
+
+
+def test_reload_and_back_never_send_the_report_again_nor_show_it(public_browser, intake_key, app):
+    """Post/Redirect/Get: the receipt page reloads as itself; Back finds an empty form."""
+    tab = public_browser.new_page(javascript=False)
+    page = tab.page
+    tab.goto("/tip")
+    page.fill("#what_happened", "Valves relabelled as plumbing parts, via Dubai.")
+    receipt = submit_and_wait_for_receipt(page, "Send the report", javascript=False)
+    assert page.url == tab.base_url + "/receipt"
+    page.reload()
+    assert page.locator("#receipt").text_content() == receipt
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url == tab.base_url + "/tip"
+    assert page.locator("#what_happened").input_value() == ""
+    page.go_forward()
+    page.wait_for_load_state()
+    assert page.locator("#receipt").text_content() == receipt
+    with app.extensions["vigil"].session_factory() as session:
+        assert len(stored_reports(session)) == 1
+    # Once saved, the receipt is gone from this browser.
+    page.get_by_role("button", name="I have saved my receipt").click()
+    page.wait_for_url(tab.base_url + "/")
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.locator("#receipt").count() == 0
+    assert receipt not in page.content()
+    posts = [r.url for r in tab.requests if r.method == "POST"]
+    assert posts == [tab.base_url + "/tip", tab.base_url + "/receipt"]
