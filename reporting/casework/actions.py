@@ -27,6 +27,7 @@ given a case is reporting.cases.access's to say.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -144,6 +145,30 @@ def change_status(
                 "outcome": outcome.value if outcome is not None else None,
             },
         )
+
+
+def acknowledge_by_reply(session: Session, report: Report, user: User, hour: datetime) -> None:
+    """A reply to the reporter acknowledges a new case, as moving it out of NEW does.
+
+    Part of the reply's transaction; audited as a status change made by the reply.
+    """
+    if report.status is not ReportStatus.NEW:
+        return
+    report.status = ReportStatus.ACKNOWLEDGED
+    if report.acknowledged_hour is None:
+        report.acknowledged_hour = hour
+    refresh_next_due(report)
+    append_audit(
+        session,
+        actor_user_id=user.id,
+        action="case.status",
+        target=case_target(report),
+        details={
+            "from": ReportStatus.NEW.value,
+            "to": ReportStatus.ACKNOWLEDGED.value,
+            "by": "reply",
+        },
+    )
 
 
 # ---------------------------------------------------------------- triage override

@@ -5,7 +5,8 @@ files encrypted under the report key as they are read from their sealed
 spools, as a reporter's are; a note is a NOTE record, never shown on the
 public site. Both are sealed before they reach the session, need the
 author's own wrap of the case (reporting.cases.access `case_key`) and are
-audited (`case.reply`, `case.note`).
+audited (`case.reply`, `case.note`). A reply to a new case acknowledges it:
+the reporter has heard from a person.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from crypto import PrivateKey, RecordKind, seal_record
 from reporting.audit.log import append_audit
 from reporting.cases.access import case_key
+from reporting.casework.actions import acknowledge_by_reply
 from reporting.casework.opening import case_target, find_report
 from reporting.core.models import Author, Message, MessageKind, User, current_hour
 from reporting.core.transactions import committing
@@ -76,6 +78,8 @@ def _add_message(
             message_id=message.id,
         )
         report.last_investigator_activity_hour = hour
+        if kind is MessageKind.MESSAGE:
+            acknowledge_by_reply(session, report, user, hour)
         append_audit(
             session,
             actor_user_id=user.id,

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crypto import lookup_hash
-from reporting.cases.deadlines import refresh_next_due
+from reporting.cases.deadlines import Deadline, pending_deadlines, refresh_next_due
 from reporting.core import clock
 from reporting.core.blobstore import BlobStore
 from reporting.core.errors import (
@@ -105,6 +105,9 @@ class CaseView:
     parts: list[CasePart]
     messages: list[CaseMessage]
     attachments: list[CaseAttachment]
+    # Only the deadlines still ahead: an acknowledged case owes no acknowledgement,
+    # a closed one nothing (reporting.cases.deadlines).
+    deadlines: list[Deadline]
 
 
 def reporter_wrap(report: Report) -> bytes:
@@ -130,6 +133,9 @@ def case_view(session: Session, report: Report) -> CaseView:
             CaseAttachment(a.id, a.ciphertext_size, a.author_side, a.message_id, a.part_id)
             for a in _visible_attachments(report)
         ],
+        deadlines=pending_deadlines(
+            report, has_narrative=any(part.kind is PartKind.NARRATIVE for part in report.parts)
+        ),
     )
     unread = [
         message.id

@@ -7,11 +7,12 @@ reporting/web/errors.py turns into `{"error", "message"}` with a 4xx status.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from flask import Response, request, send_file
 
 from crypto import RecordKind, b64encode
+from reporting.cases.deadlines import DeadlineKind
 from reporting.core import clock
 from reporting.core.errors import (
     BadRequest,
@@ -140,6 +141,13 @@ def api_reports() -> tuple[dict[str, Any], int]:
     return {"reference": report.public_reference}, 201
 
 
+_DEADLINE_NAMES: Final = {
+    DeadlineKind.ACKNOWLEDGEMENT: "ack_due",
+    DeadlineKind.FEEDBACK: "feedback_due",
+    DeadlineKind.NARRATIVE: "narrative_due",
+}
+
+
 def case_json(view: CaseView) -> dict[str, Any]:
     report = view.report
     return {
@@ -147,11 +155,7 @@ def case_json(view: CaseView) -> dict[str, Any]:
         "intake_type": report.intake_type.value,
         "status": report.status.value,
         "received_hour": _hour(report.received_hour),
-        "deadlines": {
-            "ack_due": _hour(report.ack_due),
-            "feedback_due": _hour(report.feedback_due),
-            "narrative_due": _hour(report.narrative_due),
-        },
+        "deadlines": {_DEADLINE_NAMES[due.kind]: _hour(due.due) for due in view.deadlines},
         "server_saw_plaintext": report.server_saw_plaintext,
         "reporter_wrap": b64encode(view.reporter_wrap),
         "body": b64encode(report.body),

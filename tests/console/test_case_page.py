@@ -31,11 +31,12 @@ from reporting.core.models import (
     Message,
     MessageKind,
     Report,
+    ReportStatus,
     Role,
     current_hour,
 )
 from tests.console.conftest import ConsoleInstance, FiledCase, export_control_tip
-from tests.fixtures.app import csrf_token_from
+from tests.fixtures.app import csrf_token_from, shown_html
 from tests.public.support import (
     NAMED_DOWNLOADS,
     Reporter,
@@ -84,9 +85,11 @@ def followup_page(console: ConsoleInstance, receipt: str) -> str:
     """The reporter's follow-up page, opened with the receipt in a browser without JavaScript."""
     client = console.app.test_client()
     token = csrf_token_from(client.get("/followup").get_data(as_text=True))
-    response = client.post("/followup", data={"csrf_token": token, "receipt": receipt})
+    response = client.post(
+        "/followup", data={"csrf_token": token, "receipt": receipt}, follow_redirects=True
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_data(as_text=True)
+    return shown_html(response.get_data(as_text=True))
 
 
 # ---------------------------------------------------------------- reading
@@ -192,6 +195,9 @@ def test_a_user_of_another_queue_cannot_reply_note_or_download(
 def test_a_reply_reaches_the_reporter(console: ConsoleInstance, triaged: FiledCase) -> None:
     client = console.client_for("erin")
     url = case_url(triaged.reference)
+    before = followup_page(console, str(triaged.receipt))
+    assert "Received, waiting to be read" in before
+    assert "Acknowledgement due by" in before
 
     response = post_form(client, url, f"{url}/replies", {"reply-text": "Which port, please?"})
 
@@ -213,7 +219,38 @@ def test_a_reply_reaches_the_reporter(console: ConsoleInstance, triaged: FiledCa
     public = followup_page(console, str(triaged.receipt))
     assert "Which port, please?" in public
     assert "An investigator wrote" in public
-    assert "case.reply" in audit_actions(console, triaged.report_id)
+    # A reply is an acknowledgement: the reporter is no longer told one is due.
+    assert "Acknowledged" in public
+    assert "Acknowledgement due by" not in public
+    assert "Feedback due by" in public
+    assert report.status is ReportStatus.ACKNOWLEDGED
+    assert report.acknowledged_hour == current_hour()
+    assert {"case.status", "case.reply"} <= set(audit_actions(console, triaged.report_id))
+
+
+def test_a_closed_case_owes_the_reporter_no_deadline_and_shows_no_internal_word(
+    console: ConsoleInstance, triaged: FiledCase
+) -> None:
+    client = console.client_for("erin")
+    url = case_url(triaged.reference)
+    for status, outcome in [("acknowledged", ""), ("investigating", ""), ("closed", "duplicate")]:
+        token = csrf_token_from(client.get(url).get_data(as_text=True))
+        fields = {"csrf_token": token, "status": status, "outcome": outcome}
+        response = client.post(
+            f"{url}/status", data={f"status-{name}": value for name, value in fields.items()}
+        )
+        assert response.status_code == 302
+        if status == "investigating":
+            public = followup_page(console, str(triaged.receipt))
+            assert "Being investigated" in public
+            assert "Acknowledgement due by" not in public
+            assert "Feedback due by" in public
+    public = followup_page(console, str(triaged.receipt))
+    assert "Closed" in public
+    assert " due" not in public.replace("Full narrative due", "")
+    # The outcome and the investigators' workflow words stay inside the console.
+    for internal in ("duplicate", "Duplicate", "investigating", "triage", "priority"):
+        assert internal not in public
 
 
 def test_a_note_is_never_shown_to_the_reporter(
@@ -237,6 +274,9 @@ def test_a_note_is_never_shown_to_the_reporter(
     public = followup_page(console, str(triaged.receipt))
     assert "Cross-check" not in public
     assert "No messages yet." in public
+    # A note is no acknowledgement: the reporter has heard from nobody.
+    assert "Received, waiting to be read" in public
+    assert "Acknowledgement due by" in public
     assert "case.note" in audit_actions(console, triaged.report_id)
 
 
@@ -291,8 +331,10 @@ def file_tip_with_attachment(
         "how_known": f"I work in the shipping department. {canary}",
         "attachments": [(io.BytesIO(content), "../reports/manifest march.txt", "text/plain")],
     }
-    response = client.post("/tip", data=data, content_type="multipart/form-data")
-    assert response.status_code == 201, response.get_data(as_text=True)
+    response = client.post(
+        "/tip", data=data, content_type="multipart/form-data", follow_redirects=True
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
     receipt = receipt_from(response.get_data(as_text=True))
     earlier = current_hour() - timedelta(hours=2)
     with console.session_factory() as session:
@@ -456,9 +498,7 @@ def test_a_reply_with_a_file_reaches_the_reporter_encrypted(
     assert "questions.txt" in public
     reporter = console.app.test_client()
     token = csrf_token_from(reporter.get("/followup").get_data(as_text=True))
-    download = reporter.post(
-        f"/followup/attachments/{attachment.id}",
-        data={"csrf_token": token, "receipt": str(triaged.receipt)},
-    )
+    reporter.post("/followup", data={"csrf_token": token, "receipt": str(triaged.receipt)})
+    download = reporter.get(f"/case/attachments/{attachment.id}")
     assert download.status_code == 200
     assert download.get_data() == content
