@@ -25,7 +25,7 @@ from reporting.web.requests import (
     VigilRequest,
     refuse_nul_characters,
 )
-from reporting.web.security import apply_security_headers
+from reporting.web.security import apply_security_headers, onion_location_header
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,6 +94,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     limiter.init_app(app)
     register_error_handlers(app)
     app.after_request(apply_security_headers)
+    if settings.onion_location and "public" in settings.components:
+        app.after_request(onion_location_header(settings.onion_location))
     app.context_processor(lambda: {"components": settings.components})
     app.teardown_appcontext(close_request_session)
 

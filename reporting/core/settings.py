@@ -100,6 +100,9 @@ class Settings:
     retention_days: int = DEFAULT_RETENTION_DAYS
     # Transparency exports show every count below this as "<k" (reporting/metrics/transparency.py).
     transparency_min_count: int = DEFAULT_TRANSPARENCY_MIN_COUNT
+    # The public site's onion service ("http://<56 letters>.onion"): public pages
+    # reached another way say so in an Onion-Location header (docs/onion.md).
+    onion_location: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -143,6 +146,7 @@ class Settings:
             transparency_min_count=_integer(
                 env, "VIGIL_TRANSPARENCY_K", DEFAULT_TRANSPARENCY_MIN_COUNT, 2, 1000
             ),
+            onion_location=_onion_location(env.get("VIGIL_ONION_LOCATION")),
             **{
                 name: _limit(env, f"VIGIL_{name.upper()}", default)
                 for name, default in DEFAULT_LIMITS.items()
@@ -170,6 +174,22 @@ class Settings:
         finally:
             os.unlink(temporary)
         return path.read_text().strip()
+
+
+# A v3 onion address: 56 base32 letters (RFC 4648, lower case) and ".onion".
+_ONION = re.compile(r"https?://[a-z2-7]{56}\.onion")
+
+
+def _onion_location(value: str | None) -> str | None:
+    if not value:
+        return None
+    origin = value.strip().rstrip("/")
+    if not _ONION.fullmatch(origin):
+        raise SettingsError(
+            "VIGIL_ONION_LOCATION must be the public site's v3 onion origin, such as "
+            f"http://<56 letters a-z, 2-7>.onion, not {value!r}"
+        )
+    return origin
 
 
 def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:

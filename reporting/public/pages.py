@@ -24,7 +24,7 @@ from reporting.core.settings import Settings
 from reporting.intake import attachment_files, nojs
 from reporting.intake.followup import case_view, find_case, open_case_attachment
 from reporting.intake.public_key import IntakeKeyError, active_intake_key
-from reporting.intake.report_fields import STAGE_KINDS, body_fields
+from reporting.intake.report_fields import STAGE_KINDS, STAGE_NAMES, body_fields
 from reporting.public import blueprint, held, limits
 from reporting.public.followup_forms import MessageForm, PartForm, ReceiptForm
 from reporting.public.forms import DisclosureForm, TipForm
@@ -169,7 +169,11 @@ def _case_page(
     view = case_view(session, report)
     opened = nojs.open_case(view, nojs.report_key(report, receipt), context.blob_store)
     has_narrative = any(part.kind is PartKind.NARRATIVE for part in view.parts)
-    part_form = part_form or PartForm(formdata=None)
+    # The stage due next is chosen: the full narrative until it is filed.
+    part_form = part_form or PartForm(
+        formdata=None,
+        stage=STAGE_NAMES[PartKind.SUPPLEMENT if has_narrative else PartKind.NARRATIVE],
+    )
     if has_narrative:
         part_form.stage.choices = [
             choice

@@ -15,6 +15,7 @@ __all__ = ["SCRIPT_MESSAGES"]
 
 SCRIPT_MESSAGES: dict[str, LazyString] = {
     "field.required": _l("This field is required."),
+    "field.required_mark": _l("(required)"),
     "field.too_long": _l("This is too long: at most {max} characters."),
     "field.email": _l("Enter an e-mail address like name@example.org."),
     "field.number": _l("Enter a number."),
@@ -24,6 +25,10 @@ SCRIPT_MESSAGES: dict[str, LazyString] = {
     "form.has_errors": _l("Please correct the {count} marked field(s) below."),
     "files.too_many": _l("You can attach at most {max} files."),
     "files.too_large": _l("“{name}” is too large: at most {max} per file."),
+    "files.strip_metadata": _l(
+        "Remove hidden details (camera, place, author) from photos (JPEG, PNG) before they are "
+        "encrypted"
+    ),
     "files.remove": _l("Remove {name}"),
     "rows.add": _l("Add another"),
     "rows.remove": _l("Remove"),

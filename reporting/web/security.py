@@ -8,9 +8,11 @@ inline code, eval or WebAssembly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from flask import Response
+from flask import Response, request
+
+from reporting.web.cookies import CONSOLE_PREFIX
 
 CONTENT_SECURITY_POLICY: Mapping[str, tuple[str, ...]] = {
     "default-src": ("'none'",),
@@ -47,3 +49,19 @@ def apply_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers[name] = value
     return response
+
+
+def onion_location_header(onion_origin: str) -> Callable[[Response], Response]:
+    """Tor Browser offers a public page's onion address when the page names it.
+
+    Only on public pages reached by another name: the console is never
+    advertised, and a page already on the onion service needs no pointer.
+    """
+
+    def add(response: Response) -> Response:
+        host = request.host.split(":", 1)[0]
+        if not request.path.startswith(CONSOLE_PREFIX) and not host.endswith(".onion"):
+            response.headers["Onion-Location"] = onion_origin + request.full_path.rstrip("?")
+        return response
+
+    return add

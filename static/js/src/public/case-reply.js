@@ -43,14 +43,18 @@ import { checkControl } from "./validate.js";
 function field(control, labelText, hint) {
   const hintNode = hint ? el("p", { class: "hint", id: `${control.id}-hint`, text: hint }) : null;
   if (hintNode) control.setAttribute("aria-describedby", hintNode.id);
+  // Marked as the server's forms mark a field that must be filled in (templates/public/_forms.html).
+  const label = el(
+    "label",
+    { for: control.id },
+    labelText,
+    control.required ? " " : null,
+    control.required ? el("span", { class: "required", text: t("field.required_mark") }) : null,
+  );
   if (control.type === "checkbox") {
-    return el(
-      "div",
-      { class: "field" },
-      el("div", { class: "checkbox" }, control, el("label", { for: control.id, text: labelText })),
-    );
+    return el("div", { class: "field" }, el("div", { class: "checkbox" }, control, label));
   }
-  return el("div", { class: "field" }, el("label", { for: control.id, text: labelText }), hintNode, control);
+  return el("div", { class: "field" }, label, hintNode, control);
 }
 
 // Encrypt and upload the chosen files in turn; resolves to their upload ids.
@@ -64,10 +68,11 @@ async function uploadChosen(picker, ctx, status) {
   const ids = [];
   for (const [index, file] of picker.files.entries()) {
     status.textContent = t("step.encrypt_upload", { name: file.name, index: index + 1, count: picker.files.length });
-    const total = ciphertextEstimate(file.size);
     picker.progress(file, 0, t("file.encrypting"));
+    const prepared = await picker.prepared(file);
+    const total = ciphertextEstimate(prepared.size);
     ids.push(
-      await uploadFile(ctx.rk, file, ctx.csrf(), {
+      await uploadFile(ctx.rk, prepared, ctx.csrf(), {
         V: ctx.V,
         partBytes: ctx.limits.partBytes,
         onBytes: (sent) => picker.progress(file, sent / total),
@@ -210,8 +215,9 @@ export function partForm(ctx, sent, hasNarrative) {
   const stage = el(
     "select",
     { id: "stage", name: "stage" },
-    hasNarrative ? null : el("option", { value: "full_narrative", text: t("case.narrative") }),
-    el("option", { value: "supplement", text: t("case.supplement"), selected: true }),
+    // The stage due next is chosen: the full narrative until it is filed.
+    hasNarrative ? null : el("option", { value: "full_narrative", text: t("case.narrative"), selected: true }),
+    el("option", { value: "supplement", text: t("case.supplement"), selected: hasNarrative }),
   );
   const narrative = el("textarea", {
     id: "narrative",

@@ -5,6 +5,7 @@
 
 import { dataNumber, el } from "./dom.js";
 import { formatBytes, t } from "./messages.js";
+import { withoutMetadata } from "./metadata.js";
 
 /**
  * The server's limits on a report's or a message's files (0: none).
@@ -38,7 +39,15 @@ export class FilePicker {
     this.rows = new Map();
     this.list = el("ul", { class: "js-file-list", "aria-live": "polite" });
     this.error = el("p", { class: "field-error", id: `${input.id || input.name}-files-error`, hidden: true });
-    input.after(this.list, this.error);
+    // Ticked unless the reporter unticks it: photos lose their hidden details before encryption.
+    this.stripBox = el("input", { type: "checkbox", id: `${input.id || input.name}-strip`, checked: true });
+    const strip = el(
+      "div",
+      { class: "checkbox js-strip-metadata" },
+      this.stripBox,
+      el("label", { for: this.stripBox.id, text: t("files.strip_metadata") }),
+    );
+    input.after(strip, this.list, this.error);
     this.describe(input, this.error.id);
     input.addEventListener("change", () => this.add(Array.from(input.files || [])));
     this.render();
@@ -116,10 +125,20 @@ export class FilePicker {
     }
   }
 
+  /**
+   * The file as it will be encrypted: a photo without its hidden details if the box is ticked.
+   * @param {File} file
+   * @returns {Promise<File>}
+   */
+  async prepared(file) {
+    return this.stripBox.checked ? withoutMetadata(file) : file;
+  }
+
   // While sending: no more changes, and each file shows its own progress.
   /** @param {boolean} locked */
   lock(locked) {
     this.input.disabled = locked;
+    this.stripBox.disabled = locked;
     for (const { remove } of this.rows.values()) remove.disabled = locked;
   }
 

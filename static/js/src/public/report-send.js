@@ -194,11 +194,12 @@ export class ReportSender {
       if (attempt.uploads.has(file)) continue;
       const step = t("step.encrypt_upload", { name: file.name, index: index + 1, count: files.length });
       this.status.say(step);
-      const total = ciphertextEstimate(file.size);
       picker.progress(file, 0, t("file.encrypting"));
       let id;
       try {
-        id = await uploadFile(attempt.rk, file, csrf, {
+        const prepared = await picker.prepared(file);
+        const total = ciphertextEstimate(prepared.size);
+        id = await uploadFile(attempt.rk, prepared, csrf, {
           V: this.V,
           partBytes,
           onBytes: (sent) => picker.progress(file, sent / total),
