@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -142,6 +143,13 @@ def test_disclosure_stages_without_javascript(app, client, intake_key):
     page = open_case(client, receipt)
     html = page.get_data(as_text=True)
     assert "Full narrative due" in html
+    # The stage due next is the one chosen; what must be filled in says so.
+    assert re.search(
+        r'<option selected value="full_narrative">|<option value="full_narrative" selected', html
+    )
+    assert re.search(
+        r'<label for="narrative">[^<]+ <span class="required">\(required\)</span>', html
+    )
     token = csrf_token_from(html)
 
     def file(stage: str, certified: bool = True):
@@ -165,6 +173,11 @@ def test_disclosure_stages_without_javascript(app, client, intake_key):
     assert second.status_code == 409
     assert storage_state(app) == before
     assert file("supplement").status_code == 200
+    after = client.get("/case").get_data(as_text=True)
+    assert 'value="full_narrative"' not in after
+    assert re.search(
+        r'<option selected value="supplement">|<option value="supplement" selected', after
+    )
 
     with app.extensions["vigil"].session_factory() as session:
         parts = session.scalars(select(ReportPart).order_by(ReportPart.id)).all()
