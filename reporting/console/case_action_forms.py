@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from reporting.casework.actions import MAX_REASON
+from reporting.console.case_forms import MAX_TEXT
 from reporting.core.models import Category, Outcome, Priority, ReportStatus
 from reporting.web.forms import VigilForm
 
@@ -52,12 +53,21 @@ class StatusForm(_PrefixedForm):
         _l("New status"), choices=STATUS_CHOICES, validators=[InputRequired(_l("Choose a status."))]
     )
     outcome = SelectField(_l("Outcome"), choices=OUTCOME_CHOICES, default="")
+    # The reporter sees the new status; the outcome stays inside the console
+    # unless the investigator chooses to tell it, in words of their own.
+    told = TextAreaField(
+        _l("What the reporter is told (optional)"),
+        validators=[Length(max=MAX_TEXT)],
+    )
 
     def chosen_status(self) -> ReportStatus:
         return ReportStatus(self.status.data)
 
     def chosen_outcome(self) -> Outcome | None:
         return Outcome(self.outcome.data) if self.outcome.data else None
+
+    def told_text(self) -> str:
+        return str(self.told.data or "").strip()
 
 
 class RerouteForm(_PrefixedForm):

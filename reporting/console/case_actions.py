@@ -36,6 +36,7 @@ from reporting.cases.access import Holder, case_holders, case_key
 from reporting.casework import actions as case_actions
 from reporting.casework import assignment as case_assignment
 from reporting.casework import opening as casework
+from reporting.casework import replies
 from reporting.casework.related import RelatedCases, related_cases
 from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_action_forms import (
@@ -93,6 +94,9 @@ def case_status(reference: str) -> Response:
     message = gettext("The case is now %(status)s.", status=_label(report.status.value))
     if report.outcome is not None:
         message = gettext("The case is closed: %(outcome)s.", outcome=_label(report.outcome.value))
+    if told := form.told_text():
+        replies.add_reply(session, reference, g.console_user, session_private_key(), told)
+        message += " " + gettext("The reporter was told in a message.")
     return _back(reference, message)
 
 

@@ -253,6 +253,29 @@ def test_a_closed_case_owes_the_reporter_no_deadline_and_shows_no_internal_word(
         assert internal not in public
 
 
+def test_closing_tells_the_reporter_only_what_the_investigator_writes(
+    console: ConsoleInstance, triaged: FiledCase
+) -> None:
+    client = console.client_for("erin")
+    url = case_url(triaged.reference)
+    told = "Thank you. What you sent helped; the case is closed."
+    steps = [("acknowledged", "", ""), ("investigating", "", ""), ("closed", "substantiated", told)]
+    for status, outcome, words in steps:
+        token = csrf_token_from(client.get(url).get_data(as_text=True))
+        fields = {"csrf_token": token, "status": status, "outcome": outcome, "told": words}
+        response = client.post(
+            f"{url}/status", data={f"status-{name}": value for name, value in fields.items()}
+        )
+        assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The reporter was told in a message." in page
+    public = followup_page(console, str(triaged.receipt))
+    assert "Closed" in public
+    assert told in public
+    assert "substantiated" not in public.lower()
+    assert {"case.status", "case.reply"} <= set(audit_actions(console, triaged.report_id))
+
+
 def test_a_note_is_never_shown_to_the_reporter(
     console: ConsoleInstance, triaged: FiledCase
 ) -> None:

@@ -38,7 +38,7 @@ LANG_ATTRIBUTE = re.compile(r'<html lang="([^"]+)" dir="(ltr|rtl)">')
 LATIN_ALLOWED = {
     "vigil", "tor", "browser", "ip", "eccn", "hs", "cas", "kib", "mib", "gib",
     "name", "example", "org", "javascript", "utc", "cookie", "cookies", "hash",
-    "fingerprint", "exif", "xmp", "gps", "pdf",
+    "fingerprint", "exif", "xmp", "gps", "pdf", "jpeg", "png",
     "english", "deutsch", "español", "français", "türkçe",
 }  # fmt: skip
 
