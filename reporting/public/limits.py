@@ -34,6 +34,7 @@ from flask import Response, request
 
 from crypto import CryptoError, Receipt, b64decode
 from reporting.core.settings import MAX_POW_DIFFICULTY
+from reporting.public import held
 from reporting.web.budgets import Budget, Tally
 from reporting.web.context import vigil
 from reporting.web.extensions import instance_key, limiter, rate_limit_bucket, secret_bucket
@@ -51,13 +52,17 @@ API_REPORTS = "public.api_reports"
 
 
 def _request_lookup_token() -> bytes | None:
-    """The lookup token a follow-up request carries, in JSON or as a receipt in a form."""
+    """The lookup token a follow-up request carries: in JSON, as a receipt typed in a
+    form, or as the receipt the browser holds (the case page's forms, reporting/public/held.py)."""
     try:
         data = request.get_json(silent=True)
         if isinstance(data, dict) and isinstance(data.get("lookup_token"), str):
             return b64decode(data["lookup_token"])
         receipt = request.form.get("receipt")
-        return Receipt.parse(receipt).lookup_token() if receipt else None
+        if receipt:
+            return Receipt.parse(receipt).lookup_token()
+        kept = held.held()
+        return kept.lookup_token() if kept else None
     except CryptoError:
         return None
 

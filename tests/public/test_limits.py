@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from flask.testing import FlaskClient
 
 from crypto import b64encode
 from reporting.app import create_app
@@ -110,3 +111,25 @@ def test_a_key_prefix_is_a_short_plain_name():
     for bad in ("with space", "a/b", "x" * 65):
         with pytest.raises(SettingsError, match="VIGIL_RATELIMIT_KEY_PREFIX"):
             Settings.from_env({"VIGIL_RATELIMIT_KEY_PREFIX": bad})
+
+
+def test_each_case_pages_forms_count_against_their_own_case(limited_app):
+    """The case page's forms carry no receipt (the browser holds it): still one budget per case."""
+    from tests.public.test_followup import file_nojs, open_case
+
+    def reporter() -> tuple[FlaskClient, str]:
+        client = limited_app.test_client()
+        receipt = file_nojs(client, "/tip", {"what_happened": "x"})
+        page = open_case(client, receipt)
+        return client, csrf_token_from(page.get_data(as_text=True))
+
+    first, first_token = reporter()
+    second, second_token = reporter()
+
+    def empty_message(client: FlaskClient, token: str) -> int:
+        return client.post("/followup/messages", data={"csrf_token": token}).status_code
+
+    # Refused messages (nothing written) still spend the case's budget of 5 a minute ...
+    assert [empty_message(first, first_token) for _ in range(6)] == [400] * 4 + [429] * 2
+    # ... and only that case's: the other reporter's forms are answered.
+    assert empty_message(second, second_token) == 400
