@@ -81,6 +81,15 @@ def post_form(client: FlaskClient, page_url: str, action: str, data: dict[str, s
     return client.post(action, data={"csrf_token": token, **data})
 
 
+def change_status(client: FlaskClient, url: str, status: str, outcome: str, *, told: str = ""):  # type: ignore[no-untyped-def]
+    """The case page's status form, sent as the browser does (its fields are prefixed)."""
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    fields = {"csrf_token": token, "status": status, "outcome": outcome, "told": told}
+    return client.post(
+        f"{url}/status", data={f"status-{name}": value for name, value in fields.items()}
+    )
+
+
 def followup_page(console: ConsoleInstance, receipt: str) -> str:
     """The reporter's follow-up page, opened with the receipt in a browser without JavaScript."""
     client = console.app.test_client()
@@ -234,12 +243,7 @@ def test_a_closed_case_owes_the_reporter_no_deadline_and_shows_no_internal_word(
     client = console.client_for("erin")
     url = case_url(triaged.reference)
     for status, outcome in [("acknowledged", ""), ("investigating", ""), ("closed", "duplicate")]:
-        token = csrf_token_from(client.get(url).get_data(as_text=True))
-        fields = {"csrf_token": token, "status": status, "outcome": outcome}
-        response = client.post(
-            f"{url}/status", data={f"status-{name}": value for name, value in fields.items()}
-        )
-        assert response.status_code == 302
+        assert change_status(client, url, status, outcome).status_code == 302
         if status == "investigating":
             public = followup_page(console, str(triaged.receipt))
             assert "Being investigated" in public
@@ -261,11 +265,7 @@ def test_closing_tells_the_reporter_only_what_the_investigator_writes(
     told = "Thank you. What you sent helped; the case is closed."
     steps = [("acknowledged", "", ""), ("investigating", "", ""), ("closed", "substantiated", told)]
     for status, outcome, words in steps:
-        token = csrf_token_from(client.get(url).get_data(as_text=True))
-        fields = {"csrf_token": token, "status": status, "outcome": outcome, "told": words}
-        response = client.post(
-            f"{url}/status", data={f"status-{name}": value for name, value in fields.items()}
-        )
+        response = change_status(client, url, status, outcome, told=words)
         assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The reporter was told in a message." in page
