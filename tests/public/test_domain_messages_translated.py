@@ -3,8 +3,8 @@
 The domain marks its sentences with `translatable` and keeps them in English;
 reporting/web/errors.py translates them when it renders a page or a JSON
 error, and templates that show one themselves use the `translated` filter.
-Only English ships, so these tests compile a small catalogue of their own
-and have the app choose its locale.
+These tests compile a small catalogue of their own, for a language Vigil does
+not ship, and have the app choose its locale.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,9 @@ from tests.public.test_followup import file_nojs, open_case
 ROOT = Path(__file__).resolve().parents[2]
 PYBABEL = Path(sys.executable).with_name("pybabel")
 
-# Test-only "French": marked sentences, so that no English one can pass for a translation.
+# A test-only catalogue, for a language Vigil does not ship (Italian), with marked
+# sentences, so that no English one can pass for a translation.
+LOCALE = "it"
 CATALOGUE = {
     "Not accepting reports yet": "XX not accepting",
     "This site is not set up to receive reports yet. Please try again later.": "XX not set up",
@@ -40,18 +43,24 @@ CATALOGUE = {
 
 
 @pytest.fixture
-def translated_app(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    catalogue = Catalog(locale="fr")
+def translated_app(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    catalogue = Catalog(locale=LOCALE)
     for msgid, msgstr in CATALOGUE.items():
         catalogue.add(msgid, msgstr, flags=["python-format"] if "%(" in msgid else [])
-    directory = tmp_path / "translations" / "fr" / "LC_MESSAGES"
+    directory = tmp_path / "translations" / LOCALE / "LC_MESSAGES"
     directory.mkdir(parents=True)
     with (directory / "messages.mo").open("wb") as mo:
         write_mo(mo, catalogue)
     babel = app.extensions["babel"]
     monkeypatch.setattr(babel, "translation_directories", [str(tmp_path / "translations")])
-    monkeypatch.setattr(babel, "locale_selector", lambda: "fr")
-    return app
+    monkeypatch.setattr(babel, "locale_selector", lambda: LOCALE)
+    # Flask-Babel caches catalogues per process (its Babel object is shared by
+    # every app): this one must neither find nor leave another test's.
+    with app.app_context():
+        cache = babel.instance.domain_instance.cache
+    cache.clear()
+    yield app
+    cache.clear()
 
 
 def test_a_domain_error_page_is_translated(translated_app):

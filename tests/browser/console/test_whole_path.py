@@ -84,17 +84,17 @@ def test_the_whole_path_from_tip_to_reply(
         erin.page.get_by_role("link", name=evidence.name).click()
     assert download.value.path().read_bytes() == evidence.read_bytes()
 
-    # A reply, then the acknowledgement.
+    # A reply, which acknowledges the new case; then the investigation.
     erin.page.locator("#reply-form textarea").fill(REPLY)
     erin.page.get_by_role("button", name="Send reply").click()
     erin.page.get_by_text("Your reply was sent.").wait_for()
-    erin.page.get_by_label("New status").select_option("acknowledged")
-    erin.page.get_by_role("button", name="Change status").click()
-    erin.page.get_by_text("The case is acknowledged").wait_for()
     with app.extensions["vigil"].session_factory() as session:
         report = session.scalars(select(Report)).one()
         assert report.status is ReportStatus.ACKNOWLEDGED
         assert report.acknowledged_hour is not None
+    erin.page.get_by_label("New status").select_option("investigating")
+    erin.page.get_by_role("button", name="Change status").click()
+    erin.page.get_by_text("The case is now investigating").wait_for()
 
     # The reporter reads the reply with the receipt, decrypted in the browser.
     reader = public_browser.new_page()
