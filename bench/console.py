@@ -169,6 +169,7 @@ def build(name: str, url: str, work: Path, cases: int, seed: int, vacuum: bool =
         database_url=url,
         blob_dir=work / "blobs",
         intake_key_file=work / "intake.key",
+        filing_key_file=work / "filing.key",
         ratelimit_storage_uri="memory://",
         password_cost=PasswordCost.MIN,
         secure_cookies=False,

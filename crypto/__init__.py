@@ -64,6 +64,13 @@ from crypto.session import (
     release_receipt,
     seal_for_session,
 )
+from crypto.signatures import (
+    SIGNATURE_SIZE,
+    SigningKey,
+    VerifyKey,
+    sign_statement,
+    verify_statement,
+)
 from crypto.spool import SealedSpool
 from crypto.wraps import WRAP_SIZE, unwrap_report_key, wrap_report_key
 
@@ -81,6 +88,7 @@ __all__ = [
     "RECORD_MAX_PAYLOAD",
     "SESSION_KEY_SIZE",
     "SESSION_SECRET_SIZE",
+    "SIGNATURE_SIZE",
     "WRAP_SIZE",
     "AttachmentInfo",
     "AttachmentReader",
@@ -93,6 +101,8 @@ __all__ = [
     "ReportEnvelope",
     "ReportKey",
     "SealedSpool",
+    "SigningKey",
+    "VerifyKey",
     "attachment_stream_limit",
     "b64decode",
     "b64encode",
@@ -119,8 +129,10 @@ __all__ = [
     "seal_for_session",
     "seal_record",
     "seal_report",
+    "sign_statement",
     "unlock_private_key",
     "unwrap_report_key",
     "verify_password",
+    "verify_statement",
     "wrap_report_key",
 ]

@@ -26,6 +26,10 @@ LABEL_REPORTER_KEY: Final = b"vigil/v1/reporter-key"
 LABEL_LOOKUP_TOKEN: Final = b"vigil/v1/lookup-token"
 LABEL_LOOKUP_HASH: Final = b"vigil/v1/lookup-hash"
 LABEL_FINGERPRINT: Final = b"vigil/v1/fingerprint"
+LABEL_SIGNING_FINGERPRINT: Final = b"vigil/v1/signing-fingerprint"
+# Put before every signed statement with its purpose, so that a signature made
+# for one purpose can never be presented as one made for another.
+LABEL_STATEMENT: Final = b"vigil/v1/statement/"
 
 
 def u32(value: int) -> bytes:

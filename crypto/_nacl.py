@@ -101,3 +101,32 @@ def argon2id_verify(password_hash: str, password: bytes) -> bool:
         return False
     except exceptions.CryptoError:
         raise CryptoError("password hash: verification failed") from None
+
+
+SIGNATURE_SIZE = bindings.crypto_sign_BYTES  # 64
+
+
+def ed25519_public(seed: bytes) -> bytes:
+    """The Ed25519 public key of a 32-byte seed."""
+    try:
+        public_key, _ = bindings.crypto_sign_seed_keypair(seed)
+    except exceptions.CryptoError:
+        raise CryptoError("signing key: Ed25519 key derivation failed") from None
+    return public_key
+
+
+def ed25519_sign(seed: bytes, message: bytes) -> bytes:
+    """A detached Ed25519 signature (64 bytes) of ``message``."""
+    try:
+        _, secret_key = bindings.crypto_sign_seed_keypair(seed)
+        return bindings.crypto_sign(message, secret_key)[:SIGNATURE_SIZE]
+    except exceptions.CryptoError:
+        raise CryptoError("sign: Ed25519 signing failed") from None
+
+
+def ed25519_verify(public_key: bytes, message: bytes, signature: bytes, what: str) -> None:
+    """Raise unless ``signature`` is ``public_key``'s Ed25519 signature of ``message``."""
+    try:
+        bindings.crypto_sign_open(signature + message, public_key)
+    except (exceptions.BadSignatureError, exceptions.CryptoError):
+        raise CryptoError(f"{what}: the signature does not verify") from None

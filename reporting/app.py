@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             max_total_bytes=settings.pending_upload_bytes,
         ),
         screener=CurrentScreener(engine),
+        filing_key=settings.resolved_filing_key() if "public" in settings.components else None,
     )
 
     babel.init_app(app, locale_selector=select_locale)

@@ -63,6 +63,7 @@ def demo(host: str, port: int, no_serve: bool, list_paths: tuple[Path, ...]) -> 
         database_url=f"sqlite:///{instance / 'vigil.sqlite3'}",
         blob_dir=instance / "blobs",
         intake_key_file=instance / "intake.key",
+        filing_key_file=instance / "filing.key",
         # Plain HTTP on localhost: Secure cookies would not come back.
         secure_cookies=False,
         password_cost=PasswordCost.INTERACTIVE,

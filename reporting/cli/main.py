@@ -5,7 +5,8 @@ existing database, an unreachable database URL) ends with one clear line on
 stderr and exit status 1, never a traceback (reporting/cli/operator.py).
 
 The commands live in one module per group: instance (init, serve, intake),
-demo (demo, demo-code), audit, lists (lists, screen), triage and retention.
+demo (demo, demo-code), audit, lists (lists, screen), triage, retention and
+confirmation.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import click
 
 from reporting.cli.audit import audit
+from reporting.cli.confirmations import confirmation_group
 from reporting.cli.demo import demo, demo_code
 from reporting.cli.instance import init, intake, serve_command
 from reporting.cli.lists import lists_group, screen_command
@@ -41,6 +43,7 @@ for command in (
     screen_command,
     triage_group,
     retention_group,
+    confirmation_group,
 ):
     main.add_command(command)
 

@@ -13,13 +13,13 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from limits import parse_many
 
-from crypto import PasswordCost, attachment_stream_limit
+from crypto import PasswordCost, SigningKey, attachment_stream_limit
 from reporting.core.files import private_directory
 
 PASSWORD_COSTS: Mapping[str, PasswordCost] = {
@@ -72,6 +72,9 @@ class Settings:
     database_url: str
     blob_dir: Path
     intake_key_file: Path
+    # The key the public site signs disclosures' filing confirmations with
+    # (reporting/intake/confirmations.py); generated on first use if missing.
+    filing_key_file: Path
     ratelimit_storage_uri: str
     password_cost: PasswordCost
     secure_cookies: bool
@@ -124,6 +127,9 @@ class Settings:
             intake_key_file=Path(
                 env.get("VIGIL_INTAKE_KEY_FILE", instance / "intake.key")
             ).resolve(),
+            filing_key_file=Path(
+                env.get("VIGIL_FILING_KEY_FILE", instance / "filing.key")
+            ).resolve(),
             ratelimit_storage_uri=env.get("VIGIL_RATELIMIT_STORAGE_URI", "memory://"),
             ratelimit_key_prefix=_key_prefix(env.get("VIGIL_RATELIMIT_KEY_PREFIX", "")),
             password_cost=PASSWORD_COSTS[cost_name],
@@ -157,23 +163,33 @@ class Settings:
         """The configured secret key, or the one persisted in the instance folder."""
         if self.secret_key:
             return self.secret_key
-        path = self.instance_path / "secret_key"
-        if path.exists():
-            return path.read_text().strip()
-        private_directory(self.instance_path)
-        key = secrets.token_urlsafe(48)
-        # Written whole to a private temporary file, then linked into place:
-        # a worker starting at the same moment sees either no key or the whole
-        # key, and if two race, both end up using the one that was linked first.
-        fd, temporary = tempfile.mkstemp(dir=self.instance_path, prefix=".secret_key.")
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(key)
-            with contextlib.suppress(FileExistsError):
-                os.link(temporary, path)
-        finally:
-            os.unlink(temporary)
+        return _persisted_secret(
+            self.instance_path / "secret_key", lambda: secrets.token_urlsafe(48)
+        )
+
+    def resolved_filing_key(self) -> SigningKey:
+        """The filing confirmations' signing key, made and persisted on first use."""
+        text = _persisted_secret(self.filing_key_file, lambda: SigningKey.generate().to_file_text())
+        return SigningKey.from_file_text(text)
+
+
+def _persisted_secret(path: Path, make: Callable[[], str]) -> str:
+    """The secret in ``path``, written there first from ``make()`` if the file is missing."""
+    if path.exists():
         return path.read_text().strip()
+    private_directory(path.parent)
+    # Written whole to a private temporary file, then linked into place:
+    # a worker starting at the same moment sees either no key or the whole
+    # key, and if two race, both end up using the one that was linked first.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make())
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+    return path.read_text().strip()
 
 
 # A v3 onion address: 56 base32 letters (RFC 4648, lower case) and ".onion".

@@ -22,6 +22,7 @@ from reporting.core.errors import (
 )
 from reporting.core.models import Report
 from reporting.intake import payloads
+from reporting.intake.confirmations import confirm_filing
 from reporting.intake.followup import (
     CaseView,
     add_message,
@@ -40,7 +41,8 @@ from reporting.intake.report_fields import STAGE_KINDS, STAGE_NAMES
 from reporting.intake.submissions import create_report, parse_new_report
 from reporting.intake.uploads import MAX_PART_BYTES
 from reporting.public import blueprint, limits
-from reporting.web.context import derived_secret, request_session, vigil
+from reporting.web.context import derived_secret, filing_key, request_session, vigil
+from reporting.web.downloads import confirmation_download
 from reporting.web.requests import body_limit
 
 POW_KEY_LABEL = "pow-challenge"
@@ -242,3 +244,16 @@ def api_case_attachment(attachment_id: int) -> Response:
     data = payloads.members(json_body(), ("lookup_token",))
     source = open_case_attachment(vigil().blob_store, _find_case(data), attachment_id)
     return send_file(source, mimetype="application/octet-stream", etag=False, max_age=None)
+
+
+@blueprint.post("/api/case/confirmation")
+@limits.followup
+@body_limit(_json_limit)
+def api_case_confirmation() -> Response:
+    """A disclosure stage's signed filing confirmation: the first (no `part`) or a later one."""
+    data = payloads.members(json_body(), ("lookup_token",), ("part",))
+    part_id = data.get("part")
+    if part_id is not None and (type(part_id) is not int or part_id < 1):
+        raise InvalidSubmission()
+    confirmation = confirm_filing(filing_key(), vigil().blob_store, _find_case(data), part_id)
+    return confirmation_download(confirmation)

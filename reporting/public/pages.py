@@ -22,6 +22,7 @@ from reporting.core.errors import CaseNotFound, NotAcceptingReports
 from reporting.core.models import IntakeType, PartKind, Report
 from reporting.core.settings import Settings
 from reporting.intake import attachment_files, nojs
+from reporting.intake.confirmations import confirm_filing
 from reporting.intake.followup import case_view, find_case, open_case_attachment
 from reporting.intake.public_key import IntakeKeyError, active_intake_key
 from reporting.intake.report_fields import STAGE_KINDS, STAGE_NAMES, body_fields
@@ -29,8 +30,8 @@ from reporting.public import blueprint, held, limits
 from reporting.public.followup_forms import MessageForm, PartForm, ReceiptForm
 from reporting.public.forms import DisclosureForm, TipForm
 from reporting.public.script_messages import SCRIPT_MESSAGES
-from reporting.web.context import request_session, vigil
-from reporting.web.downloads import attachment_disposition
+from reporting.web.context import filing_key, request_session, vigil
+from reporting.web.downloads import attachment_disposition, confirmation_download
 from reporting.web.requests import body_limit
 
 # A page, a page with its status, or a response (a redirect, a download).
@@ -78,6 +79,7 @@ def page_context() -> dict[str, Any]:
         # The forms' script (static/js/src/public/, built by npm) once it exists.
         "public_script": PUBLIC_SCRIPT if (static / PUBLIC_SCRIPT).is_file() else None,
         "script_messages": SCRIPT_MESSAGES,
+        "filing_fingerprint": filing_key().verify_key.fingerprint,
     }
 
 
@@ -303,3 +305,15 @@ def case_attachment(attachment_id: int) -> PageResult:
     response = Response(chunks, mimetype="application/octet-stream")
     response.headers["Content-Disposition"] = attachment_disposition(info.name, "attachment")
     return response
+
+
+@blueprint.get("/case/confirmation", defaults={"part_id": None})
+@blueprint.get("/case/confirmation/<int:part_id>")
+@limits.followup
+def case_confirmation(part_id: int | None) -> PageResult:
+    """The signed filing confirmation of a disclosure's first stage, or of a later one."""
+    receipt = held.held()
+    if receipt is None:
+        return redirect(url_for("public.followup"), 303)
+    report = _opened_report(receipt)
+    return confirmation_download(confirm_filing(filing_key(), vigil().blob_store, report, part_id))

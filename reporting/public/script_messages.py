@@ -86,6 +86,19 @@ SCRIPT_MESSAGES: dict[str, LazyString] = {
         "Write it on paper or keep it in a password manager you trust. Do not keep it on "
         "a work computer or phone, and do not e-mail it to yourself."
     ),
+    "receipt.where_disclosure": _l(
+        "Keep it with the records of this disclosure, where only the people responsible "
+        "for it can reach it, not in a shared folder or an e-mail."
+    ),
+    "receipt.confirmation_heading": _l("Filing confirmation"),
+    "receipt.confirmation_keep": _l(
+        "Keep this dated confirmation with your records: it shows when you filed and what, "
+        "and anyone can check that this site signed it."
+    ),
+    "receipt.confirmation": _l("Download the filing confirmation"),
+    "case.confirmation_initial": _l("Filing confirmation of the initial notification"),
+    "case.confirmation_stage": _l("Filing confirmation of this stage"),
+    "confirmation.failed": _l("The filing confirmation could not be downloaded."),
     "receipt.next_tip": _l(
         "An investigator will acknowledge your report within seven days. Come back with "
         "your receipt to read their replies and answer their questions."

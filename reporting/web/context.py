@@ -10,6 +10,7 @@ from flask import current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from crypto import SigningKey
 from reporting.core.blobstore import FilesystemBlobStore
 from reporting.core.settings import Settings
 from reporting.intake.uploads import PendingUploads
@@ -25,6 +26,8 @@ class VigilContext:
     uploads: PendingUploads
     # Built on first use: a public-only process never loads the lists.
     screener: CurrentScreener
+    # Signs disclosures' filing confirmations; only a process serving the public site holds it.
+    filing_key: SigningKey | None = None
 
 
 def vigil() -> VigilContext:
@@ -54,3 +57,11 @@ def close_request_session(_error: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def filing_key() -> SigningKey:
+    """The key filing confirmations are signed with (held by processes serving the public site)."""
+    key = vigil().filing_key
+    if key is None:
+        raise RuntimeError("this process does not serve the public site")
+    return key

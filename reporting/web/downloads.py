@@ -11,6 +11,10 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import quote
 
+from flask import Response
+
+from reporting.intake.confirmations import FilingConfirmation
+
 MAX_FILENAME = 200
 # Not in a file name on any common system, or not in a quoted header value.
 _UNSAFE = frozenset('"\\<>:|?*')
@@ -42,3 +46,12 @@ def attachment_disposition(name: str, fallback: str) -> str:
         f'attachment; filename="{_ascii_stand_in(filename)}"; '
         f"filename*=UTF-8''{quote(filename, safe='')}"
     )
+
+
+def confirmation_download(confirmation: FilingConfirmation) -> Response:
+    """A filing confirmation, saved as the JSON file the company keeps."""
+    response = Response(confirmation.document(), mimetype="application/json")
+    response.headers["Content-Disposition"] = attachment_disposition(
+        confirmation.file_name, "confirmation.json"
+    )
+    return response

@@ -2,7 +2,7 @@
 // ciphertext), fetched, decrypted here and offered under their own names.
 
 import { apiMessage, postForBlob } from "./api.js";
-import { el } from "./dom.js";
+import { el, offerDownload } from "./dom.js";
 import { formatBytes, t } from "./messages.js";
 
 /** @import { CaseContext, CaseAttachment } from "./case-thread.js" */
@@ -44,22 +44,6 @@ export function attachmentList(items, ctx) {
       return el("li", { class: "attachment" }, name, " ", button, " ", state);
     }),
   );
-}
-
-/**
- * Hand decrypted bytes to the browser as a download named `fileName`.
- * @param {Uint8Array<ArrayBuffer>} data
- * @param {string} fileName
- */
-function offerDownload(data, fileName) {
-  // Offered as opaque bytes, never as the type named inside the file: a
-  // blob of type text/html opened from here would run on our origin.
-  const url = URL.createObjectURL(new Blob([data], { type: "application/octet-stream" }));
-  const link = el("a", { href: url, download: fileName, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 // Fetch the ciphertext, decrypt it here, and offer the file under its own name.

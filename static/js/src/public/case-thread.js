@@ -4,6 +4,7 @@
 
 import { el } from "./dom.js";
 import { attachmentList } from "./case-attachments.js";
+import { confirmationButton } from "./confirmation.js";
 import { hour } from "./case-status.js";
 import { bodyLabel, t } from "./messages.js";
 
@@ -156,6 +157,7 @@ export function reportedSection({ data, body }, ctx) {
       filesOf(data, (a) => a.message === null && a.part === null),
       ctx,
     ),
+    data.intake_type === "disclosure" ? confirmationButton(ctx, null, t("case.confirmation_initial")) : null,
   );
 }
 
@@ -188,6 +190,7 @@ export function partsSection({ data, parts }, ctx) {
           filesOf(data, (a) => a.part === part.id),
           ctx,
         ),
+        confirmationButton(ctx, part.id, t("case.confirmation_stage")),
       ),
     ),
   );

@@ -139,3 +139,19 @@ export function dataNumber(node, name, fallback = 0) {
   const value = Number(node.dataset[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
+
+/**
+ * Hand bytes made or decrypted here to the browser as a download named `fileName`.
+ * @param {Uint8Array<ArrayBuffer>} data
+ * @param {string} fileName
+ */
+export function offerDownload(data, fileName) {
+  // Offered as opaque bytes, never as the type named inside the file: a
+  // blob of type text/html opened from here would run on our origin.
+  const url = URL.createObjectURL(new Blob([data], { type: "application/octet-stream" }));
+  const link = el("a", { href: url, download: fileName, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

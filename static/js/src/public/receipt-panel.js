@@ -40,6 +40,7 @@ async function copyText(text, fallbackInput) {
  * @property {string} intakeType
  * @property {string} followupUrl
  * @property {string} homeUrl
+ * @property {HTMLElement | null} confirmation a disclosure's filing confirmation, to save
  */
 
 /**
@@ -47,7 +48,7 @@ async function copyText(text, fallbackInput) {
  * @param {ReceiptDetails} details
  * @returns {HTMLElement} the panel
  */
-export function showReceipt(container, { receipt, reference, intakeType, followupUrl, homeUrl }) {
+export function showReceipt(container, { receipt, reference, intakeType, followupUrl, homeUrl, confirmation }) {
   const groups = receipt.split("-");
   const copyInput = el("input", {
     type: "text",
@@ -137,10 +138,19 @@ export function showReceipt(container, { receipt, reference, intakeType, followu
         el("li", { text: t("receipt.use") }),
         el("li", { text: t("receipt.not_kept") }),
         el("li", { text: t("receipt.private") }),
-        el("li", { text: t("receipt.where") }),
+        el("li", { text: t(intakeType === "disclosure" ? "receipt.where_disclosure" : "receipt.where") }),
         el("li", { text: t(intakeType === "disclosure" ? "receipt.next_disclosure" : "receipt.next_tip") }),
       ),
     ),
+    confirmation
+      ? el(
+          "section",
+          { class: "receipt-confirmation", "aria-labelledby": "confirmation-heading" },
+          el("h3", { id: "confirmation-heading", text: t("receipt.confirmation_heading") }),
+          el("p", { text: t("receipt.confirmation_keep") }),
+          confirmation,
+        )
+      : null,
     // A link of its own, not one spliced into a sentence: word order differs by language.
     followupUrl ? el("p", {}, el("a", { href: followupUrl, text: t("receipt.followup_link") })) : null,
     el("p", { class: "confirm" }, el("label", { for: saved.id, class: "checkbox" }, saved, " ", t("receipt.saved"))),

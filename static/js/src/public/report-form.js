@@ -8,8 +8,10 @@
 // files still chosen.
 
 import { collectBody } from "./body.js";
-import { announcer, el, find, isFormControl } from "./dom.js";
+import { confirmationButton } from "./confirmation.js";
+import { announcer, csrfToken, el, find, isFormControl } from "./dom.js";
 import { FilePicker, limitsOf } from "./files.js";
+import { t } from "./messages.js";
 import { showReceipt } from "./receipt-panel.js";
 import { enhanceRepeats } from "./repeat.js";
 import { ReportSender } from "./report-send.js";
@@ -40,10 +42,10 @@ export function enhanceReportForm(form, V) {
     const hold = holdWhileSending(form);
     status.showProgress(true);
     try {
-      const { result, receipt } = await sender.send(body, files);
+      const { result, receipt, token } = await sender.send(body, files);
       hold.release();
       picker?.clear();
-      showSent(form, sender.intakeType, result, receipt);
+      showSent(form, sender.intakeType, result, receipt, token);
     } catch (err) {
       hold.release();
       busy = false;
@@ -160,8 +162,9 @@ function freeze(form) {
  * @param {string} intakeType
  * @param {StoredReport} result
  * @param {string} receipt
+ * @param {string} token the lookup token, for the filing confirmation of a disclosure
  */
-function showSent(form, intakeType, result, receipt) {
+function showSent(form, intakeType, result, receipt, token) {
   const container = el("div", { class: "js-receipt-container" });
   form.replaceWith(container);
   // The page's lead and notices were about filling the form in.
@@ -174,5 +177,9 @@ function showSent(form, intakeType, result, receipt) {
     intakeType,
     followupUrl: form.dataset.followupUrl || "/followup",
     homeUrl: form.dataset.homeUrl || "/",
+    confirmation:
+      intakeType === "disclosure"
+        ? confirmationButton({ token, csrf: () => csrfToken(form) }, null, t("receipt.confirmation"))
+        : null,
   });
 }

@@ -142,11 +142,11 @@ export class ReportSender {
     this.onPow = (progress) => this.status.powProgress(progress);
   }
 
-  // Encrypt and send; resolves to the stored report and the receipt that opens it.
+  // Encrypt and send; resolves to the stored report, the receipt that opens it and its lookup token.
   /**
    * @param {Record<string, unknown>} body
    * @param {File[]} files
-   * @returns {Promise<{ result: StoredReport, receipt: string }>}
+   * @returns {Promise<{ result: StoredReport, receipt: string, token: string }>}
    */
   async send(body, files) {
     const csrf = csrfToken(this.form);
@@ -177,7 +177,7 @@ export class ReportSender {
       result = await submitOnce(payload(solved.pow), attempt.token, csrf, this.onRetry);
     }
     this.attempt = null;
-    return { result, receipt: attempt.receipt };
+    return { result, receipt: attempt.receipt, token: attempt.token };
   }
 
   // Each file not uploaded by an earlier try, encrypted under rk, in turn.
