@@ -18,6 +18,7 @@ from crypto._constants import (
 from crypto.attachments import (
     ATTACHMENT_HEAD_SIZE,
     ATTACHMENT_HEADER_SIZE,
+    ATTACHMENT_INFO_SIZE,
     MAX_ATTACHMENT_SIZE,
     AttachmentInfo,
     AttachmentReader,
@@ -77,6 +78,7 @@ from crypto.wraps import WRAP_SIZE, unwrap_report_key, wrap_report_key
 __all__ = [
     "ATTACHMENT_HEADER_SIZE",
     "ATTACHMENT_HEAD_SIZE",
+    "ATTACHMENT_INFO_SIZE",
     "DEFAULT_CHUNK_SIZE",
     "HELD_RECEIPT_SIZE",
     "INTAKE_KEY_FILE_HEADER",

@@ -51,6 +51,9 @@ _META_JSON_MAX: Final = 4096
 _META_BLOCK: Final = 256
 _META_BOX_MIN: Final = _META_BLOCK + TAG_SIZE
 _META_BOX_MAX: Final = -(-(4 + _META_JSON_MAX) // _META_BLOCK) * _META_BLOCK + TAG_SIZE  # 4368
+# The most bytes the header and the metadata take together: a stream's first
+# ATTACHMENT_INFO_SIZE bytes are enough to learn its name, type and size.
+ATTACHMENT_INFO_SIZE: Final = ATTACHMENT_HEAD_SIZE + _META_BOX_MAX  # 4469
 _MAX_CHUNKS: Final = 2**32 - 1  # the chunk index is a u32 and chunk 0 is the metadata
 MAX_ATTACHMENT_SIZE: Final = 2**53 - 1  # largest integer a browser's JSON.parse reads exactly
 _META_MEMBERS: Final = frozenset({"name", "type", "size"})

@@ -16,7 +16,7 @@ from typing import BinaryIO, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from crypto import lookup_hash
+from crypto import ATTACHMENT_INFO_SIZE, lookup_hash
 from reporting.cases.deadlines import Deadline, pending_deadlines, refresh_next_due
 from reporting.core import clock
 from reporting.core.blobstore import BlobStore
@@ -217,6 +217,20 @@ def open_case_attachment(blob_store: BlobStore, report: Report, attachment_id: i
         if attachment.id == attachment_id:
             return blob_store.open_reader(attachment.blob_key)
     raise NotFound()
+
+
+def attachment_heads(blob_store: BlobStore, view: CaseView) -> dict[int, bytes]:
+    """The first bytes of each file the reporter sees: enough to open its name, type and size.
+
+    So that the reporter's browser shows each file as it was sent (its name,
+    its size) without downloading it whole.
+    """
+    blob_keys = {attachment.id: attachment.blob_key for attachment in view.report.attachments}
+    heads = {}
+    for attachment in view.attachments:
+        with blob_store.open_reader(blob_keys[attachment.id]) as source:
+            heads[attachment.id] = source.read(ATTACHMENT_INFO_SIZE)
+    return heads
 
 
 def _shown_messages(report: Report) -> list[Message]:

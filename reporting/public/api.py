@@ -27,6 +27,7 @@ from reporting.intake.followup import (
     CaseView,
     add_message,
     add_part,
+    attachment_heads,
     case_view,
     find_case,
     open_case_attachment,
@@ -150,7 +151,8 @@ _DEADLINE_NAMES: Final = {
 }
 
 
-def case_json(view: CaseView) -> dict[str, Any]:
+def case_json(view: CaseView, heads: dict[int, bytes]) -> dict[str, Any]:
+    """The case for the reporter's browser; `heads`: each file's first bytes (attachment_heads)."""
     report = view.report
     return {
         "reference": report.public_reference,
@@ -183,6 +185,7 @@ def case_json(view: CaseView) -> dict[str, Any]:
             {
                 "id": attachment.id,
                 "size": attachment.size,
+                "head": b64encode(heads[attachment.id]),
                 "author": attachment.author.value,
                 "message": attachment.message_id,
                 "part": attachment.part_id,
@@ -197,7 +200,8 @@ def case_json(view: CaseView) -> dict[str, Any]:
 @body_limit(_json_limit)
 def api_case() -> dict[str, Any]:
     data = payloads.members(json_body(), ("lookup_token",))
-    return case_json(case_view(request_session(), _find_case(data)))
+    view = case_view(request_session(), _find_case(data))
+    return case_json(view, attachment_heads(vigil().blob_store, view))
 
 
 @blueprint.post("/api/case/messages")

@@ -452,6 +452,38 @@ def test_file_name_and_type_default_from_the_file(crypto_page):
     assert out == ["Lieferschein.xlsx", "application/vnd.ms-excel", 3, "", "", 2]
 
 
+def test_the_name_and_size_open_from_the_first_bytes_alone(crypto_page):
+    out = crypto_page.call(
+        """async (V) => {
+          const rk = V.generateReportKey();
+          const file = new File(
+            [new Uint8Array(200000)], "отчёт за март.pdf", { type: "application/pdf" });
+          const stream = await V.encryptAttachmentToBytes(rk, file);
+          const head = stream.slice(0, 4469);
+          const info = await V.openAttachmentInfo(rk, head, stream.length);
+          const refused = async (key, bytes, total) => {
+            try { await V.openAttachmentInfo(key, bytes, total); return "opened"; }
+            catch (err) { return err instanceof V.VigilCryptoError ? "refused" : String(err); }
+          };
+          const flipped = head.slice();
+          flipped[200] ^= 1;
+          return [
+            info.name, info.type, info.size,
+            await refused(V.generateReportKey(), head, stream.length),
+            await refused(rk, flipped, stream.length),
+            await refused(rk, head.slice(0, 300), stream.length),
+            // A stream too short to hold the size its metadata claims.
+            await refused(rk, head, 4469),
+            await refused(rk, "head", stream.length),
+          ];
+        }"""
+    )
+    assert out == [
+        "отчёт за март.pdf", "application/pdf", 200000,
+        "refused", "refused", "refused", "refused", "refused",
+    ]  # fmt: skip
+
+
 def test_default_chunk_size_is_64_kib(crypto_page):
     sizes = crypto_page.call(
         """async (V) => {

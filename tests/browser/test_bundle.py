@@ -29,6 +29,7 @@ API = [
     "encryptAttachment",
     "encryptAttachmentToBytes",
     "decryptAttachment",
+    "openAttachmentInfo",
 ]
 
 

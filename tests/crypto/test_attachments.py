@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from crypto import (
     ATTACHMENT_HEAD_SIZE,
     ATTACHMENT_HEADER_SIZE,
+    ATTACHMENT_INFO_SIZE,
     AttachmentInfo,
     CryptoError,
     ReportKey,
@@ -400,3 +401,15 @@ def test_streams_hash_the_same_after_a_round_trip() -> None:
         hashlib.sha256(decrypt(encrypt(data, chunk_size=4096))[1]).digest()
         == hashlib.sha256(data).digest()
     )
+
+
+@pytest.mark.parametrize("name", ["a.pdf", "ж" * 2000, "x" * 4000])
+def test_the_first_info_size_bytes_hold_the_name_type_and_size(name: str) -> None:
+    # The longest metadata there can be (a name of ~4 KB) still fits.
+    stream = encrypt(b"payload" * 500, name=name)
+    head = stream[:ATTACHMENT_INFO_SIZE]
+    assert open_attachment(KEY, io.BytesIO(head)).info == AttachmentInfo(name, "x/y", 3500)
+    meta_end = ATTACHMENT_HEAD_SIZE + int.from_bytes(
+        stream[ATTACHMENT_HEADER_SIZE:ATTACHMENT_HEAD_SIZE]
+    )
+    assert meta_end <= ATTACHMENT_INFO_SIZE

@@ -21,6 +21,7 @@ from crypto import (
     ReportKey,
     b64encode,
     decrypt_attachment,
+    open_attachment,
     open_report,
     seal_record,
 )
@@ -431,6 +432,12 @@ def test_a_reporter_answers_with_a_file(app, reporter, filed):
     assert download.status_code == 200
     assert download.mimetype == "application/octet-stream"
     assert download.data == stream
+    # The case carries each file's first bytes, from which the reporter's
+    # browser opens the name and size it was sent with.
+    head = base64.b64decode(attachment["head"])
+    assert head == stream[: len(head)]
+    info = open_attachment(filed.key, io.BytesIO(head)).info
+    assert (info.name, info.size) == ("evidence.pdf", len(b"more evidence"))
 
 
 def test_disclosure_stages(app, reporter, intake_key):

@@ -244,36 +244,45 @@ function checkMeta(meta) {
   return { name, type, size };
 }
 
-// Opens header and metadata, then yields { meta } followed by plaintext
-// chunks. Nothing yielded is trustworthy until the generator has finished
-// without an error (the end of the stream is authenticated last).
+/**
+ * A stream opened as far as its metadata: the file key, the chunk layout and
+ * the authenticated name, type and size.
+ * @typedef {object} OpenedStart
+ * @property {Uint8Array} fk
+ * @property {Uint8Array} prefix
+ * @property {number} chunkSize
+ * @property {number} pos where the first chunk starts
+ * @property {AttachmentMeta} meta
+ */
+
+// Opens the header and the metadata of a stream `total` bytes long, reading
+// only its first bytes from `source` (the whole stream, or just its start).
+// The file key is wiped here if anything fails, else by the caller.
 /**
  * @param {Uint8Array} reportKey
- * @param {Blob | Uint8Array} input
- * @returns {AsyncGenerator<{ meta: AttachmentMeta } | Uint8Array, void, undefined>}
+ * @param {ByteSource} source
+ * @param {number} total
+ * @returns {Promise<OpenedStart>}
  */
-export async function* openAttachmentPieces(reportKey, input) {
-  let fk;
+async function openStart(reportKey, source, total) {
+  requireBytes(reportKey, "report key", 32);
+  if (source.size < HEADER_BYTES + 4 || total < HEADER_BYTES + 4) fail("attachment: truncated header");
+  const header = await source.read(0, HEADER_BYTES + 4);
+  if (header[0] !== VERSION) fail("attachment: unsupported version");
+  if (header[1] !== Kind.ATTACHMENT) fail("attachment: wrong kind");
+  const chunkSize = readU32(header, 2);
+  checkChunkSize(chunkSize);
+  const prefix = header.slice(6, 6 + PREFIX_BYTES);
+  const keyNonce = header.slice(25, 49);
+  const fk = secretboxOpen(reportKey, keyNonce, header.subarray(49, HEADER_BYTES));
+  if (fk === null) fail("attachment: file key authentication failed (wrong key or tampered)");
   try {
-    requireBytes(reportKey, "report key", 32);
-    const source = byteSource(input);
-    const total = source.size;
-    if (total < HEADER_BYTES + 4) fail("attachment: truncated header");
-    const header = await source.read(0, HEADER_BYTES + 4);
-    if (header[0] !== VERSION) fail("attachment: unsupported version");
-    if (header[1] !== Kind.ATTACHMENT) fail("attachment: wrong kind");
-    const chunkSize = readU32(header, 2);
-    checkChunkSize(chunkSize);
-    const prefix = header.slice(6, 6 + PREFIX_BYTES);
-    const keyNonce = header.slice(25, 49);
-    fk = secretboxOpen(reportKey, keyNonce, header.subarray(49, HEADER_BYTES));
-    if (fk === null) fail("attachment: file key authentication failed (wrong key or tampered)");
     const metaLength = readU32(header, HEADER_BYTES);
     if (metaLength < META_BOX_MIN || metaLength > META_BOX_MAX || (metaLength - TAG_BYTES) % META_BLOCK !== 0) {
       fail("attachment: bad metadata length");
     }
     let pos = HEADER_BYTES + 4;
-    if (total < pos + metaLength) fail("attachment: truncated metadata");
+    if (source.size < pos + metaLength || total < pos + metaLength) fail("attachment: truncated metadata");
     const metaInner = secretboxOpen(fk, chunkNonce(prefix, 0, false), await source.read(pos, pos + metaLength));
     if (metaInner === null) fail("attachment: metadata authentication failed");
     pos += metaLength;
@@ -285,6 +294,31 @@ export async function* openAttachmentPieces(reportKey, input) {
     const meta = checkMeta(parseJSON(metaInner.subarray(4, 4 + jsonLength), "attachment metadata"));
     // Plaintext never exceeds ciphertext; refuse before anyone allocates `size`.
     if (meta.size > total - pos) fail("attachment: truncated (size larger than the stream)");
+    return { fk, prefix, chunkSize, pos, meta };
+  } catch (err) {
+    wipe(fk);
+    throw err;
+  }
+}
+
+// Opens header and metadata, then yields { meta } followed by plaintext
+// chunks. Nothing yielded is trustworthy until the generator has finished
+// without an error (the end of the stream is authenticated last).
+/**
+ * @param {Uint8Array} reportKey
+ * @param {Blob | Uint8Array} input
+ * @returns {AsyncGenerator<{ meta: AttachmentMeta } | Uint8Array, void, undefined>}
+ */
+export async function* openAttachmentPieces(reportKey, input) {
+  /** @type {Uint8Array | undefined} */
+  let fk;
+  try {
+    const source = byteSource(input);
+    const total = source.size;
+    const start = await openStart(reportKey, source, total);
+    fk = start.fk;
+    const { prefix, chunkSize, meta } = start;
+    let pos = start.pos;
     yield { meta };
     if (pos === total) fail("attachment: truncated (no chunk)");
     let got = 0;
@@ -304,6 +338,29 @@ export async function* openAttachmentPieces(reportKey, input) {
     throw convertError(err);
   } finally {
     wipe(fk);
+  }
+}
+
+// The name, type and size sealed in an attachment, from the stream's first
+// bytes alone (at least its header and metadata; the server sends
+// ATTACHMENT_INFO_SIZE of them) and the whole stream's length. They are
+// authenticated; that the rest of the stream matches them is checked only
+// when it is decrypted.
+/**
+ * @param {Uint8Array} reportKey
+ * @param {Uint8Array} head
+ * @param {number} total the whole stream's length in bytes
+ * @returns {Promise<AttachmentMeta>}
+ */
+export async function openAttachmentInfo(reportKey, head, total) {
+  try {
+    if (!isBytes(head)) fail("attachment: the head must be bytes");
+    if (!Number.isSafeInteger(total) || total < head.length) fail("attachment: bad stream length");
+    const { fk, meta } = await openStart(reportKey, byteSource(head), total);
+    wipe(fk);
+    return meta;
+  } catch (err) {
+    throw convertError(err);
   }
 }
 

@@ -39,3 +39,4 @@ export const openReport = guard("openReport", records.openReport);
 export const encryptAttachment = attachments.encryptAttachment;
 export const encryptAttachmentToBytes = guardAsync("encryptAttachment", attachments.encryptAttachmentToBytes);
 export const decryptAttachment = guardAsync("decryptAttachment", attachments.decryptAttachment);
+export const openAttachmentInfo = guardAsync("openAttachmentInfo", attachments.openAttachmentInfo);

@@ -93,6 +93,13 @@ def test_reporter_reads_a_reply_and_answers_it(
     assert question in reply.text_content()
     assert "An investigator wrote" in reply.text_content()
 
+    # Each file is listed as it was sent, its name and its own size (not the
+    # ciphertext's), before anything is downloaded.
+    page.wait_for_function(
+        "(name) => document.querySelector('.attachment-name')?.textContent.startsWith(name)",
+        arg=evidence.name,
+    )
+    assert view.locator(".attachment-name").first.text_content() == f"{evidence.name} (146 KiB)"
     # The first submission's file, decrypted in the browser under its own name.
     with page.expect_download() as download:
         view.locator(".attachment").first.get_by_role("button", name="Download").click()

@@ -1,5 +1,6 @@
-// A case's files: listed by number and size (their names are inside the
-// ciphertext), fetched, decrypted here and offered under their own names.
+// A case's files: listed under the names and sizes they were sent with,
+// opened here from the first bytes of each (the server cannot read them),
+// fetched, decrypted here and offered under their own names.
 
 import { apiMessage, postForBlob } from "./api.js";
 import { el, offerDownload } from "./dom.js";
@@ -23,6 +24,22 @@ function safeName(name, maxLength) {
   return cleaned || "attachment";
 }
 
+// "File 2" until the sealed name and size are open, then "report.pdf (1.2 MiB)";
+// a file whose metadata cannot be opened keeps its number.
+/**
+ * @param {CaseContext} ctx
+ * @param {CaseAttachment} attachment
+ * @param {HTMLElement} label
+ */
+async function showSentName(ctx, attachment, label) {
+  try {
+    const info = await ctx.V.openAttachmentInfo(ctx.rk, ctx.V.b64decode(attachment.head), attachment.size);
+    label.textContent = `${safeName(info.name, ctx.limits.fileNameMax)} (${formatBytes(info.size)})`;
+  } catch {
+    // The download says whether the file itself opens.
+  }
+}
+
 /**
  * @param {CaseAttachment[]} items
  * @param {CaseContext} ctx
@@ -34,10 +51,8 @@ export function attachmentList(items, ctx) {
     "ul",
     { class: "attachments" },
     ...items.map((attachment, i) => {
-      const name = el("span", {
-        class: "attachment-name",
-        text: `${t("case.file", { number: i + 1 })} (${formatBytes(attachment.size)})`,
-      });
+      const name = el("span", { class: "attachment-name", text: t("case.file", { number: i + 1 }) });
+      void showSentName(ctx, attachment, name);
       const state = el("span", { class: "hint", role: "status" });
       const button = el("button", { type: "button", class: "secondary", text: t("case.download") });
       button.addEventListener("click", () => download(ctx, attachment, { button, name, state }));

@@ -15,6 +15,7 @@ import { bodyLabel, t } from "./messages.js";
  * @typedef {object} CaseAttachment
  * @property {number} id
  * @property {number} size the ciphertext's
+ * @property {string} head the ciphertext's first bytes (base64): its header and sealed name, type and size
  * @property {string} author
  * @property {number | null} message the message it came with, if any
  * @property {number | null} part the later stage it came with, if any
