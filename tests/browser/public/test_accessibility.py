@@ -157,13 +157,39 @@ def audit_site(audit: Audit, fill_tip: Callable[[Any], None]) -> None:
     assert receipt
 
     # The case, opened with that receipt (built in place, or the server's /case page).
+    open_case(audit, receipt, "case view" if audit.javascript else "/case")
+
+    # A disclosure: its receipt offers the filing confirmation, and so does its case.
+    audit.visit("/disclosure", check=False)
+    for field, value in DISCLOSURE.items():
+        audit.page.fill(f"[name={field}]", value)
+    audit.page.check("[name=certified]")
+    if audit.javascript:
+        audit.submit("#report-form", "disclosure receipt panel", "[data-receipt-panel]")
+        receipt = audit.page.locator("[data-receipt-panel] [data-receipt]").get_attribute(
+            "data-receipt"
+        )
+        audit.page.locator("#receipt-saved").check()
+    else:
+        audit.submit("#report-form", "/receipt (disclosure)", "#receipt")
+        receipt = audit.page.locator("#receipt").text_content()
+        audit.page.locator("form.receipt-saved [type=submit]").click()
+    assert receipt
+    open_case(audit, receipt, "disclosure case view" if audit.javascript else "/case (disclosure)")
+
+
+DISCLOSURE = {
+    "company": "Example Machine Tools GmbH",
+    "contact_name": "Erika Mustermann",
+    "contact_email": "export@example.org",
+    "violation": "Two shipments without the required licence.",
+}
+
+
+def open_case(audit: Audit, receipt: str, label: str) -> None:
     audit.visit("/followup", check=False)
     audit.page.fill("#receipt", receipt.strip())
-    audit.submit(
-        "#followup-form",
-        "case view" if audit.javascript else "/case",
-        "[data-case-view], .case-facts",
-    )
+    audit.submit("#followup-form", label, "[data-case-view], .case-facts")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
@@ -176,6 +202,11 @@ def test_axe_finds_no_violation_on_any_public_page(
 
     def fill_tip(page: Any) -> None:
         page.fill("[name=what_happened]", "Valves relabelled as plumbing parts, via Dubai.")
+        # A file, so that the case lists it under its name.
+        page.set_input_files(
+            "#attachments",
+            files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}],
+        )
 
     audit_site(audit, fill_tip)
     mode = "JavaScript on" if javascript else "JavaScript off"

@@ -69,6 +69,20 @@ def test_a_reporter_switches_to_persian_and_files_a_tip_with_a_file_in_persian_o
     assert _latin_words(page, own={"pdf"}) == set()
     assert "کد پیگیری" in panel.inner_text()
 
+    # Back with the receipt: the case, and the file under the name it was sent with.
+    receipt = panel.locator("[data-receipt]").get_attribute("data-receipt")
+    page.locator("#receipt-saved").check()
+    tab.goto("/followup?lang=fa")
+    page.fill("#receipt", receipt)
+    page.locator("#followup-form [type=submit]").click()
+    page.locator("[data-case-view]").wait_for()
+    page.wait_for_function(
+        "(name) => document.querySelector('.attachment-name')?.textContent.startsWith(name)",
+        arg=evidence.name,
+    )
+    assert page.evaluate("() => [document.documentElement.lang, document.dir]") == ["fa", "rtl"]
+    assert _latin_words(page, own={"pdf"}) == set()
+
 
 def test_an_arabic_page_lays_out_right_to_left(public_browser: Any, intake_key: object) -> None:
     tab = public_browser.new_page(javascript=False)
