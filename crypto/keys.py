@@ -14,7 +14,7 @@ the protection is in keeping them short-lived and out of outputs.
 """
 
 import hmac
-from typing import Any, NoReturn, Self
+from typing import Any, ClassVar, NoReturn, Self
 
 from crypto import _nacl
 from crypto._constants import KEY_SIZE, LABEL_FINGERPRINT
@@ -46,22 +46,28 @@ class _Frozen:
         raise AttributeError(f"{type(self).__name__} is immutable")
 
 
-class PublicKey(_Frozen):
-    """An X25519 public key (32 bytes): public, so it converts to bytes and hashes."""
+class PublicBytes(_Frozen):
+    """A 32-byte public key of some kind: public, so it converts to bytes and hashes.
+
+    Each kind names itself and labels its fingerprint, so that keys of two
+    kinds never compare equal and never share a fingerprint.
+    """
 
     __slots__ = ("_key",)
     _key: bytes
+    _WHAT: ClassVar[str]
+    _FINGERPRINT_LABEL: ClassVar[bytes]
 
     def __init__(self, raw: bytes) -> None:
-        object.__setattr__(self, "_key", _require_key_bytes(raw, "public key"))
+        object.__setattr__(self, "_key", _require_key_bytes(raw, self._WHAT))
 
     def __bytes__(self) -> bytes:
         return self._key
 
     @property
     def fingerprint(self) -> str:
-        """First 20 bytes of BLAKE2b-256(label ‖ pk) as ten groups of four upper-case hex digits."""
-        digest = _nacl.blake2b(LABEL_FINGERPRINT + self._key)[:20].hex().upper()
+        """BLAKE2b-256(label ‖ key), first 20 bytes, as ten groups of four upper-case hex digits."""
+        digest = _nacl.blake2b(self._FINGERPRINT_LABEL + self._key)[:20].hex().upper()
         return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
 
     def to_base64(self) -> str:
@@ -72,15 +78,23 @@ class PublicKey(_Frozen):
         return cls(b64decode(text))
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, PublicKey):
+        if not isinstance(other, PublicBytes) or type(other) is not type(self):
             return NotImplemented
         return self._key == other._key
 
     def __hash__(self) -> int:
-        return hash((PublicKey, self._key))
+        return hash((type(self), self._key))
 
     def __repr__(self) -> str:
-        return f"PublicKey({self.fingerprint!r})"
+        return f"{type(self).__name__}({self.fingerprint!r})"
+
+
+class PublicKey(PublicBytes):
+    """An X25519 public key (32 bytes)."""
+
+    __slots__ = ()
+    _WHAT = "public key"
+    _FINGERPRINT_LABEL = LABEL_FINGERPRINT
 
 
 class PrivateKey(_Frozen):

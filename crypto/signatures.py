@@ -19,7 +19,7 @@ from crypto import _nacl
 from crypto._constants import KEY_SIZE, LABEL_SIGNING_FINGERPRINT, LABEL_STATEMENT
 from crypto.encoding import b64decode, b64encode
 from crypto.errors import CryptoError
-from crypto.keys import _Frozen, require_type
+from crypto.keys import PublicBytes, _Frozen, require_type
 
 SIGNATURE_SIZE: Final = _nacl.SIGNATURE_SIZE
 _PURPOSE = re.compile(r"[a-z][a-z0-9-]{0,62}")
@@ -39,41 +39,12 @@ def _signed_message(purpose: str, statement: bytes) -> bytes:
     return LABEL_STATEMENT + purpose.encode("ascii") + b"\x00" + statement
 
 
-class VerifyKey(_Frozen):
-    """An Ed25519 public key (32 bytes): public, so it converts to bytes and hashes."""
+class VerifyKey(PublicBytes):
+    """An Ed25519 public key (32 bytes): what checks the instance's signed statements."""
 
-    __slots__ = ("_key",)
-    _key: bytes
-
-    def __init__(self, raw: bytes) -> None:
-        object.__setattr__(self, "_key", _require_bytes(raw, KEY_SIZE, "verify key"))
-
-    def __bytes__(self) -> bytes:
-        return self._key
-
-    @property
-    def fingerprint(self) -> str:
-        """BLAKE2b-256(label ‖ key), first 20 bytes, as ten groups of four upper-case hex digits."""
-        digest = _nacl.blake2b(LABEL_SIGNING_FINGERPRINT + self._key)[:20].hex().upper()
-        return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
-
-    def to_base64(self) -> str:
-        return b64encode(self._key)
-
-    @classmethod
-    def from_base64(cls, text: str) -> Self:
-        return cls(b64decode(text))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, VerifyKey):
-            return NotImplemented
-        return self._key == other._key
-
-    def __hash__(self) -> int:
-        return hash((VerifyKey, self._key))
-
-    def __repr__(self) -> str:
-        return f"VerifyKey({self.fingerprint!r})"
+    __slots__ = ()
+    _WHAT = "verify key"
+    _FINGERPRINT_LABEL = LABEL_SIGNING_FINGERPRINT
 
 
 class SigningKey(_Frozen):

@@ -12,6 +12,7 @@ from crypto import (
     SIGNATURE_SIZE,
     CryptoError,
     PrivateKey,
+    PublicKey,
     SigningKey,
     VerifyKey,
     sign_statement,
@@ -108,3 +109,10 @@ def test_lengths_and_types_are_checked() -> None:
         sign_statement(PrivateKey.generate(), "filing-confirmation", b"x")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         verify_statement(key, "filing-confirmation", b"x", b"\x00" * 64)  # type: ignore[arg-type]
+
+
+def test_a_verify_key_is_never_taken_for_an_encryption_key() -> None:
+    raw = bytes(SigningKey.generate().verify_key)
+    assert VerifyKey(raw) != PublicKey(raw)
+    assert VerifyKey(raw).fingerprint != PublicKey(raw).fingerprint
+    assert repr(VerifyKey(raw)).startswith("VerifyKey(")
