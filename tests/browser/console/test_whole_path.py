@@ -104,6 +104,37 @@ def test_the_whole_path_from_tip_to_reply(
     view = reader.page.locator("[data-case-view]")
     view.wait_for()
     assert REPLY in view.locator("article.message.investigator").text_content()
+    # The reply acknowledged the case: only what is still owed is shown.
+    facts = view.locator(".case-facts").text_content()
+    assert "Being investigated" in facts
+    assert "Acknowledgement due" not in facts
+    assert "Feedback due by" in facts
+
+    # The investigator keeps a note, then closes the case and chooses what the reporter is told.
+    note = "INTERNALNOTE: the forwarder is a known front."
+    erin.page.locator("#note-form textarea").fill(note)
+    erin.page.get_by_role("button", name="Add note").click()
+    erin.page.get_by_text("Your note was added.").wait_for()
+    told = "Thank you. We have passed what you reported to the competent authority."
+    erin.page.get_by_label("New status").select_option("closed")
+    erin.page.get_by_label("Outcome").select_option("substantiated")
+    erin.page.get_by_label("What the reporter is told (optional)").fill(told)
+    erin.page.get_by_role("button", name="Change status").click()
+    erin.page.get_by_text("The reporter was told in a message.").wait_for()
+
+    # The reporter sees "Closed" and the words chosen for them; never the note,
+    # the outcome, the priority or any internal status.
+    reader.page.get_by_role("button", name="Close this report").click()
+    reader.page.fill("#receipt", receipt)
+    reader.page.get_by_role("button", name="Open my report").click()
+    view.wait_for()
+    facts = view.locator(".case-facts").text_content()
+    assert "Closed" in facts
+    assert "due" not in facts.lower()
+    assert told in view.locator("article.message.investigator").last.text_content()
+    shown = reader.page.locator("body").inner_text().lower()
+    for internal in ("internalnote", "substantiated", "investigating", "priority"):
+        assert internal not in shown, internal
 
     # Nobody else reads it: no wrap for them, and 403 for the page and the file.
     with app.extensions["vigil"].session_factory() as session:
