@@ -52,12 +52,21 @@ class StatusForm(_PrefixedForm):
     status = SelectField(
         _l("New status"), choices=STATUS_CHOICES, validators=[InputRequired(_l("Choose a status."))]
     )
-    outcome = SelectField(_l("Outcome"), choices=OUTCOME_CHOICES, default="")
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=OUTCOME_CHOICES,
+        default="",
+        description=_l("Required to close the case, and only then."),
+    )
     # The reporter sees the new status; the outcome stays inside the console
     # unless the investigator chooses to tell it, in words of their own.
     told = TextAreaField(
         _l("What the reporter is told (optional)"),
         validators=[Length(max=MAX_TEXT)],
+        description=_l(
+            "The reporter sees the new status, never the outcome. Write here what they may know"
+            " of it; it is sent to them as a message, encrypted."
+        ),
     )
 
     def chosen_status(self) -> ReportStatus:

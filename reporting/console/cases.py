@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import cast
 
-from flask import Response, g, redirect, render_template, request, url_for
+from flask import Response, g, redirect, request, url_for
 from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -17,57 +17,14 @@ from crypto import SealedSpool
 from reporting.casework import opening as casework
 from reporting.casework import replies
 from reporting.console import allow, blueprint, session_private_key
-from reporting.console.case_actions import case_actions_panel
 from reporting.console.case_forms import NoteForm, ReplyForm
-from reporting.core.models import CASE_ROLES, IntakeType
+from reporting.console.case_page import NOTE_PREFIX, REPLY_PREFIX, SentForms, render_case_page
+from reporting.core.models import CASE_ROLES
 from reporting.core.settings import Settings
 from reporting.intake import attachment_files
-from reporting.intake.report_fields import LATER_STAGE_FIELDS, body_fields
 from reporting.web.context import request_session, vigil
 from reporting.web.downloads import attachment_disposition
-from reporting.web.errors import translated
 from reporting.web.requests import body_limit
-
-# Both forms are on one page: prefixes keep their fields' names and ids apart.
-REPLY_PREFIX = "reply"
-NOTE_PREFIX = "note"
-
-
-def field_labels(intake_type: IntakeType) -> dict[str, str]:
-    """The labels by body key the reporter saw on the form, and the later stages' narrative."""
-    fields = {**body_fields(intake_type), "narrative": LATER_STAGE_FIELDS["narrative"]}
-    return {name: translated(label) for name, label in fields.items()}
-
-
-def _case_page(
-    reference: str,
-    *,
-    reply_form: ReplyForm | None = None,
-    note_form: NoteForm | None = None,
-    notice: str | None = None,
-    status: int = 200,
-) -> tuple[str, int]:
-    private_key = session_private_key()
-    opened = casework.open_case(
-        request_session(),
-        reference,
-        g.console_user,
-        private_key,
-        blob_store=vigil().blob_store,
-        screener=vigil().screener,
-    )
-    page = render_template(
-        "console/case.html",
-        case=opened,
-        report=opened.report,
-        panel=case_actions_panel(opened.report, opened.key, private_key),
-        reply_form=reply_form or ReplyForm(formdata=None, prefix=REPLY_PREFIX),
-        note_form=note_form or NoteForm(formdata=None, prefix=NOTE_PREFIX),
-        labels=field_labels(opened.report.intake_type),
-        max_attachments=vigil().settings.max_attachments,
-        notice=notice,
-    )
-    return page, status
 
 
 @blueprint.get("/cases/<reference>", endpoint="case")
@@ -77,7 +34,7 @@ def case_view(reference: str) -> tuple[str, int]:
         "reply": gettext("Your reply was sent."),
         "note": gettext("Your note was added."),
     }.get(request.args.get("done", ""))
-    return _case_page(reference, notice=notice)
+    return render_case_page(reference, notice=notice)
 
 
 def reply_body_limit(settings: Settings) -> int:
@@ -105,7 +62,7 @@ def _plain_files(files: Iterable[object], *, limit: int) -> list[attachment_file
 def case_reply(reference: str) -> WerkzeugResponse | tuple[str, int]:
     form = ReplyForm(prefix=REPLY_PREFIX)
     if not form.validate_on_submit():
-        return _case_page(reference, reply_form=form, status=400)
+        return render_case_page(reference, sent=SentForms(reply_form=form), status=400)
     context = vigil()
     replies.add_reply(
         request_session(),
@@ -124,7 +81,7 @@ def case_reply(reference: str) -> WerkzeugResponse | tuple[str, int]:
 def case_note(reference: str) -> WerkzeugResponse | tuple[str, int]:
     form = NoteForm(prefix=NOTE_PREFIX)
     if not form.validate_on_submit():
-        return _case_page(reference, note_form=form, status=400)
+        return render_case_page(reference, sent=SentForms(note_form=form), status=400)
     replies.add_note(
         request_session(), reference, g.console_user, session_private_key(), form.cleaned_text()
     )

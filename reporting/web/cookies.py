@@ -20,9 +20,13 @@ CONSOLE_COOKIE = "vigil_console"
 CONSOLE_SALT = "vigil-console-session"
 
 
-def _in_console() -> bool:
-    path = request.path
+def is_console_path(path: str) -> bool:
+    """Whether `path` is the console's (its cookie, its error pages)."""
     return path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/")
+
+
+def _in_console() -> bool:
+    return is_console_path(request.path)
 
 
 class SiteSessionInterface(SecureCookieSessionInterface):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -27,6 +27,7 @@ from reporting.core.errors import (
     UnsupportedMediaType,
     VigilError,
 )
+from reporting.web.cookies import is_console_path
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,13 @@ def _respond(
 ) -> tuple[Response | str, int]:
     if request.path.startswith(API_PREFIX):
         return jsonify({"error": code, "message": translated(message), **(details or {})}), status
+    # The console's own page keeps its navigation and a way back (only where it is served).
+    in_console = is_console_path(request.path) and "console" in current_app.blueprints
     page = render_template(
-        "errors/error.html", status=status, title=translated(title), message=translated(message)
+        "console/error.html" if in_console else "errors/error.html",
+        status=status,
+        title=translated(title),
+        message=translated(message),
     )
     return page, status
 

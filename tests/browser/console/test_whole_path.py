@@ -81,7 +81,7 @@ def test_the_whole_path_from_tip_to_reply(
 
     # The file, decrypted by the server and streamed, byte for byte.
     with erin.page.expect_download() as download:
-        erin.page.get_by_role("link", name=evidence.name).click()
+        erin.page.locator("#files").get_by_role("link", name=evidence.name).click()
     assert download.value.path().read_bytes() == evidence.read_bytes()
 
     # A reply, which acknowledges the new case; then the investigation.
