@@ -1,10 +1,13 @@
-"""Every console page, opened in Chromium by every role that may open it, keeps to the CSP.
+"""Every console page, opened in Chromium by every role that may open it, keeps to the CSP
+and passes axe-core.
 
 The pages are found from the app's URL map, so a page added later is checked
 without touching this test; each is opened with real values for its URL parts
 (a user, a queue, a rule, a triaged case). The `public_browser` fixture fails
-the test on any CSP violation, console error or uncaught exception, and each
-response must carry the headers of docs/architecture.md.
+the test on any CSP violation, console error or uncaught exception, each
+response must carry the headers of docs/architecture.md, and axe-core
+(pasted in from the automation side, as for the public pages) must find no
+violation on any page for any role.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from reporting.accounts.enrolment import Enrolment
 from reporting.core.models import Queue, Role, RoutingRule
 from tests.browser.conftest import PublicBrowser
 from tests.browser.console.support import check_headers, sign_in, visit
+from tests.browser.public.test_accessibility import RUN_AXE, axe_source
 from tests.console.conftest import ConsoleInstance, export_control_tip
 
 pytestmark = pytest.mark.browser
@@ -41,7 +45,19 @@ def console_pages(app: Any, values: dict[str, object]) -> dict[str, tuple[str, f
     return pages
 
 
-def test_every_console_page_keeps_to_the_csp_for_every_role(
+def axe_violations(page: Any, label: str) -> list[str]:
+    """What axe-core finds wrong on the page as it is, one line per rule and element."""
+    page.evaluate(axe_source())
+    results = page.evaluate(RUN_AXE)
+    assert results["passed"], f"axe-core checked nothing on {label}"
+    return [
+        f"{label}: {violation['id']} [{violation['impact']}] {violation['help']} -> {target}"
+        for violation in results["violations"]
+        for target in violation["targets"]
+    ]
+
+
+def test_every_console_page_keeps_to_the_csp_and_passes_axe_for_every_role(
     public_browser: PublicBrowser,
     people: dict[str, Enrolment],
     app: Any,
@@ -65,6 +81,7 @@ def test_every_console_page_keeps_to_the_csp_for_every_role(
     assert "console.admin_users" in pages
 
     opened: dict[str, set[str]] = {endpoint: set() for endpoint in pages}
+    found: list[str] = []
     for username in ("erin", "sue", "audrey", "ada"):
         user = people[username]
         tab = public_browser.new_page()
@@ -73,6 +90,7 @@ def test_every_console_page_keeps_to_the_csp_for_every_role(
             if user.role in roles:
                 visit(tab, path)
                 opened[endpoint].add(username)
+                found += axe_violations(tab.page, f"{path} ({username})")
         if user.role in {Role.ADMIN, Role.AUDITOR}:
             export = tab.page.request.get(tab.base_url + "/console/metrics/export.csv")
             assert export.status == 200
@@ -87,3 +105,4 @@ def test_every_console_page_keeps_to_the_csp_for_every_role(
             assert "nadia" in tab.page.locator("main").text_content()
     # Every page was opened by some role in the story, so none went unchecked.
     assert not [endpoint for endpoint, users in opened.items() if not users]
+    assert not found, "axe-core violations:\n" + "\n".join(found)
