@@ -243,6 +243,7 @@ from reporting.console import (  # noqa: E402
     audit_log,
     case_actions,
     cases,
+    labels,
     metrics,
     queues,
 )
@@ -254,6 +255,7 @@ __all__ = [
     "blueprint",
     "case_actions",
     "cases",
+    "labels",
     "metrics",
     "queues",
 ]

@@ -21,22 +21,19 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from reporting.casework.actions import MAX_REASON
 from reporting.console.case_forms import MAX_TEXT
+from reporting.console.labels import LABELS
 from reporting.core.models import Category, Outcome, Priority, ReportStatus
 from reporting.web.forms import VigilForm
 
 
-def _label(value: str) -> str:
-    return value.replace("_", " ").capitalize()
-
-
 def _choices(values: type[StrEnum]) -> list[SelectChoice]:
-    return [SelectChoice(member.value, _label(member.value)) for member in values]
+    return [SelectChoice(member.value, LABELS[member]) for member in values]
 
 
 STATUS_CHOICES = _choices(ReportStatus)
 OUTCOME_CHOICES = [SelectChoice("", _l("No outcome (only when closing)")), *_choices(Outcome)]
 CATEGORY_CHOICES = _choices(Category)
-PRIORITY_CHOICES = [SelectChoice(priority.value, priority.value) for priority in Priority]
+PRIORITY_CHOICES = _choices(Priority)
 
 
 class _PrefixedForm(VigilForm):

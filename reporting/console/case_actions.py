@@ -46,6 +46,7 @@ from reporting.console.case_action_forms import (
     StatusForm,
 )
 from reporting.console.case_page import FLASH_CATEGORY, SentForms, render_case_page
+from reporting.console.labels import label
 from reporting.core.errors import CaseAccessDenied, NotFound, VigilError
 from reporting.core.models import CASE_ROLES, Queue, Report
 from reporting.web.context import request_session
@@ -93,10 +94,6 @@ def _held_case(reference: str) -> tuple[Session, Report, ReportKey]:
     )
 
 
-def _label(value: str) -> str:
-    return value.replace("_", " ")
-
-
 @blueprint.post("/cases/<reference>/status", endpoint="case_status")
 @allow(*CASE_ROLES)
 def case_status(reference: str) -> Response | tuple[str, int]:
@@ -108,10 +105,10 @@ def case_status(reference: str) -> Response | tuple[str, int]:
         case_actions.change_status(
             session, report, g.console_user, form.chosen_status(), form.chosen_outcome()
         )
-        message: str = gettext("The case is now %(status)s.", status=_label(report.status.value))
+        message: str = gettext("Status changed to %(status)s.", status=label(report.status))
         if report.outcome is not None:
             message = gettext(
-                "The case is closed: %(outcome)s.", outcome=_label(report.outcome.value)
+                "The case is closed. Outcome: %(outcome)s.", outcome=label(report.outcome)
             )
         if told := form.told_text():
             replies.add_reply(session, reference, g.console_user, session_private_key(), told)

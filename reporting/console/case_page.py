@@ -28,6 +28,7 @@ from reporting.console.case_action_forms import (
     StatusForm,
 )
 from reporting.console.case_forms import NoteForm, ReplyForm
+from reporting.console.labels import LABELS
 from reporting.core.models import IntakeType, Queue, Report, ReportStatus, User
 from reporting.intake.report_fields import LATER_STAGE_FIELDS, body_fields
 from reporting.web.context import request_session, vigil
@@ -45,10 +46,6 @@ def field_labels(intake_type: IntakeType) -> dict[str, str]:
     """The labels by body key the reporter saw on the form, and the later stages' narrative."""
     fields = {**body_fields(intake_type), "narrative": LATER_STAGE_FIELDS["narrative"]}
     return {name: translated(label) for name, label in fields.items()}
-
-
-def _label(value: str) -> str:
-    return value.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -95,9 +92,7 @@ def case_actions_panel(
 
     status_form = sent.status_form or StatusForm(formdata=None)
     allowed = case_actions.next_statuses(report.status)
-    status_form.status.choices = [
-        SelectChoice(status.value, _label(status.value).capitalize()) for status in allowed
-    ]
+    status_form.status.choices = [SelectChoice(status.value, LABELS[status]) for status in allowed]
 
     queues = case_assignment.reroute_targets(session, report)
     reroute_form = sent.reroute_form or RerouteForm(formdata=None)

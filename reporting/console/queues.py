@@ -15,6 +15,7 @@ from reporting.cases.deadlines import DeadlineState
 from reporting.casework.list_query import PAGE_SIZES, SortKey, parse_case_query
 from reporting.casework.lists import list_cases
 from reporting.console import allow, blueprint
+from reporting.console.labels import LABELS
 from reporting.core import clock
 from reporting.core.models import (
     CASE_ROLES,
@@ -28,11 +29,11 @@ from reporting.web.context import request_session
 
 # Listed here, not in the template, so that the choices and the parser agree.
 FILTER_CHOICES = {
-    "status": [(status.value, status.value.replace("_", " ")) for status in ReportStatus],
-    "priority": [(priority.value, priority.value) for priority in Priority],
-    "category": [(category.value, category.value.replace("_", " ")) for category in Category],
-    "domain": [(domain.value, domain.value) for domain in Domain],
-    "intake": [(intake.value, intake.value) for intake in IntakeType],
+    "status": [(status.value, LABELS[status]) for status in ReportStatus],
+    "priority": [(priority.value, LABELS[priority]) for priority in Priority],
+    "category": [(category.value, LABELS[category]) for category in Category],
+    "domain": [(domain.value, LABELS[domain]) for domain in Domain],
+    "intake": [(intake.value, LABELS[intake]) for intake in IntakeType],
     "deadline": [(state.value, state.label) for state in DeadlineState],
 }
 SORT_CHOICES = [(key.value, key.value) for key in SortKey]

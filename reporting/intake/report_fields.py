@@ -71,3 +71,16 @@ LATER_STAGE_FIELDS: Mapping[str, Translatable] = {
 def body_fields(intake_type: IntakeType) -> Mapping[str, Translatable]:
     """The first body's fields of a report of this type, in the order the form asks for them."""
     return TIP_FIELDS if intake_type is IntakeType.TIP else DISCLOSURE_FIELDS
+
+
+# The roles a reporter can give a party, as the forms offer them and the
+# console names them (the stored value is the key).
+PARTY_ROLES: Mapping[str, Translatable] = {
+    "buyer": translatable("Buyer"),
+    "consignee": translatable("Consignee"),
+    "end_user": translatable("End user"),
+    "freight_forwarder": translatable("Freight forwarder"),
+    "bank": translatable("Bank"),
+    "intermediary": translatable("Intermediary or broker"),
+    "other": translatable("Other"),
+}

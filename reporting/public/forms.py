@@ -35,6 +35,7 @@ from reporting.intake.pow import CHALLENGE_LIFETIME
 from reporting.intake.report_fields import (
     CONFLICTS,
     DISCLOSURE_FIELDS,
+    PARTY_ROLES,
     TIP_FIELDS,
 )
 from reporting.intake.uploads import MAX_PART_BYTES
@@ -64,21 +65,17 @@ REPORT_SCRIPT_LIMITS: Final[Mapping[str, int]] = {
     "max-part-bytes": MAX_PART_BYTES,
     "pow-lifetime-seconds": int(CHALLENGE_LIFETIME.total_seconds()),
 }
-PARTY_ROLES: Final = (
-    SelectChoice("", _l("Choose a role")),
-    SelectChoice("buyer", _l("Buyer")),
-    SelectChoice("consignee", _l("Consignee")),
-    SelectChoice("end_user", _l("End user")),
-    SelectChoice("freight_forwarder", _l("Freight forwarder")),
-    SelectChoice("bank", _l("Bank")),
-    SelectChoice("intermediary", _l("Intermediary or broker")),
-    SelectChoice("other", _l("Other")),
-)
 
 
 def field_label(text: Translatable) -> LazyString:
     """A body field's label (intake/report_fields.py), translated when the form is drawn."""
     return _l(text.msgid)
+
+
+PARTY_ROLE_CHOICES: Final = (
+    SelectChoice("", _l("Choose a role")),
+    *(SelectChoice(value, field_label(label)) for value, label in PARTY_ROLES.items()),
+)
 
 
 def _limit(size: int) -> list[Any]:
@@ -161,7 +158,7 @@ class GoodsEntry(Form):  # type: ignore[misc]
 class PartyEntry(Form):  # type: ignore[misc]
     name = StringField(_l("Name"), validators=_limit(SHORT))
     country = StringField(_l("Country"), validators=_limit(SHORT))
-    role = SelectField(_l("Role"), choices=PARTY_ROLES, default="")
+    role = SelectField(_l("Role"), choices=PARTY_ROLE_CHOICES, default="")
 
 
 class ItemEntry(Form):  # type: ignore[misc]
@@ -176,7 +173,7 @@ class DisclosedPartyEntry(Form):  # type: ignore[misc]
     name = StringField(_l("Name"), validators=_limit(SHORT))
     address = StringField(_l("Address"), validators=_limit(MEDIUM))
     country = StringField(_l("Country"), validators=_limit(SHORT))
-    role = SelectField(_l("Role"), choices=PARTY_ROLES, default="")
+    role = SelectField(_l("Role"), choices=PARTY_ROLE_CHOICES, default="")
 
 
 def _conflicts() -> TextAreaField:

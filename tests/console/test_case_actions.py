@@ -189,7 +189,7 @@ def test_the_status_workflow_records_its_hours(console: ConsoleInstance, case: F
     assert report.closed_hour == current_hour()
     assert report.last_investigator_activity_hour == current_hour()
     page = client.get(case_url(case))
-    assert "The case is closed: substantiated." in text_of(page)
+    assert "The case is closed. Outcome: Substantiated." in text_of(page)
 
     # Reopening clears the outcome and the closing hour, keeps the first acknowledgement.
     assert post(client, case_url(case, "status"), {"status": "investigating"}).status_code == 302

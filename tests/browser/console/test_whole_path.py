@@ -94,7 +94,7 @@ def test_the_whole_path_from_tip_to_reply(
         assert report.acknowledged_hour is not None
     erin.page.get_by_label("New status").select_option("investigating")
     erin.page.get_by_role("button", name="Change status").click()
-    erin.page.get_by_text("The case is now investigating").wait_for()
+    erin.page.get_by_text("Status changed to Investigating.").wait_for()
 
     # The reporter reads the reply with the receipt, decrypted in the browser.
     reader = public_browser.new_page()

@@ -1,0 +1,76 @@
+"""The words the console shows for the codes it stores: one home for every label.
+
+The database keeps codes (`end_use`, `investigating`, `disclosure`); people
+read words. Templates write `{{ value|label }}` for any member of these
+vocabularies, and a party's role code through `party_role`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Final
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from reporting.console import blueprint
+from reporting.core.models import Category, Domain, IntakeType, Outcome, Priority, ReportStatus
+from reporting.intake.report_fields import PARTY_ROLES
+from reporting.web.errors import translated
+
+LABELS: Final[Mapping[StrEnum, LazyString]] = {
+    ReportStatus.NEW: _l("New"),
+    ReportStatus.ACKNOWLEDGED: _l("Acknowledged"),
+    ReportStatus.INVESTIGATING: _l("Investigating"),
+    ReportStatus.REFERRED: _l("Referred"),
+    ReportStatus.CLOSED: _l("Closed"),
+    Outcome.SUBSTANTIATED: _l("Substantiated"),
+    Outcome.NOT_SUBSTANTIATED: _l("Not substantiated"),
+    Outcome.INSUFFICIENT_INFORMATION: _l("Insufficient information"),
+    Outcome.DUPLICATE: _l("Duplicate"),
+    Outcome.OUT_OF_SCOPE: _l("Out of scope"),
+    Category.EXPORT_CONTROL: _l("Export control"),
+    Category.SANCTIONS: _l("Sanctions"),
+    Category.DIVERSION: _l("Diversion and transshipment"),
+    Category.END_USE: _l("End use and end user"),
+    Category.FINANCE: _l("Trade finance"),
+    Category.OWNERSHIP: _l("Ownership and front companies"),
+    Category.TECHNOLOGY_TRANSFER: _l("Technology transfer"),
+    Category.OTHER: _l("Other"),
+    Domain.NUCLEAR: _l("Nuclear"),
+    Domain.CHEMICAL: _l("Chemical"),
+    Domain.BIOLOGICAL: _l("Biological"),
+    Domain.MISSILE: _l("Missile"),
+    Domain.MILITARY: _l("Military"),
+    IntakeType.TIP: _l("Tip"),
+    IntakeType.DISCLOSURE: _l("Voluntary self-disclosure"),
+    Priority.P1: _l("P1 (most urgent)"),
+    Priority.P2: _l("P2"),
+    Priority.P3: _l("P3"),
+    Priority.P4: _l("P4 (least urgent)"),
+}
+
+
+VOCABULARIES: Final = (ReportStatus, Outcome, Category, Domain, IntakeType, Priority)
+
+
+@blueprint.app_template_filter("label")
+def label(value: StrEnum | str | None) -> str:
+    """The word for a code; a code of no known vocabulary is shown readable, never raw."""
+    if value is None:
+        return ""
+    if isinstance(value, StrEnum):
+        return str(LABELS.get(value, value.value.replace("_", " ")))
+    # A code as the findings keep it (plain JSON text): the first vocabulary that has it.
+    for vocabulary in VOCABULARIES:
+        if value in vocabulary.__members__.values():
+            return str(LABELS[vocabulary(value)])
+    return value.replace("_", " ")
+
+
+@blueprint.app_template_filter("party_role")
+def party_role(code: str) -> str:
+    """The word for a party's role as the reporter chose it on the form."""
+    role = PARTY_ROLES.get(code)
+    return translated(role) if role is not None else code.replace("_", " ")
