@@ -31,7 +31,8 @@ changes and the command line ask this module:
   `revoke_all_wraps`):
   `user_wrap` is the one function that makes a user wrap, and it checks
   `may_hold_wraps` again in the writing transaction whatever its caller
-  decided.
+  decided. Deleting a user's wrap also ends their assignment to the case:
+  nobody is left assigned a case they cannot open.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import SQLColumnExpression, and_, delete, exists, func, select
+from sqlalchemy import SQLColumnExpression, and_, delete, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -365,11 +366,22 @@ def revoke_all_wraps(session: Session, user_id: int) -> int:
     deleted: int = session.execute(
         delete(Wrap).where(held_by(user_id)).execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
+    _unassign(session, Report.assignee_id == user_id)
     return deleted
 
 
+def _unassign(session: Session, which: ColumnElement[bool]) -> None:
+    """Whoever can no longer open a case no longer works it: its assignment ends too."""
+    session.execute(
+        update(Report)
+        .where(which)
+        .values(assignee_id=None)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 def revoke_wraps(session: Session, report_id: int, user_ids: Sequence[int]) -> None:
-    """Delete these users' wraps of the case: they can no longer open it."""
+    """Delete these users' wraps of the case: they can no longer open it (nor work it)."""
     session.execute(
         delete(Wrap)
         .where(
@@ -379,3 +391,4 @@ def revoke_wraps(session: Session, report_id: int, user_ids: Sequence[int]) -> N
         )
         .execution_options(synchronize_session=False)
     )
+    _unassign(session, (Report.id == report_id) & Report.assignee_id.in_(user_ids))

@@ -16,7 +16,10 @@ reporting.cases.access:
   any active investigator or supervisor. Administrators and auditors can
   never be granted a case;
 - revoke (`case.revoke`): any holder, as long as another active
-  investigator or supervisor still holds the case.
+  investigator or supervisor still holds the case;
+- assign (`case.assign`): any holder, to one of the case's active holders
+  (to hand a case to someone else, give them access first), or to nobody.
+  Whoever loses access stops being the assignee (reporting.cases.access).
 """
 
 from __future__ import annotations
@@ -227,6 +230,54 @@ def revoke_access(session: Session, report: Report, user: User, grantee_id: int)
         )
     session.expire(report, ["wraps"])
     return grantee
+
+
+# ---------------------------------------------------------------- assignment
+
+
+def assign_case(
+    session: Session, report: Report, user: User, assignee_id: int | None
+) -> User | None:
+    """Make one of the case's holders (or nobody: None) the person working it; returns them."""
+    require_holder(session, report, user)
+    with committing(session):
+        lock_case(session, report, user)
+        assignee = None if assignee_id is None else session.get(User, assignee_id)
+        if assignee_id is not None and (
+            assignee is None
+            or not may_hold_wraps(assignee.role, active=assignee.is_active)
+            or held_wrap(session, report.id, assignee.id) is None
+        ):
+            raise Conflict(
+                "A case can be assigned only to someone who has access to it;"
+                " give them access first."
+            )
+        if report.assignee_id == assignee_id:
+            raise Conflict(
+                f"The case is already assigned to {assignee.display_name}."
+                if assignee is not None
+                else "The case is not assigned to anyone."
+            )
+        report.assignee_id = assignee_id
+        append_audit(
+            session,
+            actor_user_id=user.id,
+            action="case.assign",
+            target=case_target(report),
+            details={"user_id": assignee_id},
+        )
+    return assignee
+
+
+def assignable_users(session: Session, report: Report) -> list[User]:
+    """The case's active holders, whom it may be assigned to (the choices of the form)."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(may_hold_wraps_clause(), User.id.in_(sorted(holder_ids(session, report.id))))
+            .order_by(User.display_name)
+        )
+    )
 
 
 # ---------------------------------------------------------------- people and queues for the forms

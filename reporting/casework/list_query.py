@@ -22,6 +22,13 @@ DEFAULT_PAGE_SIZE = 50
 PAGE_SIZES = (25, 50, 100, 200)
 
 
+class Assigned(StrEnum):
+    """Whom the listed cases are assigned to, from the viewer's side."""
+
+    ME = "me"
+    NOBODY = "nobody"
+
+
 class SortKey(StrEnum):
     PRIORITY = "priority"
     RECEIVED = "received"
@@ -40,6 +47,7 @@ class CaseFilter:
     domain: Domain | None = None
     intake_type: IntakeType | None = None
     deadline: DeadlineState | None = None
+    assigned: Assigned | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class CaseQuery:
             "domain": self.filter.domain,
             "intake": self.filter.intake_type,
             "deadline": self.filter.deadline,
+            "assigned": self.filter.assigned,
             "sort": self.sort.key,
             "order": "desc" if self.sort.descending else "asc",
             "page": self.page.number,
@@ -108,6 +117,7 @@ _FILTER_PARAMETERS: dict[str, tuple[str, type[StrEnum] | None]] = {
     "domain": ("domain", Domain),
     "intake": ("intake_type", IntakeType),
     "deadline": ("deadline", DeadlineState),
+    "assigned": ("assigned", Assigned),
 }
 Member = TypeVar("Member", bound=StrEnum)
 _OTHER_PARAMETERS = frozenset({"sort", "order", "page", "size"})

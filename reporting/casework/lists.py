@@ -38,7 +38,14 @@ from reporting.cases.deadlines import (
     pending_deadlines,
     state_of,
 )
-from reporting.casework.list_query import CaseFilter, CaseQuery, CaseSort, PageRequest, SortKey
+from reporting.casework.list_query import (
+    Assigned,
+    CaseFilter,
+    CaseQuery,
+    CaseSort,
+    PageRequest,
+    SortKey,
+)
 from reporting.core.errors import BadRequest
 from reporting.core.models import (
     IntakeType,
@@ -73,6 +80,7 @@ class CaseRow:
     received_hour: datetime
     next_deadline: Deadline | None
     deadline_state: DeadlineState
+    assignee_name: str | None
 
 
 @dataclass(frozen=True)
@@ -118,8 +126,14 @@ def user_queues(session: Session, user: User) -> tuple[QueueRef, ...]:
     return tuple(QueueRef(row.id, row.slug, row.name) for row in rows)
 
 
-def _conditions(case_filter: CaseFilter, now: datetime, dialect: str) -> list[ColumnElement[bool]]:
+def _conditions(
+    case_filter: CaseFilter, user: User, now: datetime, dialect: str
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    if case_filter.assigned is Assigned.ME:
+        conditions.append(Report.assignee_id == user.id)
+    elif case_filter.assigned is Assigned.NOBODY:
+        conditions.append(Report.assignee_id.is_(None))
     if case_filter.status is not None:
         conditions.append(Report.status == case_filter.status)
     if case_filter.priority is not None:
@@ -258,7 +272,7 @@ def page_statement(
             *(expression.label(f"sort_{index}") for index, (expression, _) in enumerate(keys)),
         )
         .select_from(_readable_reports(query.filter))
-        .where(*listed_for(user, queue_ids), *_conditions(query.filter, now, dialect))
+        .where(*listed_for(user, queue_ids), *_conditions(query.filter, user, now, dialect))
         .order_by(
             *(
                 _directed(expression, descending != window.from_end)
@@ -286,8 +300,10 @@ def page_statement(
             Report.acknowledged_hour,
             Report.closed_hour,
             has_narrative_clause().label("has_narrative"),
+            User.display_name.label("assignee_name"),
         )
         .join(inner, inner.c.id == Report.id)
+        .outerjoin(User, User.id == Report.assignee_id)
         .order_by(
             *(
                 _directed(inner.c[f"sort_{index}"], descending)
@@ -305,7 +321,7 @@ def count_statement(
     return (
         select(func.count())
         .select_from(_readable_reports(query.filter))
-        .where(*listed_for(user, queue_ids), *_conditions(query.filter, now, dialect))
+        .where(*listed_for(user, queue_ids), *_conditions(query.filter, user, now, dialect))
     )
 
 
@@ -351,6 +367,7 @@ def list_cases(session: Session, user: User, query: CaseQuery, now: datetime) ->
                 received_hour=row.received_hour,
                 next_deadline=next_deadline,
                 deadline_state=state_of(row, next_deadline.due if next_deadline else None, now),
+                assignee_name=row.assignee_name,
             )
         )
     return CasePage(tuple(rows), total or 0, query.page.number, query.page.size, queues)

@@ -22,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from reporting.casework.actions import MAX_REASON
 from reporting.console.case_forms import MAX_TEXT
 from reporting.console.labels import LABELS
+from reporting.core.errors import BadRequest, translatable
 from reporting.core.models import Category, Outcome, Priority, ReportStatus
 from reporting.web.forms import VigilForm
 
@@ -94,6 +95,20 @@ class GrantForm(_PrefixedForm):
         validate_choice=False,
         validators=[InputRequired(_l("Choose a user."))],
     )
+
+
+class AssignForm(_PrefixedForm):
+    PREFIX = "assign"
+    # "" for nobody; otherwise a user's id, which the service checks holds the case.
+    assignee = SelectField(_l("Assigned to"), validate_choice=False, default="")
+
+    def chosen_assignee(self) -> int | None:
+        value = str(self.assignee.data or "")
+        if not value:
+            return None
+        if not value.isdigit():
+            raise BadRequest(translatable("Choose someone from the list."))
+        return int(value)
 
 
 class RevokeForm(VigilForm):

@@ -11,7 +11,7 @@ Who may do what (the services enforce it; the views only open the door):
 
 - every view: investigators and supervisors (`@allow`), and then only those
   holding a wrap of the case; administrators and auditors never;
-- status, re-route, revoke and triage override: any holder of the case.
+- status, assignment, re-route, revoke and triage override: any holder of the case.
   Re-routing and revoking change who can read a case, but the person working
   it is the one who knows it belongs elsewhere; each such action is audited
   with who did it;
@@ -39,6 +39,7 @@ from reporting.casework import opening as casework
 from reporting.casework import replies
 from reporting.console import allow, blueprint, session_private_key
 from reporting.console.case_action_forms import (
+    AssignForm,
     GrantForm,
     OverrideForm,
     RerouteForm,
@@ -116,6 +117,27 @@ def case_status(reference: str) -> Response | tuple[str, int]:
         return message
 
     return _act(reference, SentForms(status_form=form), form, change)
+
+
+@blueprint.post("/cases/<reference>/assignee", endpoint="case_assign")
+@allow(*CASE_ROLES)
+def case_assign(reference: str) -> Response | tuple[str, int]:
+    form = AssignForm()
+
+    def assign() -> str:
+        session = request_session()
+        report = casework.find_report(session, reference)
+        assignee = case_assignment.assign_case(
+            session, report, g.console_user, form.chosen_assignee()
+        )
+        done: str = (
+            gettext("The case is assigned to %(name)s.", name=assignee.display_name)
+            if assignee is not None
+            else gettext("The case is assigned to nobody.")
+        )
+        return done
+
+    return _act(reference, SentForms(assign_form=form), form, assign)
 
 
 @blueprint.post("/cases/<reference>/queue", endpoint="case_reroute")

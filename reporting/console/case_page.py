@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import g, render_template
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from crypto import PrivateKey, ReportKey
@@ -21,6 +22,7 @@ from reporting.casework import opening as casework
 from reporting.casework.related import RelatedCases, related_cases
 from reporting.console import blueprint, session_private_key
 from reporting.console.case_action_forms import (
+    AssignForm,
     GrantForm,
     OverrideForm,
     RerouteForm,
@@ -55,6 +57,7 @@ class SentForms:
     reply_form: ReplyForm | None = None
     note_form: NoteForm | None = None
     status_form: StatusForm | None = None
+    assign_form: AssignForm | None = None
     reroute_form: RerouteForm | None = None
     grant_form: GrantForm | None = None
     revoke_form: RevokeForm | None = None
@@ -67,6 +70,8 @@ class CaseActionsPanel:
 
     status_form: StatusForm
     next_statuses: list[ReportStatus]
+    assign_form: AssignForm
+    assignable: list[User]
     reroute_form: RerouteForm
     queues: list[Queue]
     grant_form: GrantForm
@@ -94,6 +99,15 @@ def case_actions_panel(
     allowed = case_actions.next_statuses(report.status)
     status_form.status.choices = [SelectChoice(status.value, LABELS[status]) for status in allowed]
 
+    assignable = case_assignment.assignable_users(session, report)
+    assign_form = sent.assign_form or AssignForm(
+        formdata=None, data={"assignee": str(report.assignee_id or "")}
+    )
+    assign_form.assignee.choices = [
+        SelectChoice("", _l("Nobody")),
+        *(SelectChoice(str(holder.id), holder.display_name) for holder in assignable),
+    ]
+
     queues = case_assignment.reroute_targets(session, report)
     reroute_form = sent.reroute_form or RerouteForm(formdata=None)
     reroute_form.queue.choices = [SelectChoice(queue.slug, queue.name) for queue in queues]
@@ -115,6 +129,8 @@ def case_actions_panel(
     return CaseActionsPanel(
         status_form=status_form,
         next_statuses=allowed,
+        assign_form=assign_form,
+        assignable=assignable,
         reroute_form=reroute_form,
         queues=queues,
         grant_form=grant_form,

@@ -10,9 +10,10 @@ with a 400 that says what is accepted (reporting.casework.list_query.parse_case_
 from __future__ import annotations
 
 from flask import g, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from reporting.cases.deadlines import DeadlineState
-from reporting.casework.list_query import PAGE_SIZES, SortKey, parse_case_query
+from reporting.casework.list_query import PAGE_SIZES, Assigned, SortKey, parse_case_query
 from reporting.casework.lists import list_cases
 from reporting.console import allow, blueprint
 from reporting.console.labels import LABELS
@@ -35,6 +36,7 @@ FILTER_CHOICES = {
     "domain": [(domain.value, LABELS[domain]) for domain in Domain],
     "intake": [(intake.value, LABELS[intake]) for intake in IntakeType],
     "deadline": [(state.value, state.label) for state in DeadlineState],
+    "assigned": [(Assigned.ME.value, _l("Me")), (Assigned.NOBODY.value, _l("Nobody"))],
 }
 SORT_CHOICES = [(key.value, key.value) for key in SortKey]
 

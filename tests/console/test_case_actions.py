@@ -55,7 +55,13 @@ def case_url(filed: FiledCase, action: str = "") -> str:
 
 
 # Each action's form prefixes its fields (reporting.console.case_action_forms).
-FORM_PREFIXES = {"status": "status", "queue": "queue", "access": "grant", "triage": "triage"}
+FORM_PREFIXES = {
+    "status": "status",
+    "assignee": "assign",
+    "queue": "queue",
+    "access": "grant",
+    "triage": "triage",
+}
 
 
 def post(client: FlaskClient, url: str, data: dict[str, Any]) -> TestResponse:

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from reporting.core.db import Base
+from reporting.core.models.accounts import User
 from reporting.core.models.columns import (
     JSON_LIST,
     HourDateTime,
@@ -170,6 +171,11 @@ class Report(Base):
     domains: Mapped[list[str]] = mapped_column(JSON_LIST, default=list)
     priority: Mapped[Priority | None] = mapped_column(enum_type(Priority, "priority"))
     queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id", ondelete="RESTRICT"))
+    # The one person working the case now, among its holders (reporting.casework.assignment);
+    # whoever loses access to the case stops being its assignee.
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     ack_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
     feedback_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -195,6 +201,7 @@ class Report(Base):
     findings: Mapped[bytes | None] = mapped_column(LargeBinary)  # FINDINGS record under rk
 
     queue: Mapped[Queue | None] = relationship()
+    assignee: Mapped[User | None] = relationship()
     parts: Mapped[list[ReportPart]] = relationship(
         back_populates="report", passive_deletes=True, order_by="ReportPart.id"
     )
