@@ -1,20 +1,26 @@
-"""The words the console shows for the codes it stores: one home for every label.
+"""The words the console shows for the codes and times it stores: one home for every label.
 
 The database keeps codes (`end_use`, `investigating`, `disclosure`); people
 read words. Templates write `{{ value|label }}` for any member of these
-vocabularies, and a party's role code through `party_role`.
+vocabularies, and a party's role code through `party_role`. Times are kept
+in UTC, to the hour; `{{ moment|when }}` shows one as people say it ("3 days
+ago", "in 5 days"), whatever their time zone, with the exact UTC time beside.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
-from flask_babel import LazyString
+from flask_babel import LazyString, format_timedelta
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
+from reporting.cases.deadlines import DeadlineKind
 from reporting.console import blueprint
+from reporting.core import clock
 from reporting.core.models import Category, Domain, IntakeType, Outcome, Priority, ReportStatus
 from reporting.intake.report_fields import PARTY_ROLES
 from reporting.web.errors import translated
@@ -49,6 +55,9 @@ LABELS: Final[Mapping[StrEnum, LazyString]] = {
     Priority.P2: _l("P2"),
     Priority.P3: _l("P3"),
     Priority.P4: _l("P4 (least urgent)"),
+    DeadlineKind.ACKNOWLEDGEMENT: _l("Acknowledgement"),
+    DeadlineKind.FEEDBACK: _l("Feedback"),
+    DeadlineKind.NARRATIVE: _l("Full narrative"),
 }
 
 
@@ -74,3 +83,13 @@ def party_role(code: str) -> str:
     """The word for a party's role as the reporter chose it on the form."""
     role = PARTY_ROLES.get(code)
     return translated(role) if role is not None else code.replace("_", " ")
+
+
+@blueprint.app_template_filter("when")
+def when(moment: datetime) -> Markup:
+    """A time as people say it, relative to now, with its exact UTC time as the element's title."""
+    exact = moment.strftime("%Y-%m-%d %H:%M UTC")
+    relative = format_timedelta(moment - clock.now(), add_direction=True, threshold=1)
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        moment.isoformat(), exact, escape(relative)
+    )
