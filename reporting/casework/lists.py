@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select
@@ -48,6 +49,7 @@ from reporting.casework.list_query import (
 )
 from reporting.core.errors import BadRequest
 from reporting.core.models import (
+    CaseRead,
     IntakeType,
     Priority,
     Queue,
@@ -67,6 +69,19 @@ class QueueRef:
     name: str
 
 
+class Unread(StrEnum):
+    """Why a case is unread for the user listing it (reporting.core.models.CaseRead)."""
+
+    NOT_OPENED = "not_opened"
+    NEW_FROM_REPORTER = "new_from_reporter"
+
+
+def unread_state(seen_activity: int | None, reporter_activity: int) -> Unread | None:
+    if seen_activity is None:
+        return Unread.NOT_OPENED
+    return Unread.NEW_FROM_REPORTER if seen_activity < reporter_activity else None
+
+
 @dataclass(frozen=True)
 class CaseRow:
     report_id: int
@@ -81,6 +96,7 @@ class CaseRow:
     next_deadline: Deadline | None
     deadline_state: DeadlineState
     assignee_name: str | None
+    unread: Unread | None
 
 
 @dataclass(frozen=True)
@@ -301,9 +317,12 @@ def page_statement(
             Report.closed_hour,
             has_narrative_clause().label("has_narrative"),
             User.display_name.label("assignee_name"),
+            Report.reporter_activity,
+            CaseRead.seen_activity,
         )
         .join(inner, inner.c.id == Report.id)
         .outerjoin(User, User.id == Report.assignee_id)
+        .outerjoin(CaseRead, (CaseRead.report_id == Report.id) & (CaseRead.user_id == user.id))
         .order_by(
             *(
                 _directed(inner.c[f"sort_{index}"], descending)
@@ -368,6 +387,7 @@ def list_cases(session: Session, user: User, query: CaseQuery, now: datetime) ->
                 next_deadline=next_deadline,
                 deadline_state=state_of(row, next_deadline.due if next_deadline else None, now),
                 assignee_name=row.assignee_name,
+                unread=unread_state(row.seen_activity, row.reporter_activity),
             )
         )
     return CasePage(tuple(rows), total or 0, query.page.number, query.page.size, queues)

@@ -42,8 +42,18 @@ from reporting.casework.evidence import (
     shown_indicators,
 )
 from reporting.core.blobstore import BlobStore
+from reporting.core.db import upsert
 from reporting.core.errors import NotFound, UnknownCaseReference
-from reporting.core.models import Attachment, Author, Message, MessageKind, PartKind, Report, User
+from reporting.core.models import (
+    Attachment,
+    Author,
+    CaseRead,
+    Message,
+    MessageKind,
+    PartKind,
+    Report,
+    User,
+)
 from reporting.core.transactions import committing
 from reporting.intake.attachment_files import decrypted_download
 from reporting.pipeline.rescreen import StaleScreener, is_due, rescreen_case
@@ -186,6 +196,14 @@ def open_case(
             session.execute(
                 update(Message).where(Message.id.in_(unread)).values(read_by_investigators=True)
             )
+        # What this user has now seen: the case is no longer unread for them.
+        upsert(
+            session,
+            CaseRead,
+            {"user_id": user.id, "report_id": report.id, "seen_activity": report.reporter_activity},
+            key=("user_id", "report_id"),
+            replace=("seen_activity",),
+        )
         append_audit(
             session,
             actor_user_id=user.id,

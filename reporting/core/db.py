@@ -17,7 +17,7 @@ share a database with other applications.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -179,3 +180,26 @@ def database_is_initialised(engine: Engine) -> bool:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine)
+
+
+def upsert(
+    session: Session,
+    model: type[Base],
+    values: Mapping[str, object],
+    *,
+    key: Sequence[str],
+    replace: Sequence[str],
+) -> None:
+    """Insert a row, or where one with the same `key` columns exists, replace its `replace` columns.
+
+    One statement, so that two requests doing it at once cannot both insert
+    (a read-then-write would let them); both dialects spell it ON CONFLICT.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(key), set_={name: statement.excluded[name] for name in replace}
+        )
+    )

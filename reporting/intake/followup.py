@@ -171,6 +171,8 @@ def add_message(
             session, report.id, adopted, author=Author.REPORTER, hour=hour, message_id=message.id
         )
         report.last_reporter_activity_hour = hour
+        # In SQL, so that two arrivals at once both count (investigators' unread markers).
+        report.reporter_activity = Report.reporter_activity + 1
     return message
 
 
@@ -206,6 +208,8 @@ def add_part(
             session, report.id, adopted, author=Author.REPORTER, hour=hour, part_id=part.id
         )
         report.last_reporter_activity_hour = hour
+        # In SQL, so that two arrivals at once both count (investigators' unread markers).
+        report.reporter_activity = Report.reporter_activity + 1
         if kind is PartKind.NARRATIVE:
             refresh_next_due(report, has_narrative=True)
     return part

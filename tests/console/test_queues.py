@@ -49,7 +49,7 @@ from reporting.intake.followup import add_part
 from reporting.intake.submissions import NewReport, create_report
 from tests.console.conftest import ConsoleInstance, export_control_tip
 
-ROW = re.compile(r'<tr class="case-row" data-reference="([^"]+)"')
+ROW = re.compile(r'<tr class="case-row(?: unread)?" data-reference="([^"]+)"')
 FAR = timedelta(days=60)
 
 
@@ -435,7 +435,7 @@ def test_overdue_and_due_soon_are_shown_in_the_list(console: ConsoleInstance) ->
     due_soon = make_case(console, "export-control", ("alice",), feedback_due=timedelta(hours=20))
     page = cases_page(console.client_for("alice"), "sort=deadline")
     assert listed(page) == [overdue.reference, due_soon.reference]
-    rows = page.split('<tr class="case-row"')[1:]
+    rows = re.split(r'<tr class="case-row(?: unread)?"', page)[1:]
     assert 'class="badge deadline deadline-overdue">Overdue' in rows[0]
     assert re.search(r"Acknowledgement due <time [^>]*>1 day ago</time>", rows[0])
     assert 'class="badge deadline deadline-due-soon">Due soon' in rows[1]

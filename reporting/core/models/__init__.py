@@ -41,6 +41,7 @@ from reporting.core.models.intake import IntakeKey, SpentChallenge
 from reporting.core.models.reports import (
     PUBLIC_REFERENCE_ALPHABET,
     Attachment,
+    CaseRead,
     Message,
     Report,
     ReportPart,
@@ -73,6 +74,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Author",
+    "CaseRead",
     "Category",
     "ConsoleSession",
     "DeclaredConflict",

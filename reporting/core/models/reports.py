@@ -162,6 +162,9 @@ class Report(Base):
 
     received_hour: Mapped[datetime] = mapped_column(HourDateTime, default=current_hour)
     last_reporter_activity_hour: Mapped[datetime | None] = mapped_column(HourDateTime)
+    # How many times the reporter has come back with something (a message, a
+    # later stage): what each investigator has seen of it is in case_reads.
+    reporter_activity: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     last_investigator_activity_hour: Mapped[datetime | None] = mapped_column(HourDateTime)
 
     # Assign a new list to change these: in-place changes to a JSON value are
@@ -220,6 +223,26 @@ class Report(Base):
     @validates("domains")
     def _check_domains(self, _key: str, values: list[str]) -> list[str]:
         return require_members(values, Domain, "domain")
+
+
+class CaseRead(Base):
+    """How far one user has read a case: the reporter's activity they had seen when they last
+    opened it.
+
+    A case is unread for a user until they open it, and again once the reporter
+    writes or files after that (`Report.reporter_activity`). It says when
+    nobody opened what, only whether; opening is audited anyway (`case.open`).
+    """
+
+    __tablename__ = "case_reads"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    seen_activity: Mapped[int] = mapped_column(Integer)
 
 
 class ReportPart(Base):
