@@ -269,17 +269,6 @@ def assign_case(
     return assignee
 
 
-def assignable_users(session: Session, report: Report) -> list[User]:
-    """The case's active holders, whom it may be assigned to (the choices of the form)."""
-    return list(
-        session.scalars(
-            select(User)
-            .where(may_hold_wraps_clause(), User.id.in_(sorted(holder_ids(session, report.id))))
-            .order_by(User.display_name)
-        )
-    )
-
-
 # ---------------------------------------------------------------- people and queues for the forms
 
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from crypto import PrivateKey, ReportKey
-from reporting.cases.access import Holder, case_holders
+from reporting.cases.access import Holder, case_holders, may_hold_wraps
 from reporting.casework import actions as case_actions
 from reporting.casework import assignment as case_assignment
 from reporting.casework import opening as casework
@@ -71,7 +71,7 @@ class CaseActionsPanel:
     status_form: StatusForm
     next_statuses: list[ReportStatus]
     assign_form: AssignForm
-    assignable: list[User]
+    assignable: list[Holder]
     reroute_form: RerouteForm
     queues: list[Queue]
     grant_form: GrantForm
@@ -99,13 +99,18 @@ def case_actions_panel(
     allowed = case_actions.next_statuses(report.status)
     status_form.status.choices = [SelectChoice(status.value, LABELS[status]) for status in allowed]
 
-    assignable = case_assignment.assignable_users(session, report)
+    holders = case_holders(session, report)
+    # Whom the case may be assigned to: its holders who may still open it
+    # (reporting.casework.assignment.assign_case checks the same).
+    assignable = [
+        holder for holder in holders if may_hold_wraps(holder.role, active=holder.is_active)
+    ]
     assign_form = sent.assign_form or AssignForm(
         formdata=None, data={"assignee": str(report.assignee_id or "")}
     )
     assign_form.assignee.choices = [
         SelectChoice("", _l("Nobody")),
-        *(SelectChoice(str(holder.id), holder.display_name) for holder in assignable),
+        *(SelectChoice(str(holder.user_id), holder.display_name) for holder in assignable),
     ]
 
     queues = case_assignment.reroute_targets(session, report)
@@ -136,7 +141,7 @@ def case_actions_panel(
         grant_form=grant_form,
         grantable=grantable,
         revoke_form=sent.revoke_form or RevokeForm(formdata=None),
-        holders=case_holders(session, report),
+        holders=holders,
         override_form=override_form,
         related=related_cases(session, report, key, user, private_key),
     )
